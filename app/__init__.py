@@ -1,0 +1,69 @@
+"""Whose Streets: whose names a city's streets carry."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("es", "pt", "en")
+
+
+def create_app(test_config: dict | None = None, *, start_workers: bool | None = None):
+    """The application factory.
+
+    ``test_config`` may carry ``INSTANCE_PATH`` and an ``ENV`` dict that replaces
+    the process environment, so tests configure the app exactly as a user would.
+    """
+    from flask import Flask
+
+    from app.analysis import job_executor
+    from app.config import load_settings
+    from app.extensions import babel, compress, csrf, limiter, login_manager
+    from app.jobs import JobQueue
+    from app.store import Store
+    from app.web import register_web
+    from app.web.i18n import select_locale
+
+    test_config = dict(test_config or {})
+    instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        static_folder=str(REPO_ROOT / "static"),
+        static_url_path="/static",
+    )
+    settings = load_settings(app.instance_path, test_config.pop("ENV", None))
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        SETTINGS=settings,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        LANGUAGES=LANGUAGES,
+        WTF_CSRF_TIME_LIMIT=None,
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/geo+json",
+                            "application/javascript", "text/csv"],
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(test_config)
+
+    store = Store(settings.database_url)
+    store.upgrade()
+    queue = JobQueue(store, settings, job_executor(store, settings))
+    app.extensions["store"] = store
+    app.extensions["jobs"] = queue
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    register_web(app)
+
+    if start_workers is None:
+        start_workers = settings.job_mode == "thread" and not app.config.get("NO_WORKERS")
+    if start_workers:
+        queue.start_workers()
+    return app

@@ -1,0 +1,161 @@
+"""One analysis of a city, from its streets to a stored run.
+
+This is the only module that knows the order of the stages; each stage lives
+in its own package (osm, names, wikidata, classify) and takes plain values.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.areas import area_from_row, overpass_client, with_languages
+from app.config import Settings
+from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Evidence, HIGH, Street
+from app.jobs import Executor, Progress
+from app.store import Store, StoreCache
+from app.store.models import AreaRow, JobRow
+from app.store.records import latest_reviews, save_run
+
+log = logging.getLogger(__name__)
+
+#: Sources that come from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
+REMOTE_SOURCES = ("osm_tag", "street_item", "wikidata_street", "name_match")
+
+
+@dataclass
+class Clients:
+    overpass: object
+    sparql: object
+
+
+def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> Clients:
+    from app.wikidata.client import SparqlClient
+
+    return Clients(
+        overpass=overpass_client(settings, store, offline=offline),
+        sparql=SparqlClient(
+            settings.sparql_url,
+            contact=settings.contact,
+            cache=StoreCache(store),
+            offline=offline or settings.offline,
+        ),
+    )
+
+
+def review_evidence(review) -> Evidence:
+    return Evidence(
+        source=SOURCE_REVIEW,
+        qids=list(review.qids or []),
+        category=review.category,
+        confidence=HIGH,
+        detail=f"reviewed by {review.user.name if review.user else 'a volunteer'}"
+        + (f": {review.note}" if review.note else ""),
+    )
+
+
+def person_names_of(reading) -> list[str]:
+    names = [reading.person] if reading.person else []
+    names += [v for v in reading.variants if v and v not in names]
+    return names
+
+
+def classify_streets(
+    area: Area,
+    streets: list[Street],
+    clients: Clients,
+    reviews: dict,
+    progress: Progress,
+) -> tuple[dict, dict[str, Decision], dict[str, Entity], dict[str, str]]:
+    """Readings, decisions, entity facts and review conflicts for every street."""
+    from app.classify import decide, propagate_within_city
+    from app.names import read_street_name
+    from app.wikidata.entities import fetch_entities
+    from app.wikidata.namesakes import resolve_namesakes
+
+    progress("reading street names", 0, len(streets))
+    readings = {s.key: read_street_name(s.name, area.languages) for s in streets}
+    person_names = {key: person_names_of(r) for key, r in readings.items()}
+    person_names = {key: names for key, names in person_names.items() if names}
+
+    evidence, entities = resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress)
+
+    reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in entities}
+    if reviewed_qids:
+        entities.update(fetch_entities(clients.sparql, sorted(reviewed_qids), area.languages))
+
+    progress("classifying", 0, len(streets))
+    automatic: dict[str, Decision] = {}
+    for street in streets:
+        automatic[street.key] = decide(street.name, readings[street.key], evidence.get(street.key, []), entities)
+    automatic = propagate_within_city(streets, automatic)
+
+    decisions: dict[str, Decision] = {}
+    conflicts: dict[str, str] = {}
+    for street in streets:
+        auto = automatic[street.key]
+        review = reviews.get(street.key)
+        if review is None:
+            decisions[street.key] = auto
+            continue
+        decided = decide(
+            street.name, readings[street.key], evidence.get(street.key, []), entities, review=review_evidence(review)
+        )
+        decisions[street.key] = decided
+        if auto.source in REMOTE_SOURCES and (auto.category != decided.category or set(auto.qids) != set(decided.qids)):
+            said = ", ".join(auto.qids) or auto.category
+            conflicts[street.key] = f"{auto.source} now says {said} ({auto.category})"
+    return readings, decisions, entities, conflicts
+
+
+def analyze(
+    store: Store,
+    area_id: int,
+    clients: Clients,
+    progress: Progress,
+    *,
+    pbf: Path | None = None,
+) -> int:
+    """Run the whole analysis of a stored area and return the new run's id."""
+    from app.osm.streets import fetch_streets
+
+    with store.session() as session:
+        area = with_languages(area_from_row(session.get(AreaRow, area_id)))
+
+    progress("OpenStreetMap: fetching streets", 0, 0)
+    if pbf is not None:
+        from app.osm.pbf import streets_from_pbf
+
+        streets = streets_from_pbf(pbf, area)
+    else:
+        streets = fetch_streets(clients.overpass, area)
+    if not streets:
+        raise RuntimeError(f"OpenStreetMap has no named streets inside {area.name} ({area.osm_ref})")
+    progress("OpenStreetMap: streets assembled", len(streets), len(streets))
+
+    reviews = latest_reviews(store, area_id)
+    readings, decisions, entities, conflicts = classify_streets(area, streets, clients, reviews, progress)
+
+    progress("saving", 0, len(streets))
+    return save_run(
+        store,
+        area_id,
+        streets=streets,
+        readings=readings,
+        decisions=decisions,
+        entities=entities,
+        conflicts=conflicts,
+        source="pbf" if pbf is not None else "overpass",
+    )
+
+
+def job_executor(store: Store, settings: Settings) -> Executor:
+    """What a background job runs: the analysis of the job's area."""
+
+    def execute(job: JobRow, progress: Progress) -> int:
+        options = job.options or {}
+        clients = make_clients(settings, store, offline=bool(options.get("offline")))
+        pbf = Path(options["pbf"]) if options.get("pbf") else None
+        return analyze(store, job.area_id, clients, progress, pbf=pbf)
+
+    return execute

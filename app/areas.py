@@ -1,0 +1,92 @@
+"""From what a user typed to an Area: the store first (no network for known cities), then Overpass."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.config import Settings
+from app.domain import Area
+from app.store import Store, StoreCache
+from app.store.models import AreaRow
+
+
+class AreaLookupError(Exception):
+    """Nothing matches what the user typed."""
+
+
+class AmbiguousAreaError(Exception):
+    """Several boundaries match a name: the user must choose one (``candidates``)."""
+
+    def __init__(self, query: str, candidates: list[Area]):
+        self.candidates = candidates
+        super().__init__(f"{len(candidates)} places are called {query!r}: choose one")
+
+
+def overpass_client(settings: Settings, store: Store, *, offline: bool = False):
+    from app.osm.overpass import OverpassClient
+
+    return OverpassClient(
+        settings.overpass_urls,
+        contact=settings.contact,
+        cache=StoreCache(store),
+        offline=offline or settings.offline,
+    )
+
+
+def area_from_row(row: AreaRow) -> Area:
+    return Area(
+        osm_type=row.osm_type,
+        osm_id=row.osm_id,
+        name=row.name,
+        admin_level=row.admin_level,
+        country_code=row.country_code,
+        wikidata=row.wikidata,
+        languages=list(row.languages or []),
+        parent=row.parent,
+    )
+
+
+def with_languages(area: Area) -> Area:
+    """Fill the city's languages from its country when the lookup could not tell them."""
+    if not area.languages:
+        from app.names import languages_for_country
+
+        area.languages = list(languages_for_country(area.country_code or ""))
+    return area
+
+
+def known_area(store: Store, query: str) -> Area | None:
+    from app.osm.area import parse_area_query
+
+    parsed = parse_area_query(query)
+    with store.session() as session:
+        stmt = select(AreaRow)
+        if parsed.kind == "relation":
+            stmt = stmt.where(AreaRow.osm_type == "relation", AreaRow.osm_id == parsed.osm_id)
+        elif parsed.kind == "wikidata":
+            stmt = stmt.where(AreaRow.wikidata == parsed.qid)
+        else:
+            stmt = stmt.where(AreaRow.slug == query)
+        row = session.scalars(stmt).first()
+        return area_from_row(row) if row else None
+
+
+def lookup_area(settings: Settings, store: Store, query: str, *, offline: bool = False) -> Area:
+    """An Area for an id, a known slug or an unambiguous name; AmbiguousAreaError otherwise."""
+    from app.osm.area import AmbiguousArea, resolve_area
+
+    area = known_area(store, query)
+    if area is not None:
+        return with_languages(area)
+    try:
+        area = resolve_area(overpass_client(settings, store, offline=offline), query)
+    except AmbiguousArea as exc:
+        raise AmbiguousAreaError(query, list(exc.candidates)) from None
+    if area is None:
+        raise AreaLookupError(f"no administrative boundary matches {query!r}")
+    return with_languages(area)
+
+
+def search_areas(settings: Settings, store: Store, query: str) -> list[Area]:
+    from app.osm.area import find_areas
+
+    return find_areas(overpass_client(settings, store), query)

@@ -1,0 +1,227 @@
+"""The `whose-streets` command: Flask's own commands (run, routes, shell) plus ours."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from app.config import ConfigError
+
+
+def _create_app_for_cli():
+    from app import create_app
+
+    # Only `whose-streets run` serves requests, so only it starts the embedded workers.
+    ctx = click.get_current_context(silent=True)
+    serving = ctx is not None and ctx.info_name == "run"
+    try:
+        return create_app(start_workers=None if serving else False)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False)
+@click.version_option(package_name="whose-streets")
+def main():
+    """Whose Streets: whose names a city's streets carry."""
+
+
+def _store():
+    return current_app.extensions["store"]
+
+
+class CliProgress:
+    """Shows a job's progress on the terminal and records it on the job like a background worker does."""
+
+    def __init__(self, record, stream=sys.stderr):
+        self.record = record
+        self.stream = stream
+        self.stage = None
+        self.interactive = stream.isatty()
+
+    def __call__(self, stage: str, done: int = 0, total: int = 0) -> None:
+        self.record(stage, done, total)
+        if stage != self.stage:
+            if self.stage is not None and self.interactive:
+                self.stream.write("\n")
+            self.stage = stage
+            if not self.interactive:
+                self.stream.write(f"{stage}\n")
+        if self.interactive:
+            width = 30
+            filled = int(width * done / total) if total else 0
+            bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}" if total else ""
+            self.stream.write(f"\r{stage:<40} {bar}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.interactive and self.stage is not None:
+            self.stream.write("\n")
+
+
+@main.command("analyze")
+@click.argument("city")
+@click.option("--pbf", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read streets from this .osm.pbf extract instead of Overpass (CITY must be relation/ID).")
+@click.option("--offline", is_flag=True, help="Use only cached remote answers; fail on anything not cached.")
+@with_appcontext
+def analyze_command(city: str, pbf: Path | None, offline: bool):
+    """Analyse CITY (a name, relation/ID or a Wikidata id) in the foreground."""
+    from app.analysis import job_executor
+    from app.areas import AmbiguousAreaError, AreaLookupError, lookup_area, with_languages
+    from app.jobs import JobProgress, run_job
+    from app.remote import RemoteError
+    from app.store.models import JobRow
+    from app.store.records import find_or_create_area
+
+    settings = current_app.config["SETTINGS"]
+    store = _store()
+    try:
+        if pbf is not None:
+            from app.osm.area import parse_area_query
+            from app.osm.pbf import read_area_from_pbf
+
+            parsed = parse_area_query(city)
+            if parsed.kind != "relation":
+                raise click.UsageError("with --pbf, CITY must be relation/ID (the boundary is read from the extract)")
+            area = with_languages(read_area_from_pbf(pbf, parsed.osm_id))
+        else:
+            area = lookup_area(settings, store, city, offline=offline)
+    except AmbiguousAreaError as exc:
+        lines = [str(exc) + "; run again with one of:"]
+        lines += [f"  {a.osm_ref:<20} {a.name} (admin_level {a.admin_level}, {a.parent or a.country_code or '?'})"
+                  for a in exc.candidates]
+        raise click.ClickException("\n".join(lines)) from None
+    except (ValueError, AreaLookupError, RemoteError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+    row = find_or_create_area(store, area)
+    options = {"offline": offline, **({"pbf": str(pbf.resolve())} if pbf else {})}
+    job = current_app.extensions["jobs"].create_foreground(row.id, city, options)
+    if job is None:
+        raise click.ClickException(f"an analysis of {area.name} is already running")
+    click.echo(f"Analysing {area.name} ({area.osm_ref}), languages: {', '.join(area.languages) or '?'}", err=True)
+    progress = CliProgress(JobProgress(store, job.id, min_interval=0.5))
+    execute = job_executor(store, settings)
+    run_job(store, job.id, lambda job_row, _progress: execute(job_row, progress))
+    progress.close()
+    with store.session() as session:
+        job = session.get(JobRow, job.id)
+        if job.status != "done":
+            raise click.ClickException(f"analysis failed: {job.error}")
+    _print_cities([row.slug])
+
+
+def _print_cities(slugs: list[str] | None = None) -> None:
+    from app.stats import percent
+    from app.store.models import AreaRow, RunRow
+
+    with _store().session() as session:
+        stmt = select(AreaRow, RunRow).join(RunRow, RunRow.id == AreaRow.current_run_id).order_by(AreaRow.name)
+        if slugs:
+            stmt = stmt.where(AreaRow.slug.in_(slugs))
+        rows = session.execute(stmt).all()
+    if not rows:
+        click.echo("No city has been analysed yet. Try: whose-streets analyze Montevideo")
+        return
+    click.echo(f"{'city':<32} {'streets':>8} {'person':>7} {'women':>8} {'by length':>10} {'by person':>10}  analysed")
+    for area, run in rows:
+        s = area.stats or {}
+        click.echo(
+            f"{area.slug:<32} {s.get('streets', 0):>8} {s.get('person_streets', 0):>7} "
+            f"{percent(s.get('women_share')):>8} {percent(s.get('women_share_by_length')):>10} "
+            f"{percent(s.get('women_share_by_person')):>10}  {run.finished_at:%Y-%m-%d %H:%M}"
+        )
+
+
+@main.command("cities")
+@with_appcontext
+def cities_command():
+    """List analysed cities with their headline figures (share of person-named streets honouring women)."""
+    _print_cities()
+
+
+@main.command("export")
+@click.argument("city")
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="File to write (default: standard output).")
+@with_appcontext
+def export_command(city: str, fmt: str, output: Path | None):
+    """Write the per-street table of an analysed CITY (its slug, as `cities` lists it)."""
+    from app.exports import CityNotFound, write_export
+
+    stream = output.open("w", encoding="utf-8", newline="") if output else click.get_text_stream("stdout")
+    try:
+        write_export(_store(), city, fmt, stream)
+    except CityNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if output:
+            stream.close()
+
+
+@main.command("create-user")
+@click.argument("name")
+@click.password_option(help="The password (asked for when not given).")
+@with_appcontext
+def create_user_command(name: str, password: str):
+    """Create a volunteer account that may review streets."""
+    from app.store.models import UserRow
+
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise click.BadParameter("a name of 1 to 80 characters", param_hint="NAME")
+    if len(password) < 8:
+        raise click.BadParameter("at least 8 characters", param_hint="--password")
+    with _store().session() as session:
+        if session.scalar(select(UserRow).where(UserRow.name == name)) is not None:
+            raise click.ClickException(f"a user called {name!r} exists already")
+        session.add(UserRow(name=name, password_hash=generate_password_hash(password)))
+    click.echo(f"Created volunteer {name!r}.")
+
+
+@main.command("classify")
+@click.argument("names_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", "languages", multiple=True, required=True, help="Language of the names (repeatable).")
+@click.option("--country", help="ISO country code, e.g. ES, UY (helps first names and homonyms).")
+@click.option("--column", help="Column holding the street names (default: the first).")
+@click.option("--offline", is_flag=True, help="Use no network at all: rules, titles and first names only.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="CSV to write (default: standard output).")
+@with_appcontext
+def classify_command(names_csv, languages, country, column, offline, output):
+    """Classify a list of street names (a city's street register) without a map."""
+    from app.nomenclator import classify_csv
+
+    entity_lookup = None
+    if not offline:
+        from app.analysis import make_clients
+        from app.wikidata.namesakes import match_person_names
+
+        clients = make_clients(current_app.config["SETTINGS"], _store())
+        entity_lookup = lambda names, langs, cc: match_person_names(clients.sparql, names, langs, cc)  # noqa: E731
+    stream = output.open("w", encoding="utf-8-sig", newline="") if output else click.get_text_stream("stdout")
+    try:
+        classify_csv(names_csv, stream, list(languages), country, column=column, entity_lookup=entity_lookup)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if output:
+            stream.close()
+
+
+@main.command("worker")
+@with_appcontext
+def worker_command():
+    """Run background analyses in the foreground (for JOB_MODE=external deployments)."""
+    current_app.extensions["jobs"].run_worker_forever()
+
+
+if __name__ == "__main__":
+    main()

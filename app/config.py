@@ -1,0 +1,115 @@
+"""Settings read from the environment, validated once at start-up.
+
+Every remote endpoint is configurable so that tests (and mirrors) can point the
+app at local stand-ins. A bad value stops start-up with one readable line
+(ConfigError), instead of failing later inside a background job.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
+DEFAULT_SPARQL_URL = "https://query.wikidata.org/sparql"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message says which and why, in one line."""
+
+
+@dataclass
+class Settings:
+    instance_path: Path
+    database_url: str
+    overpass_urls: list[str]
+    sparql_url: str
+    contact: str | None
+    secret_key: str
+    #: "thread": a huey consumer with worker threads inside the web process (the embedded default);
+    #: "external": jobs are only queued, `whose-streets worker` runs them (e.g. with Redis).
+    job_mode: str = "thread"
+    job_workers: int = 2
+    #: huey's queue: an SQLite file in the instance folder by default, or redis://host:port/db.
+    queue_url: str = ""
+    offline: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _check_http_url(name: str, value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"{name}={value!r} is not an http(s) URL")
+    return value
+
+
+def _database_url(instance_path: Path, env: dict) -> str:
+    url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'whose-streets.sqlite'}"
+    if "://" not in url:
+        raise ConfigError(f"DATABASE_URL={url!r} is not a database URL (e.g. sqlite:///path or postgresql://...)")
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        folder = path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"DATABASE_URL: cannot create folder {folder}: {exc.strerror}") from exc
+        target = path if path.exists() else folder
+        if not os.access(target, os.W_OK):
+            raise ConfigError(f"DATABASE_URL: {target} is not writable")
+    return url
+
+
+def _secret_key(instance_path: Path, env: dict) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(instance_path: str | Path, env: dict | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    instance = Path(instance_path)
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"instance folder {instance} cannot be created: {exc.strerror}") from exc
+
+    overpass = [u.strip() for u in (env.get("OVERPASS_URL") or DEFAULT_OVERPASS_URL).split(",") if u.strip()]
+    for url in overpass:
+        _check_http_url("OVERPASS_URL", url)
+    sparql = _check_http_url("SPARQL_URL", env.get("SPARQL_URL") or DEFAULT_SPARQL_URL)
+
+    job_mode = env.get("JOB_MODE", "thread")
+    if job_mode not in ("thread", "external"):
+        raise ConfigError(f"JOB_MODE={job_mode!r} must be 'thread' or 'external'")
+    try:
+        workers = int(env.get("JOB_WORKERS", "2"))
+        if workers < 1:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"JOB_WORKERS={env.get('JOB_WORKERS')!r} must be a whole number >= 1") from None
+    queue_url = env.get("QUEUE_URL") or f"sqlite:///{instance / 'jobs-queue.sqlite'}"
+    if not queue_url.startswith(("sqlite:///", "redis://")):
+        raise ConfigError(f"QUEUE_URL={queue_url!r} must start with sqlite:/// or redis://")
+
+    return Settings(
+        instance_path=instance,
+        database_url=_database_url(instance, env),
+        overpass_urls=overpass,
+        sparql_url=sparql,
+        contact=env.get("CONTACT") or None,
+        secret_key=_secret_key(instance, env),
+        job_mode=job_mode,
+        job_workers=workers,
+        queue_url=queue_url,
+        offline=env.get("OFFLINE", "").lower() in ("1", "true", "yes"),
+    )

@@ -1,0 +1,1 @@
+"""OpenStreetMap side: finding the area, fetching its streets (Overpass or .pbf), assembling them."""

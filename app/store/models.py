@@ -1,0 +1,237 @@
+"""The database schema. Every change here needs an Alembic migration in app/store/migrations."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AreaRow(Base):
+    """A city (or region) that has been asked for, identified by its OSM boundary relation."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    osm_type: Mapped[str] = mapped_column(String(10), default="relation")
+    osm_id: Mapped[int] = mapped_column(Integer)
+    admin_level: Mapped[int | None] = mapped_column(Integer)
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    wikidata: Mapped[str | None] = mapped_column(String(20))
+    parent: Mapped[str | None] = mapped_column(String(300))
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: The last run that finished; pages show this one.
+    current_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", use_alter=True, name="fk_area_current_run"))
+    #: Headline figures of the current run, copied here so the city list needs no joins.
+    stats: Mapped[dict | None] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("osm_type", "osm_id", name="uq_area_osm"),)
+
+    current_run: Mapped[RunRow | None] = relationship(foreign_keys=[current_run_id], post_update=True)
+
+
+class RunRow(Base):
+    """One analysis of an area: what it fetched and when."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(20), default="overpass")  # overpass | pbf
+    stats: Mapped[dict | None] = mapped_column(JSON)
+
+
+class StreetRow(Base):
+    """One street of one run, with its final classification.
+
+    ``key`` is stable across runs (it is derived from OSM ids), so reviews,
+    which are stored by (area, key), survive a re-analysis.
+    """
+
+    __tablename__ = "streets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="street")
+    osm_ids: Mapped[list] = mapped_column(JSON, default=list)
+    length_m: Mapped[float] = mapped_column(Float, default=0.0)
+    #: GeoJSON MultiLineString coordinates, full precision.
+    geometry: Mapped[list] = mapped_column(JSON, default=list)
+    #: OSM tags that matter here: name:<lang>, etymology tags, the street's own wikidata, conflicts.
+    tags: Mapped[dict] = mapped_column(JSON, default=dict)
+    person_name: Mapped[str | None] = mapped_column(Text)  # as read from the street name
+    category: Mapped[str] = mapped_column(String(20), default="unknown")
+    mix: Mapped[str | None] = mapped_column(String(10))
+    source: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[str] = mapped_column(String(10), default="low")
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Set when a review and fresh OSM/Wikidata evidence now disagree.
+    review_conflict: Mapped[str | None] = mapped_column(Text)
+    #: Every piece of evidence (list of dicts), so a page can say why.
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        UniqueConstraint("run_id", "key", name="uq_street_run_key"),
+        Index("ix_streets_run_category", "run_id", "category"),
+        Index("ix_streets_area_key", "area_id", "key"),
+    )
+
+    links: Mapped[list[StreetNamesakeRow]] = relationship(
+        back_populates="street", cascade="all, delete-orphan", order_by="StreetNamesakeRow.position"
+    )
+
+
+class NamesakeRow(Base):
+    """What Wikidata says about a person (or thing) a street may be named after. Shared by all cities."""
+
+    __tablename__ = "namesakes"
+
+    qid: Mapped[str] = mapped_column(String(20), primary_key=True)
+    labels: Mapped[dict] = mapped_column(JSON, default=dict)
+    descriptions: Mapped[dict] = mapped_column(JSON, default=dict)
+    kind: Mapped[str] = mapped_column(String(20), default="human")
+    instance_of: Mapped[list] = mapped_column(JSON, default=list)
+    gender: Mapped[str | None] = mapped_column(String(20))  # grouped
+    gender_qids: Mapped[list] = mapped_column(JSON, default=list)  # raw P21
+    gender_labels: Mapped[list] = mapped_column(JSON, default=list)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    death_year: Mapped[int | None] = mapped_column(Integer)
+    image: Mapped[str | None] = mapped_column(Text)
+    occupations: Mapped[list] = mapped_column(JSON, default=list)
+    citizenships: Mapped[list] = mapped_column(JSON, default=list)
+    sitelinks: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[dict] = mapped_column(JSON, default=dict)  # lang -> URL
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class StreetNamesakeRow(Base):
+    """The link between a street and one of its namesakes, with the evidence for it."""
+
+    __tablename__ = "street_namesakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"), index=True)
+    qid: Mapped[str] = mapped_column(ForeignKey("namesakes.qid"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[str] = mapped_column(String(10))
+
+    street: Mapped[StreetRow] = relationship(back_populates="links")
+    namesake: Mapped[NamesakeRow] = relationship()
+
+
+class UserRow(Base):
+    """A volunteer who may review. Created with `whose-streets create-user`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReviewRow(Base):
+    """A volunteer's decision on a street. Kept forever; the latest one for a street wins.
+
+    Attached to (area, street key), not to a run's street row, so re-analyses never lose it.
+    """
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    street_key: Mapped[str] = mapped_column(String(40))
+    street_name: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Either namesake ids (the category then follows from their facts) or a bare category.
+    qids: Mapped[list] = mapped_column(JSON, default=list)
+    category: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_reviews_area_key", "area_id", "street_key", "created_at"),)
+
+    user: Mapped[UserRow] = relationship()
+
+
+class JobRow(Base):
+    """A background analysis: its stage, progress and outcome."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued running done failed
+    stage: Mapped[str] = mapped_column(String(80), default="queued")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+    __table_args__ = (
+        Index("ix_jobs_status", "status"),
+        # At most one active analysis per area, enforced by the database itself so that two
+        # requests racing to start the same city still end up with one job.
+        Index(
+            "uq_jobs_one_active_per_area",
+            "area_id",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    area: Mapped[AreaRow] = relationship()
+
+
+class RemoteAnswerRow(Base):
+    """A cached answer of Overpass or SPARQL, with the request that produced it."""
+
+    __tablename__ = "remote_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    request: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("service", "key", name="uq_remote_answer"),)

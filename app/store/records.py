@@ -1,0 +1,163 @@
+"""Writing analysis results into the store, and reading them back as plain values."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from app.domain import Area, Decision, Entity, Street
+from app.store import Store
+from app.store.models import (
+    AreaRow,
+    NamesakeRow,
+    ReviewRow,
+    RunRow,
+    StreetNamesakeRow,
+    StreetRow,
+    utcnow,
+)
+
+
+def find_or_create_area(store: Store, area: Area) -> AreaRow:
+    """The store's row for an app.domain.Area, created on first sight and refreshed after."""
+    with store.session() as session:
+        row = session.scalar(select(AreaRow).where(AreaRow.osm_type == area.osm_type, AreaRow.osm_id == area.osm_id))
+        if row is None:
+            row = AreaRow(slug=area.slug, osm_type=area.osm_type, osm_id=area.osm_id, name=area.name)
+            session.add(row)
+        row.name = area.name
+        row.admin_level = area.admin_level
+        row.country_code = area.country_code
+        row.wikidata = area.wikidata
+        row.parent = area.parent
+        row.languages = list(area.languages)
+        session.flush()
+        session.expunge(row)
+        return row
+
+
+def latest_reviews(store: Store, area_id: int) -> dict[str, ReviewRow]:
+    """The review that counts for each street key of an area: the latest one."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(ReviewRow)
+            .where(ReviewRow.area_id == area_id)
+            .order_by(ReviewRow.street_key, ReviewRow.created_at, ReviewRow.id)
+            .options(joinedload(ReviewRow.user))
+        )
+        latest: dict[str, ReviewRow] = {}
+        for row in rows:
+            latest[row.street_key] = row  # ordered by time: the last one wins
+        for row in latest.values():
+            session.expunge(row)
+        return latest
+
+
+def namesake_values(entity: Entity) -> dict:
+    values = asdict(entity)
+    return {k: values[k] for k in NAMESAKE_FIELDS}
+
+
+NAMESAKE_FIELDS = (
+    "labels", "descriptions", "kind", "instance_of", "gender", "gender_qids", "gender_labels",
+    "birth_year", "death_year", "image", "occupations", "citizenships", "sitelinks", "articles",
+)
+
+
+def upsert_namesakes(session, entities: dict[str, Entity]) -> None:
+    existing = {
+        row.qid: row for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(list(entities))))
+    } if entities else {}
+    for qid, entity in entities.items():
+        row = existing.get(qid)
+        if row is None:
+            session.add(NamesakeRow(qid=qid, **namesake_values(entity)))
+        else:
+            for key, value in namesake_values(entity).items():
+                setattr(row, key, value)
+
+
+def street_tags(street: Street) -> dict:
+    tags: dict = {}
+    if street.names:
+        tags["names"] = street.names
+    if street.etymology_ids:
+        tags["name:etymology:wikidata"] = ";".join(street.etymology_ids)
+    if street.etymology_text:
+        tags["name:etymology"] = street.etymology_text
+    if street.wikidata:
+        tags["wikidata"] = street.wikidata
+    if street.tag_conflicts:
+        tags["conflicts"] = street.tag_conflicts
+    return tags
+
+
+def save_run(
+    store: Store,
+    area_id: int,
+    *,
+    streets: list[Street],
+    readings: dict,
+    decisions: dict[str, Decision],
+    entities: dict[str, Entity],
+    conflicts: dict[str, str],
+    source: str,
+) -> int:
+    """Store a finished analysis as the area's current run; earlier runs keep only their summary."""
+    from app.stats import headline
+
+    with store.session() as session:
+        run = RunRow(area_id=area_id, source=source)
+        session.add(run)
+        upsert_namesakes(session, entities)
+        session.flush()
+        reviewed_keys = set(latest_reviews_keys(session, area_id))
+        rows = []
+        for street in streets:
+            decision = decisions[street.key]
+            reading = readings.get(street.key)
+            row = StreetRow(
+                run_id=run.id,
+                area_id=area_id,
+                key=street.key,
+                name=street.name,
+                kind=street.kind,
+                osm_ids=street.osm_ids,
+                length_m=round(street.length_m, 1),
+                geometry=[[list(point) for point in line] for line in street.lines],
+                tags=street_tags(street),
+                person_name=getattr(reading, "person", None),
+                category=decision.category,
+                mix=decision.mix,
+                source=decision.source,
+                confidence=decision.confidence,
+                needs_review=decision.needs_review,
+                reviewed=street.key in reviewed_keys,
+                review_conflict=conflicts.get(street.key),
+                evidence=[asdict(e) for e in decision.evidence],
+            )
+            row.links = [
+                StreetNamesakeRow(qid=qid, position=i, source=decision.source or "", confidence=decision.confidence)
+                for i, qid in enumerate(dict.fromkeys(decision.qids))
+                if qid in entities
+            ]
+            rows.append(row)
+        session.add_all(rows)
+        session.flush()
+
+        stats = headline(rows, entities)
+        run.stats = stats
+        run.finished_at = utcnow()
+        area = session.get(AreaRow, area_id)
+        previous = area.current_run_id
+        area.current_run_id = run.id
+        area.stats = stats
+        if previous is not None:
+            # Only the current run's streets are kept: reviews live by street key, runs keep their stats.
+            session.execute(delete(StreetRow).where(StreetRow.run_id == previous))
+        return run.id
+
+
+def latest_reviews_keys(session, area_id: int) -> list[str]:
+    return list(session.scalars(select(ReviewRow.street_key).where(ReviewRow.area_id == area_id).distinct()))

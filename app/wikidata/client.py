@@ -1,0 +1,140 @@
+"""A SPARQL client for the Wikidata Query Service (or any SPARQL 1.1 endpoint).
+
+SPARQLWrapper builds and sends the request (POST, form-encoded ``query=``, JSON
+results); app.remote owns what every remote call shares: the User-Agent, the
+backoff that honours ``Retry-After``, and the cache of raw answers. ``select``
+returns the bindings flattened to plain strings (IRIs, literals and blank nodes
+all become their string value, language tags and datatypes are dropped): every
+query in queries/*.rq returns its language as a separate ``?lang`` variable
+when it matters, so callers never need the typed form.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import socket
+import urllib.error
+
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
+
+from app.remote import (
+    RemoteError,
+    ResponseCache,
+    RetryableError,
+    RetryPolicy,
+    cache_key,
+    parse_retry_after,
+    retrying,
+    user_agent,
+)
+
+log = logging.getLogger(__name__)
+
+SERVICE = "sparql"
+WDQS_URL = "https://query.wikidata.org/sparql"
+
+# Statuses worth asking again later: rate limits, overload, gateway hiccups.
+_RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
+
+
+class SparqlClient:
+    """Runs SELECT queries; every answer is cached as the raw JSON text.
+
+    Counters (for benchmarks and progress): ``requests_sent`` (HTTP requests,
+    retries included), ``bytes_sent`` (UTF-8 size of the query texts sent) and
+    ``cache_hits``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        contact: str | None = None,
+        cache: ResponseCache | None = None,
+        policy: RetryPolicy | None = None,
+        offline: bool = False,
+    ):
+        self.url = url
+        self.agent = user_agent(contact)
+        self.cache = cache
+        self.policy = policy or RetryPolicy()
+        self.offline = offline
+        self.requests_sent = 0
+        self.bytes_sent = 0
+        self.cache_hits = 0
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        """Rows of a SELECT answer, each ``{variable: value}`` for the bound variables."""
+        body = self.select_raw(query)
+        return [
+            {name: cell.get("value", "") for name, cell in row.items()}
+            for row in json.loads(body)["results"]["bindings"]
+        ]
+
+    def select_raw(self, query: str) -> str:
+        key = cache_key(SERVICE, query)
+        if self.cache is not None:
+            cached = self.cache.get(SERVICE, key)
+            if cached is not None:
+                self.cache_hits += 1
+                return cached
+        if self.offline:
+            raise RemoteError(SERVICE, "working offline and this query is not in the cache", url=self.url)
+        body = retrying(SERVICE, lambda: self._send(query), self.policy, describe=self.url)
+        if self.cache is not None:
+            self.cache.put(SERVICE, key, self.url, query, body)
+        return body
+
+    def _send(self, query: str) -> str:
+        """One HTTP request; failures that may pass are raised as RetryableError."""
+        wrapper = SPARQLWrapper(self.url, agent=self.agent)
+        wrapper.setMethod(POST)
+        wrapper.setReturnFormat(JSON)
+        wrapper.setTimeout(int(max(1, round(self.policy.timeout))))
+        wrapper.setQuery(query)
+        self.requests_sent += 1
+        self.bytes_sent += len(query.encode("utf-8"))
+        try:
+            result = wrapper.query()
+            raw = result.response.read()
+        except urllib.error.HTTPError as exc:
+            # SPARQLWrapper lets 429/503 (and other unmapped statuses) through as urllib's HTTPError.
+            if exc.code in _RETRY_STATUSES:
+                retry_after = parse_retry_after(exc.headers.get("Retry-After") if exc.headers else None)
+                raise RetryableError(f"HTTP {exc.code} {exc.reason or ''}".strip(), retry_after=retry_after) from exc
+            raise RemoteError(SERVICE, f"HTTP {exc.code} from {self.url}: {_snippet(exc)}", url=self.url) from exc
+        except EndPointInternalError as exc:
+            # 500: WDQS answers this for queries that ran out of time, often transient.
+            raise RetryableError(f"HTTP 500 internal error: {_short(exc)}") from exc
+        except SPARQLWrapperException as exc:
+            # 400 (bad query), 401, 404, 414: asking again will not help.
+            raise RemoteError(SERVICE, f"{type(exc).__name__} from {self.url}: {_short(exc)}", url=self.url) from exc
+        except (socket.timeout, TimeoutError) as exc:
+            raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (socket.timeout, TimeoutError)):
+                raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
+            raise RetryableError(f"could not connect to {self.url}: {exc.reason}") from exc
+        except (http.client.HTTPException, ConnectionError) as exc:
+            raise RetryableError(f"connection broken: {exc}") from exc
+        try:
+            text = raw.decode("utf-8")
+            parsed = json.loads(text)
+            parsed["results"]["bindings"]
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            # A body cut off by a proxy or an overloaded server: the same query may work next time.
+            raise RetryableError(f"malformed JSON answer ({len(raw)} bytes): {exc}") from exc
+        return text
+
+
+def _short(exc: Exception, limit: int = 300) -> str:
+    return " ".join(str(exc).split())[:limit]
+
+
+def _snippet(exc: urllib.error.HTTPError) -> str:
+    try:
+        return " ".join(exc.read().decode("utf-8", "replace").split())[:300]
+    except Exception:  # the body is only for the message
+        return ""

@@ -1,0 +1,309 @@
+"""Who (or what) each street is named after, with the evidence for it.
+
+Evidence is gathered in decreasing order of trust and each street's list keeps
+that order:
+
+(a) ``osm_tag`` (high): the ids in ``name:etymology:wikidata`` / ``subject:wikidata``
+    on the street or its relation (``Street.etymology_ids``); several ids give one
+    Evidence with several QIDs.
+(b) ``street_item`` (high): the street's own item (``Street.wikidata``) says named
+    after (P138), commemorates (P547) or dedicated to (P825). Statements with an end
+    time (pq:P582) or deprecated rank are skipped.
+(c) ``wikidata_street`` (high; medium + needs_review when several items of the city
+    carry the same name with different namesakes): only for streets without (a) or
+    (b). Items with P131 = the city (or a place whose P131 is the city) and P138,
+    whose label in a city language equals, after ``normalise_name``, the OSM name
+    or one of its ``name:<lang>`` values.
+(d) ``name_match``: only for streets without (a)-(c). Each candidate person name
+    read from the street name is matched EXACTLY (same characters) against the
+    ``rdfs:label`` and ``skos:altLabel`` of humans (P31 Q5) in the city's
+    languages, "mul" and English. Only humans are matched: a label match on a
+    thing ("Mercedes" the city, the given-name item...) would be wrong more often
+    than right, so no ``thing`` evidence is produced here.
+
+Choosing between homonyms (d): candidates are ranked by (1) citizenship (P27) of
+the city's country, (2) an article in a Wikipedia of the city's languages,
+(3) sitelink count. The best one becomes ``qids``, the others ``alternatives``:
+
+- one candidate: confidence medium;
+- the best is ahead on citizenship or local article: medium;
+- ahead only on sitelinks, with at least twice as many and 10 more: low, needs_review;
+- otherwise (a tie): low, needs_review.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from app.domain import (
+    HIGH,
+    LOW,
+    MEDIUM,
+    SOURCE_NAME_MATCH,
+    SOURCE_OSM_TAG,
+    SOURCE_STREET_ITEM,
+    SOURCE_WIKIDATA_STREET,
+    Area,
+    Entity,
+    Evidence,
+    Street,
+    is_qid,
+    normalise_name,
+)
+from app.queries import Safe, load_query, render, sparql_qids, sparql_string
+from app.wikidata.client import SparqlClient
+from app.wikidata.entities import BATCH_SIZE, batches, clean_languages, fetch_entities, language_list, qid_of
+
+Progress = Callable[[str, int, int], None]
+
+#: Names per request for the label match; each name is sent once per language.
+NAME_BATCH_SIZE = 300
+
+_PROPERTY_NAMES = {"P138": "named after", "P547": "commemorates", "P825": "dedicated to"}
+_COUNTRY_CODE_RE = re.compile(r"^[A-Z]{2}$")
+
+
+# --- lookups (one concern each, all batched) ------------------------------------------------
+
+
+def country_qid(client: SparqlClient, country_code: str | None) -> str | None:
+    """The country item for an ISO 3166-1 alpha-2 code (P297), or None."""
+    code = (country_code or "").strip().upper()
+    if not _COUNTRY_CODE_RE.match(code):
+        return None
+    rows = client.select(render(load_query("wikidata_country.rq"), code=sparql_string(code)))
+    found = sorted({q for q in (qid_of(r.get("country", "")) for r in rows) if q}, key=lambda q: int(q[1:]))
+    return found[0] if found else None
+
+
+def street_item_namesakes(
+    client: SparqlClient, street_qids: list[str], *, progress: Progress | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """street item -> [(property, namesake QID)] from P138/P547/P825 statements still in force."""
+    wanted = sorted({q for q in street_qids if is_qid(q)}, key=lambda q: int(q[1:]))
+    template = load_query("wikidata_street_namesakes.rq")
+    found: dict[str, list[tuple[str, str]]] = {}
+    done = 0
+    for batch in batches(wanted, BATCH_SIZE):
+        for row in client.select(render(template, items=sparql_qids(batch))):
+            street, namesake = qid_of(row.get("street", "")), qid_of(row.get("namesake", ""))
+            if street and namesake:
+                pair = (row.get("property", "P138"), namesake)
+                if pair not in found.setdefault(street, []):
+                    found[street].append(pair)
+        done += len(batch)
+        if progress:
+            progress("Wikidata street items", done, len(wanted))
+    return found
+
+
+def city_street_items(client: SparqlClient, city: str, languages: list[str]) -> dict[str, dict[str, list[str]]]:
+    """normalised label -> {street item -> [namesake QIDs]} for the named-after items of a city."""
+    if not is_qid(city):
+        return {}
+    langs = clean_languages(languages, extra=())
+    if not langs:
+        return {}
+    rows = client.select(render(load_query("wikidata_city_streets.rq"), city=city, languages=language_list(langs)))
+    index: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        street, namesake = qid_of(row.get("street", "")), qid_of(row.get("namesake", ""))
+        label = normalise_name(row.get("label", ""))
+        if street and namesake and label:
+            namesakes = index.setdefault(label, {}).setdefault(street, [])
+            if namesake not in namesakes:
+                namesakes.append(namesake)
+    return index
+
+
+def humans_by_name(
+    client: SparqlClient, names: list[str], languages: list[str], *, progress: Progress | None = None
+) -> dict[str, list[str]]:
+    """name -> QIDs of humans whose label or alias is exactly that name (in any of the languages)."""
+    langs = clean_languages(languages)
+    wanted = sorted({n.strip() for n in names if n and n.strip()})
+    template = load_query("wikidata_humans_by_name.rq")
+    found: dict[str, list[str]] = {}
+    done = 0
+    for batch in batches(wanted, NAME_BATCH_SIZE):
+        literals = Safe(" ".join(sparql_string(name, lang) for name in batch for lang in langs))
+        for row in client.select(render(template, names=literals)):
+            qid = qid_of(row.get("item", ""))
+            name = row.get("name", "")
+            if qid and name in batch and qid not in found.setdefault(name, []):
+                found[name].append(qid)
+        done += len(batch)
+        if progress:
+            progress("Wikidata names", done, len(wanted))
+    for qids in found.values():
+        qids.sort(key=lambda q: int(q[1:]))
+    return found
+
+
+# --- choosing between homonyms ------------------------------------------------------------------
+
+
+def _score(entity: Entity | None, country: str | None, languages: list[str]) -> tuple[int, int, int]:
+    if entity is None:
+        return (0, 0, 0)
+    citizen = int(bool(country) and country in entity.citizenships)
+    local_article = int(any(lang in entity.articles for lang in languages))
+    return (citizen, local_article, entity.sitelinks)
+
+
+def name_evidence(
+    name: str, candidates: list[str], entities: dict[str, Entity], country: str | None, languages: list[str]
+) -> Evidence | None:
+    """One name_match Evidence for the humans labelled ``name``; None if there are none."""
+    candidates = [q for q in candidates if q in entities] or list(candidates)
+    if not candidates:
+        return None
+    local = [lang for lang in languages if lang != "mul"]
+    ranked = sorted(candidates, key=lambda q: (_score(entities.get(q), country, local), -int(q[1:])), reverse=True)
+    best, others = ranked[0], ranked[1:]
+    if not others:
+        return Evidence(
+            source=SOURCE_NAME_MATCH,
+            qids=[best],
+            confidence=MEDIUM,
+            detail=f"name {name!r} is the label of one human in Wikidata ({best})",
+        )
+    top, second = _score(entities.get(best), country, local), _score(entities.get(others[0]), country, local)
+    if top[:2] > second[:2]:
+        why = "citizenship of the country" if top[0] > second[0] else "an article in the local Wikipedia"
+        confidence, review = MEDIUM, False
+    elif top[2] >= 2 * second[2] and top[2] >= second[2] + 10:
+        why, confidence, review = "many more Wikipedia articles", LOW, True
+    else:
+        why, confidence, review = "no clear difference between them", LOW, True
+    return Evidence(
+        source=SOURCE_NAME_MATCH,
+        qids=[best],
+        confidence=confidence,
+        detail=f"name {name!r} is the label of {len(ranked)} humans; chose {best} by {why}",
+        alternatives=others,
+        needs_review=review,
+    )
+
+
+def match_person_names(
+    client: SparqlClient,
+    names: list[str],
+    languages: list[str],
+    country_code: str | None,
+    *,
+    country: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, tuple[list[Evidence], dict[str, Entity]]]:
+    """For street lists without a map (CLI ``classify``): name -> (evidence, facts of its QIDs).
+
+    Names with no human of that label get ``([], {})``. ``country`` (a QID)
+    saves the P297 lookup when the caller knows it.
+    """
+    country = country if is_qid(country or "") else country_qid(client, country_code)
+    found = humans_by_name(client, names, languages, progress=progress)
+    all_qids = {q for qids in found.values() for q in qids}
+    entities = fetch_entities(client, all_qids, languages, progress=progress)
+    out: dict[str, tuple[list[Evidence], dict[str, Entity]]] = {}
+    for name in names:
+        evidence = name_evidence(name, found.get(name.strip(), []), entities, country, languages)
+        if evidence is None:
+            out[name] = ([], {})
+        else:
+            mentioned = [*evidence.qids, *evidence.alternatives]
+            out[name] = ([evidence], {q: entities[q] for q in mentioned if q in entities})
+    return out
+
+
+# --- the whole city -------------------------------------------------------------------------------
+
+
+def resolve_namesakes(
+    client: SparqlClient,
+    area: Area,
+    streets: list[Street],
+    person_names: dict[str, list[str]],
+    *,
+    progress: Progress | None = None,
+    country: str | None = None,
+) -> tuple[dict[str, list[Evidence]], dict[str, Entity]]:
+    """street key -> evidence (maybe empty), and the facts of every QID mentioned (alternatives too)."""
+    languages = clean_languages(area.languages, extra=())
+    evidence: dict[str, list[Evidence]] = {street.key: [] for street in streets}
+
+    # (a) OSM tags.
+    for street in streets:
+        valid = [q for q in dict.fromkeys(street.etymology_ids) if is_qid(q)]
+        if valid:
+            dropped = [q for q in street.etymology_ids if not is_qid(q)]
+            detail = "name:etymology:wikidata / subject:wikidata = " + ";".join(valid)
+            if dropped:
+                detail += f" (ignored invalid ids: {';'.join(dropped)})"
+            evidence[street.key].append(Evidence(source=SOURCE_OSM_TAG, qids=valid, confidence=HIGH, detail=detail))
+
+    # (b) The street's own item.
+    own_items = [s.wikidata for s in streets if s.wikidata and is_qid(s.wikidata)]
+    named_after = street_item_namesakes(client, own_items, progress=progress) if own_items else {}
+    for street in streets:
+        pairs = named_after.get(street.wikidata or "", [])
+        if pairs:
+            qids = list(dict.fromkeys(q for _, q in pairs))
+            how = ", ".join(f"{_PROPERTY_NAMES.get(p, p)} ({p}) {q}" for p, q in pairs)
+            evidence[street.key].append(
+                Evidence(
+                    source=SOURCE_STREET_ITEM,
+                    qids=qids,
+                    confidence=HIGH,
+                    detail=f"street item {street.wikidata}: {how}",
+                )
+            )
+
+    # (c) Street items of the city, matched by name.
+    pending = [s for s in streets if not evidence[s.key]]
+    if pending and area.wikidata and is_qid(area.wikidata) and languages:
+        index = city_street_items(client, area.wikidata, languages)
+        if progress:
+            progress("Wikidata city streets", len(pending), len(pending))
+        for street in pending:
+            found = _city_match(street, index)
+            if found:
+                evidence[street.key].append(found)
+
+    # (d) Person names read from the street name.
+    pending = [s for s in streets if not evidence[s.key]]
+    wanted_names = sorted({n.strip() for s in pending for n in person_names.get(s.key, []) if n and n.strip()})
+    found_names = humans_by_name(client, wanted_names, languages, progress=progress) if wanted_names else {}
+    if found_names and country is None:
+        country = country_qid(client, area.country_code)
+
+    mentioned = {q for items in evidence.values() for e in items for q in (*e.qids, *e.alternatives)}
+    mentioned |= {q for qids in found_names.values() for q in qids}
+    entities = fetch_entities(client, mentioned, area.languages, progress=progress) if mentioned else {}
+
+    for street in pending:
+        for name in dict.fromkeys(n.strip() for n in person_names.get(street.key, []) if n and n.strip()):
+            found = name_evidence(name, found_names.get(name, []), entities, country, languages)
+            if found:
+                evidence[street.key].append(found)
+    return evidence, entities
+
+
+def _city_match(street: Street, index: dict[str, dict[str, list[str]]]) -> Evidence | None:
+    items: dict[str, list[str]] = {}
+    for name in [street.name, *street.names.values()]:
+        items.update(index.get(normalise_name(name), {}))
+    if not items:
+        return None
+    ordered = sorted(items, key=lambda q: int(q[1:]))
+    first = ordered[0]
+    others = sorted({q for item in ordered[1:] for q in items[item]} - set(items[first]), key=lambda q: int(q[1:]))
+    return Evidence(
+        source=SOURCE_WIKIDATA_STREET,
+        qids=list(items[first]),
+        confidence=MEDIUM if others else HIGH,
+        detail=f"Wikidata item {first} in the city has this name and is named after (P138) "
+        + ";".join(items[first])
+        + (f"; other items of the same name: {', '.join(ordered[1:])}" if len(ordered) > 1 else ""),
+        alternatives=others,
+        needs_review=bool(others),
+    )
