@@ -38,6 +38,7 @@ def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> 
             settings.sparql_url,
             contact=settings.contact,
             cache=StoreCache(store),
+            policy=settings.retry_policy(),
             offline=offline or settings.offline,
         ),
     )

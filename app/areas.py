@@ -28,6 +28,7 @@ def overpass_client(settings: Settings, store: Store, *, offline: bool = False):
         settings.overpass_urls,
         contact=settings.contact,
         cache=StoreCache(store),
+        policy=settings.retry_policy(),
         offline=offline or settings.offline,
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -35,7 +35,15 @@ class Settings:
     #: huey's queue: an SQLite file in the instance folder by default, or redis://host:port/db.
     queue_url: str = ""
     offline: bool = False
-    extra: dict = field(default_factory=dict)
+    #: Politeness and patience towards Overpass and SPARQL (see app.remote.RetryPolicy).
+    remote_attempts: int = 4
+    remote_backoff: float = 1.0
+    remote_timeout: float = 180.0
+
+    def retry_policy(self):
+        from app.remote import RetryPolicy
+
+        return RetryPolicy(attempts=self.remote_attempts, base_delay=self.remote_backoff, timeout=self.remote_timeout)
 
 
 def _check_http_url(name: str, value: str) -> str:
@@ -91,12 +99,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
     job_mode = env.get("JOB_MODE", "thread")
     if job_mode not in ("thread", "external"):
         raise ConfigError(f"JOB_MODE={job_mode!r} must be 'thread' or 'external'")
-    try:
-        workers = int(env.get("JOB_WORKERS", "2"))
-        if workers < 1:
-            raise ValueError
-    except ValueError:
-        raise ConfigError(f"JOB_WORKERS={env.get('JOB_WORKERS')!r} must be a whole number >= 1") from None
+    workers = _number(env, "JOB_WORKERS", 2, int, minimum=1)
     queue_url = env.get("QUEUE_URL") or f"sqlite:///{instance / 'jobs-queue.sqlite'}"
     if not queue_url.startswith(("sqlite:///", "redis://")):
         raise ConfigError(f"QUEUE_URL={queue_url!r} must start with sqlite:/// or redis://")
@@ -112,4 +115,21 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         job_workers=workers,
         queue_url=queue_url,
         offline=env.get("OFFLINE", "").lower() in ("1", "true", "yes"),
+        remote_attempts=_number(env, "REMOTE_ATTEMPTS", 4, int, minimum=1),
+        remote_backoff=_number(env, "REMOTE_BACKOFF", 1.0, float, minimum=0),
+        remote_timeout=_number(env, "REMOTE_TIMEOUT", 180.0, float, minimum=0.1),
     )
+
+
+def _number(env: dict, name: str, default, kind, *, minimum):
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r} must be {what} >= {minimum}")
+    return value

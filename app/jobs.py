@@ -33,8 +33,8 @@ ACTIVE = ("queued", "running")
 MAX_ATTEMPTS = 3
 
 Progress = Callable[[str, int, int], None]
-#: Runs one analysis for a job; returns the id of the stored run.
-Executor = Callable[[JobRow, Progress], int]
+#: Runs one analysis for a job; returns the id of the stored run (None if it stored none).
+Executor = Callable[[JobRow, Progress], int | None]
 
 
 class JobProgress:
@@ -89,17 +89,16 @@ def run_job(store: Store, job_id: int, execute: Executor) -> None:
         session.expunge(job)
     try:
         run_id = execute(job, JobProgress(store, job_id))
+        with store.session() as session:
+            row = session.get(JobRow, job_id)
+            row.status, row.finished_at, row.run_id, row.stage = "done", utcnow(), run_id or None, "done"
+            row.done = row.total
     except Exception as exc:  # noqa: BLE001 - every failure must end up on the job, readable
         log.exception("job %s failed", job_id)
         reason = str(exc) or exc.__class__.__name__
         with store.session() as session:
             row = session.get(JobRow, job_id)
             row.status, row.finished_at, row.error = "failed", utcnow(), reason[:2000]
-        return
-    with store.session() as session:
-        row = session.get(JobRow, job_id)
-        row.status, row.finished_at, row.run_id, row.stage = "done", utcnow(), run_id, "done"
-        row.done = row.total
 
 
 class _EmbeddedConsumer(Consumer):

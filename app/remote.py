@@ -203,6 +203,10 @@ class HttpClient:
             raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
         except requests.ConnectionError as exc:
             raise RetryableError(f"could not connect to {url}") from exc
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            # Without stream=True the body is read inside post(): a connection cut
+            # mid-answer surfaces here, not at response.text below.
+            raise RetryableError(f"incomplete answer from {url}: {exc}") from exc
         status = response.status_code
         if status in (429, 503) or status >= 500 or status == 408:
             raise RetryableError(

@@ -511,14 +511,33 @@ NON_PERSON_WORDS: dict[str, set[str]] = {
                   "anunciación", "visitación", "cruz", "creu", "croix", "cristo", "crist"},
 }
 
+#: Words of the lists above that are also common surnames or given names
+#: ("Torres García", "Costa i Llobera", "León Pinelo", "Prat de la Riba"): they
+#: only mark a thing when an article stands before them ("Carrer de la Font",
+#: "Calle del Prado").
+NEEDS_ARTICLE = {
+    "torres", "torre", "fuentes", "fuente", "campos", "campo", "montes", "monte", "prado", "cruz",
+    "mas", "villa", "rincón", "vista", "paso", "solar", "costa", "ronda", "valle", "sierra", "lago",
+    "puerta", "palacio", "castillo", "mina", "canal", "pozo", "horno", "león", "leones", "lobo",
+    "oso", "pino", "romero", "flores", "olivo", "roble", "nogal", "palma", "palmas", "laurel",
+    "cristo", "crist", "iglesias", "mercado", "puente", "real", "granja", "quinta", "pla", "prat",
+    "font", "serra", "riera", "torrent", "coll", "vall", "estrada", "camino", "paz", "trinidad",
+    "providencia", "esperanza", "victoria", "rosas", "molina", "rio", "río", "mar", "vega", "castell",
+    "pont", "port", "bosc", "centro", "mayor", "montaña", "isla", "navarro", "colegio", "vida",
+    "orden", "cardenal azul", "sitio", "jura", "guerra", "vapor", "nave", "pinos", "robles",
+    "leon", "ceibo", "palmera", "parras", "cabildo", "defensa", "cultura", "arte", "armonía",
+    "union", "unión", "ciudad", "estado", "villa", "pueblo", "capilla", "alameda", "cañas",
+    "flor", "flors", "fleurs", "rose", "roses", "lions", "tilleul", "chêne", "linden", "font",
+}
+
 #: Whole readings that name a thing even though they look like a titled person.
 NON_PERSON_PHRASES: dict[str, str] = {
     "santa cruz": "religious", "santa fe": "place", "santa faz": "religious",
     "santa creu": "religious", "santa espina": "religious", "espíritu santo": "religious",
     "esperit sant": "religious", "santo cristo": "religious", "santa sede": "place",
-    "santo sepulcro": "religious", "santa sofia": "place", "santo domingo de guzman": "",
+    "santo sepulcro": "religious", "santa sofia": "place",
     "niña": "ship", "la niña": "ship", "pinta": "ship", "la pinta": "ship",
-    "santa maria de la cabeza": "", "mare nostrum": "place", "santa lucia": "",
+    "mare nostrum": "place",
     "tierra santa": "place", "semana santa": "event", "santa hermandad": "event",
     "plaza mayor": "place", "santa creu i sant pau": "place",
 }

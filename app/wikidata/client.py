@@ -93,6 +93,7 @@ class SparqlClient:
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
         wrapper.setTimeout(int(max(1, round(self.policy.timeout))))
+        wrapper.timeout = self.policy.timeout  # setTimeout rounds to whole seconds; urllib takes fractions
         wrapper.setQuery(query)
         self.requests_sent += 1
         self.bytes_sent += len(query.encode("utf-8"))
@@ -121,8 +122,9 @@ class SparqlClient:
             raise RetryableError(f"connection broken: {exc}") from exc
         try:
             text = raw.decode("utf-8")
-            parsed = json.loads(text)
-            parsed["results"]["bindings"]
+            bindings = json.loads(text)["results"]["bindings"]
+            if not isinstance(bindings, list):
+                raise TypeError("results.bindings is not a list")
         except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             # A body cut off by a proxy or an overloaded server: the same query may work next time.
             raise RetryableError(f"malformed JSON answer ({len(raw)} bytes): {exc}") from exc

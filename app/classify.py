@@ -1,0 +1,340 @@
+"""Evidence -> one decision per street.
+
+Evidence is weighed in a fixed order of trust (see ``TRUST_ORDER``): the first
+piece of evidence that yields a category decides, and every piece is kept in
+``Decision.evidence`` so a page can say why. Our own non-person rules come after
+anything Wikidata or OSM says (Wikidata knows "Santa Lucía" is a river when it
+is) but before a title or a first name (a date is not a woman, whatever its
+words look like).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from app.domain import (
+    HIGH,
+    KIND_FICTIONAL,
+    KIND_GROUP,
+    KIND_HUMAN,
+    KIND_THING,
+    LOW,
+    MAN,
+    MEDIUM,
+    NONBINARY,
+    NOT_PERSON,
+    SEVERAL,
+    SOURCE_FIRST_NAME,
+    SOURCE_NAME_MATCH,
+    SOURCE_OSM_TAG,
+    SOURCE_REVIEW,
+    SOURCE_RULE,
+    SOURCE_STREET_ITEM,
+    SOURCE_TITLE,
+    SOURCE_WIKIDATA_STREET,
+    UNKNOWN,
+    WOMAN,
+    Decision,
+    Entity,
+    Evidence,
+    Street,
+    normalise_name,
+)
+from app.names import NameReading, guess_from_first_name, read_street_name
+
+#: Decreasing trust. 'rule' sits after all Wikidata/OSM evidence and before the
+#: lexical guesses (title, first name).
+TRUST_ORDER = (
+    SOURCE_REVIEW,
+    SOURCE_OSM_TAG,
+    SOURCE_STREET_ITEM,
+    SOURCE_WIKIDATA_STREET,
+    SOURCE_NAME_MATCH,
+    SOURCE_RULE,
+    SOURCE_TITLE,
+    SOURCE_FIRST_NAME,
+)
+_RANK = {source: i for i, source in enumerate(TRUST_ORDER)}
+_WIKIDATA_SOURCES = (SOURCE_OSM_TAG, SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH)
+#: Sources whose disagreement with the decision is worth a volunteer's look.
+_CONFLICT_SOURCES = (SOURCE_REVIEW, *_WIKIDATA_SOURCES, SOURCE_TITLE)
+_PERSON_GENDERS = (WOMAN, MAN, NONBINARY)
+
+
+def _mix(genders: Iterable[str | None]) -> str | None:
+    genders = list(genders)
+    if genders and all(g == WOMAN for g in genders):
+        return "women"
+    if genders and all(g == MAN for g in genders):
+        return "men"
+    return "mixed" if genders else None
+
+
+def _evaluate(ev: Evidence, entities: dict[str, Entity], reading: NameReading | None):
+    """(category, mix, qids, note) that one piece of evidence implies, or None.
+
+    A human with no usable P21 gives UNKNOWN: it *is* a person, of unknown
+    gender (see ``decide``).
+    """
+    if ev.qids:
+        found = [entities[q] for q in ev.qids if q in entities]
+        if ev.category and (ev.source == SOURCE_REVIEW or not found):
+            # A volunteer's word, or evidence that already carries its category.
+            mix = _mix(e.gender for e in found if e.kind != KIND_THING) if ev.category == SEVERAL else None
+            return ev.category, mix, list(ev.qids), ""
+        if not found:
+            return None  # facts not fetched: cannot say anything yet
+        people = [e for e in found if e.kind in (KIND_HUMAN, KIND_FICTIONAL)]
+        groups = [e for e in found if e.kind == KIND_GROUP]
+        fictional = [e for e in people if e.kind == KIND_FICTIONAL]
+        note = ""
+        if fictional:
+            note = "fictional or mythological character: " + ", ".join(e.qid for e in fictional)
+        if not people and not groups:
+            return NOT_PERSON, None, [e.qid for e in found], "the item is not a person"
+        if len(people) == 1 and not groups:
+            person = people[0]
+            gender = person.gender if person.gender in _PERSON_GENDERS else UNKNOWN
+            return gender, None, [person.qid], note
+        members = people + groups
+        # A group item (family, couple) counts with its own gender if it has one.
+        return SEVERAL, _mix(e.gender for e in members), [e.qid for e in members], note
+    if ev.category:
+        mix = reading.plural_mix if (ev.category == SEVERAL and reading is not None) else None
+        return ev.category, mix, [], ""
+    return None
+
+
+def decide(
+    street_name: str,
+    reading: NameReading | None,
+    evidence: list[Evidence],
+    entities: dict[str, Entity],
+    review: Evidence | None = None,
+) -> Decision:
+    """Combine all evidence about one street into a Decision.
+
+    Order of trust: review > OSM tag > street item > Wikidata street items >
+    name match > our non-person rules > title > first name.
+
+    A Wikidata human without a gender (P21) is still a person: we keep looking
+    for a title or a first name to give the gender (the decision then carries
+    that lower source and 'low' confidence, plus the Wikidata QID); if none
+    does, the category stays UNKNOWN but with the Wikidata source set, the QID
+    kept and evidence saying "person of unknown gender", so statistics can
+    count it as unresolved while the page shows who it is.
+    """
+    all_evidence = ([review] if review is not None else []) + list(evidence)
+    ranked = sorted(
+        enumerate(all_evidence), key=lambda pair: (_RANK.get(pair[1].source, len(_RANK)), pair[0])
+    )
+    kept = list(all_evidence)
+    outcomes: list[tuple[int, Evidence, tuple]] = []
+    for index, ev in ranked:
+        outcome = _evaluate(ev, entities, reading)
+        if outcome is None:
+            continue
+        if outcome[3]:  # flag fictional characters etc. in the evidence shown
+            detail = f"{ev.detail}; {outcome[3]}" if ev.detail else outcome[3]
+            kept[index] = replace(ev, detail=detail)
+        outcomes.append((index, kept[index], outcome))
+
+    unknown_person: tuple[Evidence, list[str]] | None = None
+    chosen = None
+    for index, ev, (category, mix, qids, _note) in outcomes:
+        if category == UNKNOWN and ev.source in (SOURCE_REVIEW, *_WIKIDATA_SOURCES):
+            if unknown_person is None:
+                unknown_person = (ev, qids)
+                kept[index] = replace(
+                    ev, detail=(ev.detail + "; " if ev.detail else "") + "person of unknown gender"
+                )
+            continue
+        if unknown_person is not None and not (
+            ev.source in (SOURCE_TITLE, SOURCE_FIRST_NAME) and category in (WOMAN, MAN)
+        ):
+            continue  # Wikidata says it is a person: only a gender hint can add to it
+        chosen = (ev, category, mix, qids)
+        break
+
+    if chosen is None:
+        if unknown_person is not None:
+            ev, qids = unknown_person
+            return Decision(UNKNOWN, ev.source, ev.confidence, qids=qids, evidence=kept, needs_review=True)
+        return Decision(UNKNOWN, None, LOW, evidence=kept)
+
+    ev, category, mix, qids = chosen
+    confidence = ev.confidence
+    if unknown_person is not None:
+        qids = qids or unknown_person[1]
+        confidence = LOW
+    conflict = any(
+        other.source in _CONFLICT_SOURCES
+        and other is not ev
+        and oc[0] != category
+        and oc[0] in (*_PERSON_GENDERS, NOT_PERSON, SEVERAL)
+        for _i, other, oc in outcomes
+    )
+    return Decision(
+        category=category,
+        source=ev.source,
+        confidence=confidence,
+        qids=list(qids),
+        mix=mix if category == SEVERAL else None,
+        evidence=kept,
+        needs_review=bool(ev.needs_review or conflict),
+    )
+
+
+def build_evidence_from_reading(reading: NameReading, country_code: str | None) -> list[Evidence]:
+    """The evidence a name gives on its own: non-person rule, title, first name."""
+    out: list[Evidence] = []
+    if reading.non_person:
+        strong = reading.non_person in ("date", "number")
+        out.append(
+            Evidence(
+                source=SOURCE_RULE,
+                category=NOT_PERSON,
+                confidence=HIGH if strong else MEDIUM,
+                detail=f"the name reads as a {reading.non_person}: '{reading.original}'",
+            )
+        )
+    if reading.plural_mix:
+        out.append(
+            Evidence(
+                source=SOURCE_TITLE,
+                category=SEVERAL,
+                confidence=MEDIUM,
+                detail=f"plural title '{reading.titles[0]}' names several people ({reading.plural_mix})",
+            )
+        )
+    elif reading.title_gender:
+        titled = ", ".join(f"'{t}'" for t in reading.titles)
+        what = "a religious figure, " if reading.religious else ""
+        out.append(
+            Evidence(
+                source=SOURCE_TITLE,
+                category=reading.title_gender,
+                confidence=MEDIUM,
+                detail=f"title {titled} implies {what}a {reading.title_gender}",
+            )
+        )
+    if reading.bare_name and not reading.single_word and reading.non_person is None:
+        guess = guess_from_first_name(reading.bare_name, country_code)
+        if guess is not None:
+            out.append(
+                Evidence(
+                    source=SOURCE_FIRST_NAME,
+                    category=guess.gender,
+                    confidence=guess.confidence,
+                    detail=f"inferred from the first name '{guess.first_name}' ({guess.answer})",
+                )
+            )
+    return out
+
+
+def decide_without_wikidata(
+    name: str, languages: list[str], country: str | None
+) -> tuple[NameReading, Decision]:
+    """Offline: read the name and decide from title, first name and rules only."""
+    reading = read_street_name(name, languages)
+    return reading, decide(name, reading, build_evidence_from_reading(reading, country), {})
+
+
+EntityLookup = Callable[
+    [list[str], list[str], "str | None"], dict[str, tuple[list[Evidence], dict[str, Entity]]]
+]
+
+
+def _evidence_text(decision: Decision) -> str:
+    return " | ".join(f"{ev.source}: {ev.detail}" for ev in decision.evidence if ev.detail)
+
+
+def classify_name_list(
+    names: list[str],
+    languages: list[str],
+    country: str | None,
+    entity_lookup: EntityLookup | None = None,
+) -> list[dict]:
+    """Classify bare street names (a city's nomenclator) without a map.
+
+    Rows keep the input order: name, person, category, source, confidence,
+    wikidata_id (QIDs joined with ';', empty offline), plus mix and evidence
+    (a readable summary of why).
+    """
+    readings = [read_street_name(n, languages) for n in names]
+    looked_up: dict[str, tuple[list[Evidence], dict[str, Entity]]] = {}
+    if entity_lookup is not None:
+        wanted = sorted({r.person for r in readings if r.person and r.non_person not in ("date", "number")})
+        if wanted:
+            looked_up = entity_lookup(wanted, languages, country) or {}
+    rows = []
+    for name, reading in zip(names, readings):
+        evidence, entities = looked_up.get(reading.person or "", ([], {}))
+        decision = decide(
+            name, reading, list(evidence) + build_evidence_from_reading(reading, country), dict(entities)
+        )
+        rows.append(
+            {
+                "name": name,
+                "person": reading.person or "",
+                "category": decision.category,
+                "source": decision.source or "",
+                "confidence": decision.confidence,
+                "wikidata_id": ";".join(decision.qids),
+                "mix": decision.mix or "",
+                "evidence": _evidence_text(decision),
+            }
+        )
+    return rows
+
+
+_TAG_SOURCES = (SOURCE_OSM_TAG, SOURCE_STREET_ITEM)
+_PROTECTED = (SOURCE_REVIEW, SOURCE_OSM_TAG, SOURCE_STREET_ITEM)
+
+
+def propagate_within_city(streets: list[Street], decisions: dict[str, Decision]) -> dict[str, Decision]:
+    """Let same-named streets of one city share a tag-based namesake.
+
+    ``decisions`` maps ``Street.key`` to its decision. A street whose decision
+    comes from an OSM tag or its own Wikidata item lends it to the other streets
+    of the same normalised name whose decisions are weaker (name match, title,
+    first name, unknown...), but only when every tagged street of that name
+    agrees on the category and the QIDs; any disagreement and nothing moves.
+    Returns a new dict; the inputs are not changed.
+    """
+    result = dict(decisions)
+    groups: dict[str, list[Street]] = {}
+    for street in streets:
+        if street.key in decisions:
+            groups.setdefault(normalise_name(street.name), []).append(street)
+    for group in groups.values():
+        tagged = [s for s in group if decisions[s.key].source in _TAG_SOURCES]
+        if not tagged or len(tagged) == len(group):
+            continue
+        signatures = {(decisions[s.key].category, tuple(sorted(decisions[s.key].qids))) for s in tagged}
+        if len(signatures) != 1:
+            continue
+        model_street = tagged[0]
+        model = decisions[model_street.key]
+        for street in group:
+            current = decisions[street.key]
+            if current.source in _PROTECTED:
+                continue
+            note = Evidence(
+                source=model.source,
+                qids=list(model.qids),
+                category=model.category,
+                confidence=MEDIUM,
+                detail=f"same name as street {model_street.key}, whose namesake is tagged",
+            )
+            result[street.key] = Decision(
+                category=model.category,
+                source=model.source,
+                confidence=MEDIUM,
+                qids=list(model.qids),
+                mix=model.mix,
+                evidence=[note, *current.evidence],
+                needs_review=current.category in (WOMAN, MAN, NONBINARY, SEVERAL)
+                and current.category != model.category,
+            )
+    return result

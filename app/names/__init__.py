@@ -1,0 +1,12 @@
+"""Reading street names: street types, particles, titles, non-person rules, first names."""
+from .first_names import FirstNameGuess, guess_from_first_name
+from .languages import languages_for_country
+from .reading import NameReading, read_street_name
+
+__all__ = [
+    "FirstNameGuess",
+    "NameReading",
+    "guess_from_first_name",
+    "languages_for_country",
+    "read_street_name",
+]

@@ -1,0 +1,141 @@
+"""The first-name fallback, on the offline ``gender-guesser`` dataset.
+
+gender-guesser (PyPI) is GPL-3.0 licensed, which is compatible with this
+project's GPL-3.0-or-later. Its answers are only ever shown as "inferred from
+the first name" (source 'first_name'), never as facts.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+WOMAN = "woman"
+MAN = "man"
+
+#: ISO 3166-1 alpha-2 -> gender-guesser's country names. Latin American
+#: countries are not in its list: their given names are Spanish or Portuguese.
+_COUNTRY = {
+    "GB": "great_britain", "UK": "great_britain", "IE": "ireland", "US": "usa", "IT": "italy",
+    "SM": "italy", "VA": "italy", "MT": "malta", "PT": "portugal", "ES": "spain", "AD": "spain",
+    "FR": "france", "MC": "france", "BE": "belgium", "LU": "luxembourg", "NL": "the_netherlands",
+    "DE": "germany", "AT": "austria", "LI": "swiss", "CH": "swiss", "IS": "iceland",
+    "DK": "denmark", "NO": "norway", "SE": "sweden", "FI": "finland", "EE": "estonia",
+    "LV": "latvia", "LT": "lithuania", "PL": "poland", "CZ": "czech_republic", "SK": "slovakia",
+    "HU": "hungary", "RO": "romania", "BG": "bulgaria", "BA": "bosniaand", "HR": "croatia",
+    "XK": "kosovo", "MK": "macedonia", "ME": "montenegro", "RS": "serbia", "SI": "slovenia",
+    "AL": "albania", "GR": "greece", "CY": "greece", "RU": "russia", "BY": "belarus",
+    "MD": "moldova", "UA": "ukraine", "AM": "armenia", "AZ": "azerbaijan", "GE": "georgia",
+    "KZ": "the_stans", "UZ": "the_stans", "TM": "the_stans", "KG": "the_stans", "TJ": "the_stans",
+    "TR": "turkey", "SA": "arabia", "AE": "arabia", "QA": "arabia", "KW": "arabia", "BH": "arabia",
+    "OM": "arabia", "YE": "arabia", "JO": "arabia", "IL": "israel", "CN": "china", "TW": "china",
+    "IN": "india", "JP": "japan", "KR": "korea", "VN": "vietnam", "CA": "usa", "AU": "great_britain",
+    "NZ": "great_britain", "BR": "portugal", "AO": "portugal", "MZ": "portugal", "CV": "portugal",
+}
+_SPANISH_SPEAKING = {"AR", "BO", "CL", "CO", "CR", "CU", "DO", "EC", "GQ", "GT", "HN", "MX", "NI",
+                     "PA", "PE", "PR", "PY", "SV", "UY", "VE"}
+for _code in _SPANISH_SPEAKING:
+    _COUNTRY[_code] = "spain"
+
+
+def country_for_detector(country_code: str | None) -> str | None:
+    return _COUNTRY.get((country_code or "").upper())
+
+
+@dataclass(frozen=True)
+class FirstNameGuess:
+    gender: str  # 'woman' | 'man'
+    first_name: str  # the word the guess was made from
+    confidence: str  # 'medium' | 'low'
+    answer: str  # gender-guesser's raw answer, e.g. 'mostly_female'
+    source: str = "first_name"
+
+
+_detector = None
+_lock = threading.Lock()
+
+
+def detector():
+    """The gender-guesser Detector, loaded once (it parses a large file)."""
+    global _detector
+    if _detector is None:
+        with _lock:
+            if _detector is None:
+                import gender_guesser.detector as gg
+
+                _detector = gg.Detector(case_sensitive=False)
+    return _detector
+
+
+def _unaccent(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_GENDER = {"male": MAN, "female": WOMAN, "mostly_male": MAN, "mostly_female": WOMAN}
+_INITIAL_RE = re.compile(r"^\w\.?$")
+
+
+def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
+    """(gender-guesser answer, confidence) for one word, or None if unusable."""
+    d = detector()
+    forms = list(dict.fromkeys([word, _unaccent(word)]))
+    # The country's own answer first: "Joan" is a man in Spain, a woman in England.
+    if country:
+        for form in forms:
+            answer = d.get_gender(form, country)
+            if answer in ("male", "female"):
+                return answer, "medium"
+            if answer.startswith("mostly_"):
+                return answer, "low"
+    for form in forms:
+        answer = d.get_gender(form)
+        if answer in ("male", "female"):
+            return answer, "medium"
+        if answer.startswith("mostly_"):
+            return answer, "low"
+    return None
+
+
+def is_known_first_name(word: str) -> bool:
+    """Whether ``word`` is a given name the dataset knows (any gender)."""
+    if not word or not word[0].isalpha():
+        return False
+    d = detector()
+    return any(d.get_gender(form) != "unknown" for form in {word, _unaccent(word)})
+
+
+def guess_from_first_name(person: str, country_code: str | None = None) -> FirstNameGuess | None:
+    """Guess a gender from the first given name in ``person``.
+
+    The first element of a compound decides ("María José" -> woman, "José
+    María" -> man, "Jean-Marie" -> man). A single word is refused: a bare given
+    name ("Mercedes", "Pilar", "Iris") is too often a place, a plant or a
+    dedication. Answers 'andy' (androgynous) and 'unknown' give None.
+    """
+    words = [w for w in re.split(r"\s+", (person or "").strip()) if w]
+    if len(words) < 2:
+        return None
+    country = country_for_detector(country_code)
+    confidence_cap = None
+    first = words[0]
+    if _INITIAL_RE.match(first):
+        # "J. Antonio Pérez": the given name after an initial is a weaker signal.
+        words = words[1:]
+        if len(words) < 2:
+            return None
+        first = words[0]
+        confidence_cap = "low"
+    first = first.strip(".,;")
+    if "-" in first:  # "Jean-Marie", "Anne-Sophie": the first element decides
+        first = first.split("-")[0]
+    if not first or not first[0].isalpha() or len(first) < 2:
+        return None
+    found = _lookup(first, country)
+    if not found:
+        return None
+    answer, confidence = found
+    if confidence_cap:
+        confidence = confidence_cap
+    return FirstNameGuess(gender=_GENDER[answer], first_name=first, confidence=confidence, answer=answer)

@@ -1,0 +1,218 @@
+"""Streets from an .osm.pbf extract (offline / bulk source), with pyosmium.
+
+Gives the same OsmWay/OsmRelation values as the Overpass path and the same
+assembly, so ``streets_from_pbf`` and ``fetch_streets`` agree for one city.
+The tag rules are app/osm/tags.py, the ones the Overpass query mirrors.
+
+Two passes over the file: relations first (the boundary's member ways, the
+street relations and their members must be known before the ways go by), then
+nodes and ways with node locations. The boundary polygon is built with
+shapely from the relation's outer/inner member ways; a way belongs to the area
+when it intersects the polygon (Overpass's ``(area.a)`` keeps ways with any
+part inside too).
+
+Extracts are often cut at a bounding box, so a boundary relation may miss
+member ways: then BoundaryIncomplete says so and the caller can pass an
+explicit ``boundary`` polygon (e.g. the extract's bbox) instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import osmium
+import shapely
+from shapely.geometry import LineString, Polygon
+from shapely.ops import polygonize_full, unary_union
+
+from app.domain import Area, Street, is_qid
+from app.osm.area import country_code_from_tags
+from app.osm.streets import OsmRelation, OsmWay, assemble_streets
+from app.osm.tags import STREET_MEMBER_ROLES, is_street_relation, is_street_way
+
+
+class BoundaryIncomplete(ValueError):
+    """The extract does not hold the whole boundary of the relation."""
+
+
+@dataclass
+class _Boundary:
+    id: int
+    tags: dict[str, str]
+    outer: list[int] = field(default_factory=list)
+    inner: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Scan:
+    target: _Boundary | None = None
+    countries: list[_Boundary] = field(default_factory=list)
+    street_relations: list[OsmRelation] = field(default_factory=list)
+    way_coords: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # boundary member ways
+    ways: list[OsmWay] = field(default_factory=list)  # street candidates
+
+
+def _tags(obj) -> dict[str, str]:
+    return {t.k: t.v for t in obj.tags}
+
+
+def _scan(path: Path | str, relation_id: int | None, *, countries: bool, streets: bool) -> _Scan:
+    path = str(path)
+    scan = _Scan()
+    # Pass 1: relations.
+    for rel in osmium.FileProcessor(path, osmium.osm.RELATION):
+        tags = rel.tags
+        if rel.id == relation_id or (countries and tags.get("admin_level") == "2" and tags.get("boundary") == "administrative"):
+            b = _Boundary(rel.id, _tags(rel))
+            for m in rel.members:
+                if m.type == "w":
+                    (b.inner if m.role == "inner" else b.outer).append(m.ref)
+            if rel.id == relation_id:
+                scan.target = b
+            else:
+                scan.countries.append(b)
+        elif streets and tags.get("type") in ("associatedStreet", "street"):
+            t = _tags(rel)
+            if is_street_relation(t):
+                members = [m.ref for m in rel.members if m.type == "w" and m.role in STREET_MEMBER_ROLES]
+                scan.street_relations.append(OsmRelation(rel.id, t, members))
+    if relation_id is not None and scan.target is None:
+        raise LookupError(f"relation {relation_id} is not in {path}")
+
+    wanted_geometry: set[int] = set()
+    for b in ([scan.target] if scan.target else []) + scan.countries:
+        wanted_geometry.update(b.outer)
+        wanted_geometry.update(b.inner)
+    street_members = {wid for r in scan.street_relations for wid in r.member_way_ids}
+
+    # Pass 2: ways, with the locations of their nodes.
+    for way in osmium.FileProcessor(path, osmium.osm.NODE | osmium.osm.WAY).with_locations():
+        if not way.is_way():
+            continue
+        wid = way.id
+        if wid in wanted_geometry:
+            scan.way_coords[wid] = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
+        if not streets:
+            continue
+        tags = way.tags
+        if "highway" not in tags and "place" not in tags:
+            continue
+        if "name" not in tags and wid not in street_members:
+            continue
+        t = _tags(way)
+        if not is_street_way(t):
+            continue
+        coords, nodes = [], []
+        for n in way.nodes:
+            if n.location.valid():
+                coords.append((n.lon, n.lat))
+                nodes.append(n.ref)
+        if len(coords) >= 2:
+            scan.ways.append(OsmWay(wid, t, coords, nodes))
+    return scan
+
+
+def _polygon(b: _Boundary, way_coords: dict[int, list[tuple[float, float]]]):
+    missing = [w for w in b.outer + b.inner if len(way_coords.get(w, ())) < 2]
+    if missing:
+        raise BoundaryIncomplete(
+            f"relation {b.id}: {len(missing)} of {len(b.outer) + len(b.inner)} boundary ways are missing from the extract"
+        )
+    if not b.outer:
+        raise BoundaryIncomplete(f"relation {b.id} has no outer ways")
+
+    def faces(ids: list[int]):
+        polygons, _cuts, dangles, invalid = polygonize_full([LineString(way_coords[w]) for w in ids])
+        if not dangles.is_empty or not invalid.is_empty:
+            raise BoundaryIncomplete(f"relation {b.id}: the boundary ways do not close into rings")
+        return unary_union(list(polygons.geoms))
+
+    shape = faces(b.outer)
+    if b.inner:
+        shape = shape.difference(faces(b.inner))
+    if shape.is_empty:
+        raise BoundaryIncomplete(f"relation {b.id}: the boundary encloses nothing")
+    return shape
+
+
+def boundary_from_pbf(path: Path | str, relation_id: int):
+    """The (Multi)Polygon of a boundary relation; BoundaryIncomplete when the extract cuts it."""
+    scan = _scan(path, relation_id, countries=False, streets=False)
+    return _polygon(scan.target, scan.way_coords)
+
+
+def read_area_from_pbf(path: Path | str, relation_id: int) -> Area:
+    """The Area of a boundary relation, its tags and country taken from the extract.
+
+    Country: the relation's own ISO3166 tags; else the admin_level=2 boundary in
+    the extract whose polygon contains this one's representative point; else,
+    when the extract holds exactly one country with an ISO code (the usual
+    single-country extract), that one even if its boundary is cut off.
+    """
+    scan = _scan(path, relation_id, countries=True, streets=False)
+    tags = scan.target.tags
+    code = country_code_from_tags(tags)
+    country: _Boundary | None = None
+    if tags.get("admin_level") != "2":
+        try:
+            point = _polygon(scan.target, scan.way_coords).representative_point()
+        except BoundaryIncomplete:
+            point = None
+        with_code = [c for c in scan.countries if country_code_from_tags(c.tags)]
+        for candidate in with_code:
+            if point is None:
+                break
+            try:
+                if _polygon(candidate, scan.way_coords).contains(point):
+                    country = candidate
+                    break
+            except BoundaryIncomplete:
+                continue
+        if country is None and len(with_code) == 1:
+            country = with_code[0]
+    if code is None and country is not None:
+        code = country_code_from_tags(country.tags)
+    try:
+        level = int(tags.get("admin_level", ""))
+    except ValueError:
+        level = None
+    wikidata = tags.get("wikidata")
+    return Area(
+        osm_type="relation",
+        osm_id=relation_id,
+        name=tags.get("name") or f"relation {relation_id}",
+        admin_level=level,
+        country_code=code,
+        wikidata=wikidata if is_qid(wikidata or "") else None,
+        parent=country.tags.get("name") if country else None,
+    )
+
+
+def streets_from_pbf(path: Path | str, area: Area, *, boundary=None) -> list[Street]:
+    """The streets of ``area`` found in the extract (see the module doc).
+
+    ``boundary``: a shapely polygon to use instead of the relation's own (for
+    extracts that cut the boundary). ``area`` must then still name the relation
+    only for reporting; it need not be in the file.
+    """
+    scan = _scan(path, None if boundary is not None else area.osm_id, countries=False, streets=True)
+    if boundary is None:
+        boundary = _polygon(scan.target, scan.way_coords)
+    ways = [w for w, inside in zip(scan.ways, _intersects(boundary, scan.ways)) if inside]
+    return assemble_streets(ways, scan.street_relations)
+
+
+def _intersects(boundary, ways: list[OsmWay]) -> np.ndarray:
+    if not ways:
+        return np.zeros(0, dtype=bool)
+    shapely.prepare(boundary)
+    counts = np.fromiter((len(w.coords) for w in ways), dtype=np.int64, count=len(ways))
+    coords = np.array([pt for w in ways for pt in w.coords], dtype=np.float64)
+    lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(ways)), counts))
+    return shapely.intersects(boundary, lines)
+
+
+def bbox_polygon(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> Polygon:
+    """A rectangle to use as ``boundary`` when an extract lacks the area's relation."""
+    return shapely.box(min_lon, min_lat, max_lon, max_lat)

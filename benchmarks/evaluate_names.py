@@ -1,0 +1,136 @@
+"""Compare offline classifications (no Wikidata) with curated street-name data.
+
+Reads Geochicas (Madrid, Montevideo, Barcelona) and EqualStreetNames (Brussels)
+from ../shared/data (override with --shared PATH) and prints, per city: the
+number of curated person-named names, coverage (share we call woman or man, or
+several with a one-gender mix), precision (share of those equal to the curated
+gender), recall per category and the first disagreements.
+
+    python benchmarks/evaluate_names.py [--shared ../shared/data] [--city madrid] [--show 30]
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.classify import decide_without_wikidata  # noqa: E402
+from app.domain import MAN, SEVERAL, WOMAN  # noqa: E402
+
+CITIES = {
+    # city: (loader, languages, country)
+    "madrid": ("geochicas", ["es"], "ES"),
+    "montevideo": ("geochicas", ["es"], "UY"),
+    # Barcelona's names are Catalan; the country alone would say ["es"] (see languages_for_country).
+    "barcelona": ("geochicas", ["ca", "es"], "ES"),
+    "brussels": ("equalstreetnames", ["fr", "nl", "de"], "BE"),
+}
+TARGETS = {"madrid": (0.85, 0.98), "montevideo": (0.85, 0.98), "barcelona": (0.70, 0.98)}
+_CURATED = {"female": WOMAN, "f": WOMAN, "male": MAN, "m": MAN}
+
+
+def load_geochicas(shared: Path, city: str) -> dict[str, str]:
+    """name -> 'woman'/'man', deduplicated by name (majority of its ways)."""
+    votes: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    geo = shared / "geochicas" / city / "final_tile.geojson"
+    with geo.open(encoding="utf-8") as fh:
+        for feature in json.load(fh)["features"]:
+            props = feature.get("properties") or {}
+            gender = _CURATED.get(str(props.get("gender") or "").strip().lower())
+            if props.get("name") and gender:
+                votes[props["name"].strip()][gender] += 1
+    table = shared / "geochicas" / city / f"{city}_finalCSV.csv"
+    if table.exists():  # the reviewed table: names the GeoJSON may have dropped
+        with table.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                gender = _CURATED.get((row.get("gender") or "").strip().lower())
+                name = (row.get("calle") or "").strip()
+                if name and gender and name not in votes:
+                    votes[name][gender] += 1
+    return {name: counter.most_common(1)[0][0] for name, counter in votes.items()}
+
+
+def load_equalstreetnames(shared: Path, city: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with (shared / "equalstreetnames" / city / "gender.csv").open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            gender = _CURATED.get((row.get("gender") or "").strip().lower())
+            if gender:
+                out[row["name"].strip()] = gender
+    return out
+
+
+def predicted_gender(decision) -> str | None:
+    if decision.category in (WOMAN, MAN):
+        return decision.category
+    if decision.category == SEVERAL and decision.mix in ("women", "men"):
+        return WOMAN if decision.mix == "women" else MAN
+    return None
+
+
+def evaluate(city: str, shared: Path, show: int) -> dict:
+    kind, languages, country = CITIES[city]
+    curated = (load_geochicas if kind == "geochicas" else load_equalstreetnames)(shared, city)
+    covered = correct = 0
+    per_cat = {WOMAN: [0, 0], MAN: [0, 0]}  # curated count, of which we got right
+    wrong: list[tuple[str, str, str, str]] = []
+    uncovered = collections.Counter()
+    for name, truth in sorted(curated.items()):
+        reading, decision = decide_without_wikidata(name, languages, country)
+        guess = predicted_gender(decision)
+        per_cat[truth][0] += 1
+        if guess is None:
+            uncovered[decision.category + (f"/{reading.non_person}" if reading.non_person else "")] += 1
+            continue
+        covered += 1
+        if guess == truth:
+            correct += 1
+            per_cat[truth][1] += 1
+        else:
+            why = "; ".join(f"{e.source}: {e.detail}" for e in decision.evidence)
+            wrong.append((name, truth, guess, why))
+    total = len(curated)
+    coverage = covered / total if total else 0.0
+    precision = correct / covered if covered else 0.0
+    print(f"\n== {city} ({kind}, languages {','.join(languages)}, country {country})")
+    print(f"curated person-named names: {total}")
+    print(f"coverage:  {coverage:6.1%}  ({covered} called woman/man)")
+    print(f"precision: {precision:6.1%}  ({correct} agree, {len(wrong)} disagree)")
+    for cat, (n, ok) in per_cat.items():
+        print(f"recall {cat:5}: {ok / n if n else 0:6.1%}  ({ok}/{n})")
+    print("not covered, by our category:", dict(uncovered.most_common()))
+    target = TARGETS.get(city)
+    if target:
+        met = coverage >= target[0] and precision >= target[1]
+        print(f"target coverage >= {target[0]:.0%}, precision >= {target[1]:.0%}: {'MET' if met else 'NOT MET'}")
+    if wrong:
+        print(f"disagreements (first {min(show, len(wrong))} of {len(wrong)}):")
+        for name, truth, guess, why in wrong[:show]:
+            print(f"  {name!r}: curated {truth}, ours {guess}  [{why}]")
+    return {"city": city, "total": total, "coverage": coverage, "precision": precision}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--city", action="append", choices=sorted(CITIES))
+    parser.add_argument("--show", type=int, default=30, help="disagreements to list per city")
+    args = parser.parse_args(argv)
+    if not args.shared.exists():
+        print(f"no curated data at {args.shared} (use --shared PATH)", file=sys.stderr)
+        return 2
+    results = [evaluate(city, args.shared, args.show) for city in (args.city or list(CITIES))]
+    failed = [r["city"] for r in results if r["city"] in TARGETS and (
+        r["coverage"] < TARGETS[r["city"]][0] or r["precision"] < TARGETS[r["city"]][1])]
+    print("\nsummary:", ", ".join(f"{r['city']} cov {r['coverage']:.1%} prec {r['precision']:.1%}" for r in results))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

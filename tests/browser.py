@@ -1,0 +1,84 @@
+"""Browser-test fixtures: the real app served on 127.0.0.1 and Debian's Chromium driven headless by Playwright.
+
+Use ``live_server`` (an object with ``.url`` and ``.app``) and ``page`` (a Playwright page that
+records every request it makes in ``page.requests_seen``). Import them in a test module with
+``from tests.browser import live_server, browser, page  # noqa: F401``.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from tests.conftest import make_env
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    # Without these Chromium tries to reach Google's services, which this machine cannot.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Debian's chromium is not installed: run tests/setup.sh")
+    return path
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """An app with its background workers running, like `whose-streets run` (override env via make_env)."""
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path), "TESTING": True},
+                     start_workers=True)
+    yield app
+    app.extensions["jobs"].stop_workers()
+    app.extensions["store"].dispose()
+
+
+@pytest.fixture
+def live_server(live_app):
+    server = LiveServer(live_app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", accept_downloads=True)
+    page = context.new_page()
+    page.requests_seen = []
+    page.on("request", lambda request: page.requests_seen.append(request.url))
+    page.dialogs_seen = []
+    page.on("dialog", lambda dialog: (page.dialogs_seen.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()

@@ -1,0 +1,52 @@
+"""Shared fixtures: an app on a real SQLite file in a temporary instance folder, and the stand-in servers."""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+
+# The stand-in servers (Overpass replaying fixtures, SPARQL on pyoxigraph) as pytest fixtures.
+pytest_plugins = [p for p in ("tests.standins.overpass", "tests.standins.sparql")
+                  if __import__("importlib.util").util.find_spec(p) is not None]
+
+
+def make_env(tmp_path, **extra) -> dict:
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        # Nothing listens on port 9 (discard): a test that forgets a stand-in fails fast, offline.
+        "OVERPASS_URL": "http://127.0.0.1:9/api/interpreter",
+        "SPARQL_URL": "http://127.0.0.1:9/sparql",
+        "CONTACT": "tests@example.invalid",
+        "SECRET_KEY": "test-secret",
+        "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path), "TESTING": True},
+                     start_workers=False)
+    yield app
+    app.extensions["jobs"].stop_workers()
+    app.extensions["store"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["store"]
+
+
+@pytest.fixture
+def sample_city(store):
+    """The fixture city stored as analysed; returns its slug."""
+    from tests.sample_city import AREA, store_sample_city
+
+    store_sample_city(store)
+    return AREA.slug

@@ -1,0 +1,68 @@
+"""The `whose-streets` command through Click's runner, configured by the environment like a user's shell."""
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from app.cli import main
+from app.config import load_settings
+from app.store import Store
+from app.store.models import UserRow
+from tests.conftest import make_env
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    env = make_env(tmp_path)
+    env["INSTANCE_PATH"] = str(tmp_path / "instance")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def cli_store(env) -> Store:
+    settings = load_settings(env["INSTANCE_PATH"], env=env)
+    store = Store(settings.database_url)
+    store.upgrade()
+    return store
+
+
+def test_create_user_stores_a_hash_not_the_password(cli_env):
+    result = invoke("create-user", "ana", input="correct horse\ncorrect horse\n")
+    assert result.exit_code == 0, result.output
+    with cli_store(cli_env).session() as session:
+        user = session.scalar(select(UserRow).where(UserRow.name == "ana"))
+        assert user.password_hash != "correct horse"
+        assert check_password_hash(user.password_hash, "correct horse")
+    again = invoke("create-user", "ana", "--password", "another one")
+    assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_create_user_refuses_short_passwords(cli_env):
+    result = invoke("create-user", "bea", "--password", "short")
+    assert result.exit_code != 0 and "8 characters" in result.output
+
+
+def test_cities_lists_headline_figures(cli_env):
+    assert "No city has been analysed yet" in invoke("cities").output
+    from tests.sample_city import store_sample_city
+
+    store_sample_city(cli_store(cli_env))
+    output = invoke("cities").output
+    assert "villa-ejemplo-1001" in output
+    assert "44.4 %" in output  # 4 women among 9 person-named streets
+
+
+def test_flask_commands_are_there(cli_env):
+    routes = invoke("routes").output
+    assert "/api/cities" in routes and "/api/jobs/<int:job_id>" in routes
+
+
+def test_analyze_rejects_bad_input_with_a_non_zero_exit(cli_env):
+    result = CliRunner().invoke(main, ["analyze", "relation/abc\x07"])
+    assert result.exit_code != 0
+    assert "control characters" in result.output

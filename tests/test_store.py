@@ -1,0 +1,85 @@
+"""The store on a real SQLite file: migrations, the remote-answer cache, runs that keep reviews."""
+import sqlite3
+
+from sqlalchemy import select
+
+from app.domain import HIGH, WOMAN, Decision, Street
+from app.store import Store, StoreCache
+from app.store.models import AreaRow, ReviewRow, RunRow, StreetRow, UserRow
+from app.store.records import find_or_create_area, latest_reviews, save_run
+from tests.sample_city import AREA
+
+
+def test_migrations_create_every_table_on_a_new_file(tmp_path):
+    path = tmp_path / "new.sqlite"
+    store = Store(f"sqlite:///{path}")
+    assert not store.has_schema()
+    store.upgrade()
+    store.upgrade()  # a second start changes nothing
+    tables = {row[0] for row in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
+    assert {"areas", "runs", "streets", "namesakes", "street_namesakes", "reviews", "users", "jobs",
+            "remote_answers", "alembic_version"} <= tables
+    version = sqlite3.connect(path).execute("select version_num from alembic_version").fetchone()[0]
+    assert version == "0001"
+
+
+def test_cache_round_trip_survives_a_new_store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    store = Store(url)
+    store.upgrade()
+    StoreCache(store).put("overpass", "k1", "http://x/api", "[out:json];", '{"elements": []}')
+    StoreCache(store).put("overpass", "k1", "http://y/api", "[out:json];", '{"elements": [1]}')
+    again = Store(url)
+    assert StoreCache(again).get("overpass", "k1") == '{"elements": [1]}'
+    assert StoreCache(again).get("sparql", "k1") is None
+
+
+def _street(key="w1", name="Calle Uno"):
+    return Street(key=key, name=name, osm_ids=[f"way/{key[1:]}"], lines=[[(0.0, 0.0), (0.001, 0.0)]], length_m=111.0)
+
+
+def test_a_new_run_replaces_streets_but_keeps_reviews_and_old_run_stats(store):
+    area = find_or_create_area(store, AREA)
+    decision = {"w1": Decision(WOMAN, "first_name", "low")}
+    first = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, entities={},
+                     conflicts={}, source="overpass")
+    with store.session() as session:
+        user = UserRow(name="ana", password_hash="x")
+        session.add(user)
+        session.flush()
+        session.add(ReviewRow(area_id=area.id, street_key="w1", street_name="Calle Uno", user_id=user.id,
+                              category="not_person", note="a river"))
+    second = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, entities={},
+                      conflicts={}, source="overpass")
+    with store.session() as session:
+        assert session.get(AreaRow, area.id).current_run_id == second
+        streets = session.scalars(select(StreetRow)).all()
+        assert [s.run_id for s in streets] == [second]
+        assert streets[0].reviewed is True
+        assert session.get(RunRow, first).stats["streets"] == 1
+    assert latest_reviews(store, area.id)["w1"].category == "not_person"
+
+
+def test_latest_review_wins(store):
+    area = find_or_create_area(store, AREA)
+    with store.session() as session:
+        user = UserRow(name="ana", password_hash="x")
+        session.add(user)
+        session.flush()
+        for category in ("woman", "not_person", "man"):
+            session.add(ReviewRow(area_id=area.id, street_key="w7", street_name="X", user_id=user.id,
+                                  category=category))
+    assert latest_reviews(store, area.id)["w7"].category == "man"
+
+
+def test_headline_stats_are_stored_with_the_area(store, sample_city):
+    with store.session() as session:
+        area = session.scalar(select(AreaRow).where(AreaRow.slug == sample_city))
+        stats = area.stats
+    assert stats["streets"] == 17
+    # 4 women among 9 person-named streets (2 men, 1 non-binary, 2 several)
+    assert stats["person_streets"] == 9
+    assert stats["women_share"] == round(4 / 9, 4)
+    assert stats["by_street"]["not_person"] == 3
+    # Juana, Delmira, Clara, María (in a "several" street) and Laura (known only by her first name)
+    assert stats["by_person"]["woman"] == 5
