@@ -79,6 +79,10 @@ def parse_area_query(text: str) -> AreaQuery:
         m = pattern.match(cleaned)
         if m:
             return AreaQuery("wikidata", qid=m.group(1).upper())
+    if re.match(r"^(?:relation|rel|r)\s*[/:]?\s*[0-9]+$", cleaned, re.IGNORECASE):
+        raise ValueError("a relation id is a positive number of at most 12 digits")
+    if re.match(r"^q[0-9]+$", cleaned, re.IGNORECASE):
+        raise ValueError("a Wikidata id is Q followed by a positive number")
     if re.match(r"^(?:https?://|www\.)", cleaned, re.IGNORECASE):
         raise ValueError("links must be an openstreetmap.org relation or a wikidata.org item")
     if not any(c.isalpha() for c in cleaned):
