@@ -19,7 +19,7 @@ from typing import Callable
 
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
@@ -79,13 +79,17 @@ def describe(job: JobRow) -> dict:
 def run_job(store: Store, job_id: int, execute: Executor) -> None:
     """Run one job to its end: done, or failed with a readable reason."""
     with store.session() as session:
+        # Claim the job atomically: of two workers handed the same id (a queue entry
+        # duplicated by a recovery), only one moves it from queued to running.
+        claimed = session.execute(
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.status == "queued")
+            .values(status="running", started_at=utcnow(), error=None, stage="starting",
+                    attempts=JobRow.attempts + 1)
+        ).rowcount
+        if claimed != 1:
+            return  # finished, deleted or taken by another worker: a stale queue entry
         job = session.get(JobRow, job_id)
-        if job is None or job.status not in ACTIVE:
-            return  # already finished or deleted: a stale queue entry
-        job.status, job.started_at, job.error = "running", utcnow(), None
-        job.attempts += 1
-        job.stage = "starting"
-        session.flush()
         session.expunge(job)
     try:
         run_id = execute(job, JobProgress(store, job_id))

@@ -221,8 +221,8 @@ def _effective_tags(way: OsmWay, rels: list[OsmRelation] | None, notes: list[str
             mine = tags.get(key)
             if mine is None:
                 tags[key] = value
-            elif key == "name" or key.startswith("name:"):
-                continue  # a member with its own spelling keeps it
+            elif key not in INHERITED_KEYS or key == "name":
+                continue  # a member with its own spelling (of the name, in a language) keeps it
             elif _tag_value_key(key, mine) != _tag_value_key(key, value):
                 notes.append(f"{key}: way/{way.id} says {mine}, its relation/{rel.id} says {value}; kept the way's")
     return tags
