@@ -207,6 +207,21 @@ def build_evidence_from_reading(reading: NameReading, country_code: str | None) 
                 detail=f"plural title '{reading.titles[0]}' names several people ({reading.plural_mix})",
             )
         )
+    guess = None
+    if reading.bare_name and not reading.single_word and reading.non_person is None:
+        guess = guess_from_first_name(reading.bare_name, country_code)
+    if reading.plural_mix:
+        pass  # the plural title above already says who
+    elif reading.title_gender and reading.generic_title and guess is not None and guess.gender == WOMAN:
+        # "Arquitecto Julia Guarino": the masculine profession is generic here.
+        out.append(
+            Evidence(
+                source=SOURCE_TITLE,
+                category=None,
+                confidence=LOW,
+                detail=f"title '{reading.titles[0]}' is a generic masculine; the first name decides",
+            )
+        )
     elif reading.title_gender:
         titled = ", ".join(f"'{t}'" for t in reading.titles)
         what = "a religious figure, " if reading.religious else ""
@@ -218,17 +233,15 @@ def build_evidence_from_reading(reading: NameReading, country_code: str | None) 
                 detail=f"title {titled} implies {what}a {reading.title_gender}",
             )
         )
-    if reading.bare_name and not reading.single_word and reading.non_person is None:
-        guess = guess_from_first_name(reading.bare_name, country_code)
-        if guess is not None:
-            out.append(
-                Evidence(
-                    source=SOURCE_FIRST_NAME,
-                    category=guess.gender,
-                    confidence=guess.confidence,
-                    detail=f"inferred from the first name '{guess.first_name}' ({guess.answer})",
-                )
+    if guess is not None:
+        out.append(
+            Evidence(
+                source=SOURCE_FIRST_NAME,
+                category=guess.gender,
+                confidence=guess.confidence,
+                detail=f"inferred from the first name '{guess.first_name}' ({guess.answer})",
             )
+        )
     return out
 
 

@@ -109,7 +109,7 @@ Line = list[tuple[float, float]]  # (lon, lat) pairs, GeoJSON order
 class Street:
     """One real street: OSM ways of the same name that belong together."""
 
-    key: str  # stable within a city across re-analyses, e.g. "w:123" (lowest way id)
+    key: str  # stable within a city across re-analyses, e.g. "w123" (lowest way id)
     name: str
     osm_ids: list[str]  # "way/123", "relation/456"
     lines: list[Line]

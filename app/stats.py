@@ -59,3 +59,97 @@ def headline(streets, entities: dict) -> dict:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f} %"
+
+
+# --- figures for the pages -----------------------------------------------------------------------------
+
+UNKNOWN_GENDER = "unknown"
+
+
+def category_rows(stats: dict) -> list[dict]:
+    """One row per category: counts and shares by street and by length, among all streets and
+    (for the person categories) among person-named streets."""
+    stats = stats or {}
+    by_street = stats.get("by_street") or {}
+    by_length = stats.get("by_length_m") or {}
+    streets, length = stats.get("streets") or 0, stats.get("length_m") or 0.0
+    person_streets = stats.get("person_streets") or 0
+    person_length = sum(by_length.get(c, 0.0) for c in PERSON_CATEGORIES)
+    rows = []
+    for category in CATEGORIES:
+        count, metres = by_street.get(category, 0), by_length.get(category, 0.0)
+        is_person = category in PERSON_CATEGORIES
+        rows.append({
+            "category": category,
+            "streets": count,
+            "share_of_streets": share(count, streets),
+            "share_of_person_streets": share(count, person_streets) if is_person else None,
+            "length_m": metres,
+            "share_of_length": share(metres, length),
+            "share_of_person_length": share(metres, person_length) if is_person else None,
+        })
+    return rows
+
+
+def person_rows(stats: dict) -> list[dict]:
+    """Distinct namesakes by gender group, with their share among all distinct persons."""
+    stats = stats or {}
+    by_person = stats.get("by_person") or {}
+    total = stats.get("persons") or 0
+    return [{"gender": g, "persons": by_person.get(g, 0), "share": share(by_person.get(g, 0), total)}
+            for g in (WOMAN, MAN, NONBINARY, UNKNOWN_GENDER)]
+
+
+def century_of(year: int) -> int:
+    """The first year of the hundred a year falls in: 1892 -> 1800, -63 -> -100 (counted as '1800–1899')."""
+    return (year // 100) * 100
+
+
+def person_breakdowns(namesakes, top: int = 12) -> dict:
+    """Occupations and centuries of birth of distinct women and men (counting unit: person).
+
+    ``namesakes``: NamesakeRow-like objects (gender, kind, occupations, birth_year), each once.
+    Returns {"persons": {g: n}, "occupations": {g: [(label, n)]}, "centuries": {g: [(start, n)]},
+    "unknown_birth": {g: n}} for g in woman, man. A person with several occupations counts under each.
+    """
+    groups = (WOMAN, MAN)
+    persons = Counter()
+    occupations = {g: Counter() for g in groups}
+    centuries = {g: Counter() for g in groups}
+    unknown_birth = Counter()
+    for person in namesakes:
+        gender = getattr(person, "gender", None)
+        if gender not in groups or getattr(person, "kind", "human") not in ("human", "fictional"):
+            continue
+        persons[gender] += 1
+        for label in dict.fromkeys(getattr(person, "occupations", None) or []):
+            occupations[gender][label] += 1
+        year = getattr(person, "birth_year", None)
+        if year is None:
+            unknown_birth[gender] += 1
+        else:
+            centuries[gender][century_of(year)] += 1
+    return {
+        "persons": {g: persons[g] for g in groups},
+        "occupations": {g: sorted(occupations[g].items(), key=lambda kv: (-kv[1], kv[0]))[:top] for g in groups},
+        "centuries": {g: sorted(centuries[g].items()) for g in groups},
+        "unknown_birth": {g: unknown_birth[g] for g in groups},
+    }
+
+
+def run_breakdowns(store, run_id: int, top: int = 12) -> dict:
+    """person_breakdowns over the distinct namesakes linked to a run's person-named streets."""
+    from sqlalchemy import select
+
+    from app.store.models import NamesakeRow, StreetNamesakeRow, StreetRow
+
+    with store.session() as session:
+        namesakes = list(session.scalars(
+            select(NamesakeRow)
+            .where(NamesakeRow.qid.in_(
+                select(StreetNamesakeRow.qid)
+                .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
+                .where(StreetRow.run_id == run_id, StreetRow.category.in_(PERSON_CATEGORIES))
+            ))
+        ))
+    return person_breakdowns(namesakes, top=top)

@@ -6,6 +6,7 @@ tests/standins/sparql.py (pyoxigraph). Expected results are those of tests/FIXTU
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import create_app
 from app.cli import main
@@ -43,7 +44,7 @@ def analyze(*args):
 
 def streets_by_name(store):
     with store.session() as session:
-        rows = session.scalars(select(StreetRow)).all()
+        rows = session.scalars(select(StreetRow).options(selectinload(StreetRow.links))).all()
         return {row.name: row for row in rows}, [row.name for row in rows]
 
 

@@ -40,6 +40,7 @@ def client(overpass_server):
         ("  Villa   Ejemplo ", AreaQuery("name", name="Villa Ejemplo")),
         ("Rome", AreaQuery("name", name="Rome")),  # starts with R but is a name
         ("Québec", AreaQuery("name", name="Québec")),
+        ("می‌دان", AreaQuery("name", name="می‌دان")),  # ZWNJ is part of Persian spelling
     ],
 )
 def test_parse_area_query(text, expected):

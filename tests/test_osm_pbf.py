@@ -14,8 +14,10 @@ import shapely
 
 from app.domain import Area
 from app.osm.pbf import BoundaryIncomplete, boundary_from_pbf, bbox_polygon, read_area_from_pbf, streets_from_pbf
-from app.osm.streets import assemble_streets, elements_from_overpass
-from tests.standins.overpass import FIXTURE_DIR
+from app.osm.overpass import OverpassClient
+from app.osm.streets import fetch_streets
+from app.remote import RetryPolicy
+from tests.standins.overpass import FIXTURE_DIR, overpass_server  # noqa: F401  (pytest fixture)
 
 OUTSIDE_WAY = 120  # "Calle Afuera", west of the city boundary
 
@@ -80,10 +82,12 @@ def test_area_from_pbf_has_tags_and_country(fixture_pbf):
     assert area.languages == []
 
 
-def test_pbf_streets_match_the_overpass_path(fixture_pbf):
+def test_pbf_streets_match_the_overpass_path(fixture_pbf, overpass_server):
     area = read_area_from_pbf(fixture_pbf, 1001)
     from_pbf = streets_from_pbf(fixture_pbf, area)
-    from_overpass = assemble_streets(*elements_from_overpass(_load("streets_1001.json")))
+    client = OverpassClient([overpass_server.url], policy=RetryPolicy(attempts=2, base_delay=0.01, timeout=2))
+    from_overpass = fetch_streets(client, area)
+    assert len(from_overpass) == 17
     assert [s.key for s in from_pbf] == [s.key for s in from_overpass]
     assert "Calle Afuera" not in {s.name for s in from_pbf}
     for a, b in zip(from_pbf, from_overpass):

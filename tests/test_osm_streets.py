@@ -48,49 +48,49 @@ def by_key(streets):
 def test_fixture_city_streets(streets):
     got = {(s.key, s.name, s.kind) for s in streets}
     assert got == {
-        ("w:101", "Calle Juana de Ibarbourou", "street"),
-        ("w:103", "Avenida José Artigas", "street"),
-        ("w:104", "Calle Delmira Agustini", "street"),
-        ("w:105", "Calle 18 de Julio", "street"),
-        ("w:106", "Rambla Hermanos Pérez", "street"),
-        ("w:107", "Calle María y Pedro", "street"),
-        ("w:108", "Calle Mercedes", "street"),
-        ("w:109", "Calle Alex Quiroga", "street"),
-        ("w:110", "Calle Ana Sin Datos", "street"),
-        ("w:111", "Plaza Independencia", "square"),
-        ("w:112", "Calle Flor de Ceibo", "street"),
-        ("w:113", "<img src=x onerror=alert(1)>", "street"),
-        ("w:114", "Calle Laura Ramírez", "street"),
-        ("w:115", "Avenida General Flores", "street"),
-        ("w:117", "Calle Rivera", "street"),
-        ("w:118", "Calle Rivera", "street"),
-        ("w:119", "Calle Clara Silva", "street"),
+        ("w101", "Calle Juana de Ibarbourou", "street"),
+        ("w103", "Avenida José Artigas", "street"),
+        ("w104", "Calle Delmira Agustini", "street"),
+        ("w105", "Calle 18 de Julio", "street"),
+        ("w106", "Rambla Hermanos Pérez", "street"),
+        ("w107", "Calle María y Pedro", "street"),
+        ("w108", "Calle Mercedes", "street"),
+        ("w109", "Calle Alex Quiroga", "street"),
+        ("w110", "Calle Ana Sin Datos", "street"),
+        ("w111", "Plaza Independencia", "square"),
+        ("w112", "Calle Flor de Ceibo", "street"),
+        ("w113", "<img src=x onerror=alert(1)>", "street"),
+        ("w114", "Calle Laura Ramírez", "street"),
+        ("w115", "Avenida General Flores", "street"),
+        ("w117", "Calle Rivera", "street"),
+        ("w118", "Calle Rivera", "street"),
+        ("w119", "Calle Clara Silva", "street"),
     }
-    assert [s.key for s in streets] == sorted((s.key for s in streets), key=lambda k: int(k[2:]))
+    assert [s.key for s in streets] == sorted((s.key for s in streets), key=lambda k: int(k[1:]))
 
 
 def test_lengths_agree_with_an_independent_geodesic(streets):
     for street in streets:
         assert street.length_m == pytest.approx(geod_length(street.lines), rel=5e-3, abs=0.2), street.name
-    juana = by_key(streets)["w:101"]
+    juana = by_key(streets)["w101"]
     # 0.008 degrees of longitude at 34.9 S: about 730 m.
     assert juana.length_m == pytest.approx(730, rel=0.01)
 
 
 def test_tags(streets):
     s = by_key(streets)
-    assert s["w:101"].etymology_ids == ["Q900001"]
-    assert s["w:107"].etymology_ids == ["Q900005", "Q900006"]
-    assert s["w:109"].etymology_ids == ["Q900007"]
-    assert s["w:106"].wikidata == "Q900010" and s["w:106"].etymology_ids == []
-    assert s["w:115"].wikidata == "Q900012"
-    assert s["w:103"].etymology_ids == [] and s["w:103"].wikidata is None
+    assert s["w101"].etymology_ids == ["Q900001"]
+    assert s["w107"].etymology_ids == ["Q900005", "Q900006"]
+    assert s["w109"].etymology_ids == ["Q900007"]
+    assert s["w106"].wikidata == "Q900010" and s["w106"].etymology_ids == []
+    assert s["w115"].wikidata == "Q900012"
+    assert s["w103"].etymology_ids == [] and s["w103"].wikidata is None
     assert all(st.tag_conflicts == [] for st in streets)
 
 
 def test_sidewalk_is_excluded(streets):
     assert all("way/116" not in s.osm_ids for s in streets)
-    assert by_key(streets)["w:101"].lines == [
+    assert by_key(streets)["w101"].lines == [
         [(-56.185, -34.9), (-56.183, -34.9), (-56.181, -34.9)],
         [(-56.181, -34.9), (-56.179, -34.9), (-56.177, -34.9)],
     ]
@@ -109,7 +109,7 @@ def test_associated_street_members_are_counted_once(streets):
 
 
 def test_square_geometry_is_its_ring(streets):
-    plaza = by_key(streets)["w:111"]
+    plaza = by_key(streets)["w111"]
     assert plaza.lines[0][0] == plaza.lines[0][-1] and len(plaza.lines[0]) == 5
 
 
@@ -140,7 +140,7 @@ def way(wid, name, x0_m, x1_m, nodes=None, y_m=0.0, **tags):
 
 def test_segments_sharing_a_node_merge():
     streets = assemble_streets([way(5, "A", 0, 100, [1, 2]), way(3, "A", 100, 200, [2, 3])])
-    assert [(s.key, s.osm_ids) for s in streets] == [("w:3", ["way/3", "way/5"])]
+    assert [(s.key, s.osm_ids) for s in streets] == [("w3", ["way/3", "way/5"])]
 
 
 @pytest.mark.parametrize("gap_m, count", [(NEAR_M - 30, 1), (NEAR_M + 60, 2)])

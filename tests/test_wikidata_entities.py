@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.domain import KIND_GROUP, KIND_HUMAN, KIND_THING, MAN, NONBINARY, UNKNOWN, WOMAN
+from app.domain import KIND_GROUP, KIND_HUMAN, KIND_THING, NONBINARY, UNKNOWN, WOMAN
 from app.remote import MemoryCache, RetryPolicy
 from app.wikidata import entities as entities_module
 from app.wikidata.client import SparqlClient

@@ -10,6 +10,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 WOMAN = "woman"
 MAN = "man"
@@ -73,6 +74,55 @@ def _unaccent(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_DATA = Path(__file__).with_name("data") / "given_names.csv"
+_supplement: dict[str, str] | None = None
+
+
+def supplement() -> dict[str, str]:
+    """Our own list of given names gender-guesser lacks: unaccented lower -> answer."""
+    global _supplement
+    if _supplement is None:
+        table: dict[str, str] = {}
+        for line in _DATA.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, _, gender = line.partition(",")
+                answer = "male" if gender.strip() == "m" else "female"
+                table.setdefault(name.strip().casefold(), answer)
+                # unaccented spellings are common in OSM ("Hernan", "Joaquin")...
+                # except where the final accent makes another name (Marià/Maria).
+                if not _FINAL_ACCENT_RE.search(name.strip()):
+                    table.setdefault(_unaccent(name.strip()).casefold(), answer)
+        _supplement = table
+    return _supplement
+
+
+#: Words gender-guesser lists as given names that, at the head of a street name,
+#: are articles, particles, street types or adjectives ("El Greco", "Del Cid",
+#: "Ruta 8", "Bajo de la Virgen", "Alta de Sant Pere").
+NOT_FIRST_NAMES = {
+    "el", "la", "lo", "los", "las", "le", "les", "del", "de", "di", "da", "do", "du", "van", "von",
+    "der", "den", "des", "al", "y", "i", "e", "en", "na", "sant", "san", "santa", "ruta", "rio",
+    "alta", "alto", "baja", "bajo", "nueva", "nuevo", "vieja", "viejo", "gran", "nou", "nova",
+    "vell", "vella", "major", "mayor", "real", "camí", "cami", "palma", "cruz", "valencia", "vara",
+    "ros", "mila", "milà", "cornellà", "mar", "sol", "ciudad", "villa", "monte",
+    "mas", "can", "cal", "puig", "pla", "prat", "font", "riba",
+}
+_FINAL_ACCENT_RE = re.compile(r"[àèìòùáéíóú]$", re.I)
+
+_DIMINUTIVE_RE = re.compile(r"^(\w{2,}?)(?:c)?(it[oa]s?)$", re.I)
+
+
+def _diminutive_base(word: str) -> tuple[str, str | None] | None:
+    """Spanish diminutives: Carlitos -> Carlos, Isabelita -> Isabel, Paquito -> Paco/Paquo."""
+    m = _DIMINUTIVE_RE.match(word)
+    if not m or len(word) < 6:
+        return None
+    stem, ending = m.group(1), m.group(2).casefold()
+    vowel = "a" if ending.startswith("ita") else "o"
+    plain = stem + vowel + ("s" if ending.endswith("s") else "")
+    return plain, stem if len(stem) >= 3 else None
+
+
 _GENDER = {"male": MAN, "female": WOMAN, "mostly_male": MAN, "mostly_female": WOMAN}
 _INITIAL_RE = re.compile(r"^\w\.?$")
 
@@ -80,7 +130,23 @@ _INITIAL_RE = re.compile(r"^\w\.?$")
 def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
     """(gender-guesser answer, confidence) for one word, or None if unusable."""
     d = detector()
-    forms = list(dict.fromkeys([word, _unaccent(word)]))
+    own = supplement().get(word.casefold())
+    if own is None and not _FINAL_ACCENT_RE.search(word):
+        own = supplement().get(_unaccent(word).casefold())
+    if own:
+        return own, "medium"
+    base = _diminutive_base(word)
+    if base:  # "Carlitos", "Isabelita", "Paquito": the diminutive keeps the gender
+        found = _lookup(base[0], country) or (_lookup(base[1], country) if base[1] else None)
+        expected = "female" if word.casefold().endswith(("ita", "itas")) else "male"
+        if found and found[0].endswith(expected):
+            return expected, "low"
+    # Dropping a final stressed vowel's accent changes the name: Catalan
+    # "Marià", "Adrià", "Julià" are men, "Maria", "Adria", "Julia" women.
+    if _FINAL_ACCENT_RE.search(word):
+        forms = [word]
+    else:
+        forms = list(dict.fromkeys([word, _unaccent(word)]))
     # The country's own answer first: "Joan" is a man in Spain, a woman in England.
     if country:
         for form in forms:
@@ -102,6 +168,8 @@ def is_known_first_name(word: str) -> bool:
     """Whether ``word`` is a given name the dataset knows (any gender)."""
     if not word or not word[0].isalpha():
         return False
+    if _unaccent(word).casefold() in supplement() or word.casefold() in supplement():
+        return True
     d = detector()
     return any(d.get_gender(form) != "unknown" for form in {word, _unaccent(word)})
 
@@ -131,6 +199,8 @@ def guess_from_first_name(person: str, country_code: str | None = None) -> First
     if "-" in first:  # "Jean-Marie", "Anne-Sophie": the first element decides
         first = first.split("-")[0]
     if not first or not first[0].isalpha() or len(first) < 2:
+        return None
+    if first.casefold() in NOT_FIRST_NAMES or _unaccent(first).casefold() in NOT_FIRST_NAMES:
         return None
     found = _lookup(first, country)
     if not found:

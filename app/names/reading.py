@@ -42,6 +42,7 @@ class NameReading:
     plural_mix: str | None = None  # 'men' | 'women' | 'mixed' when a plural title names several
     article: bool = False  # an article stood before the name ("Calle de la Paz")
     religious: bool = False  # a saint or the Virgin (title kept in ``person``)
+    generic_title: bool = False  # the title gender comes only from a generic masculine profession
 
 
 # --- tokenising --------------------------------------------------------------
@@ -54,6 +55,7 @@ _ABBREVIATIONS = [
     (re.compile(r"\bSta\.(?=\s)"), "Santa"),
     (re.compile(r"\bSto\.(?=\s)"), "Santo"),
 ]
+_HYPHEN_SAINT_RE = re.compile(r"^(saint|sainte|saints|st|ste|sint|sankt|san|santa|são|sao)-\w", re.I)
 _BILINGUAL_RE = re.compile(r"\s+[-–—/]\s+")
 _PARENS_RE = re.compile(r"\s*\([^)]*\)")
 
@@ -68,6 +70,14 @@ def _tokens(text: str) -> list[str]:
         if m and len(token) > m.end():
             out.append(token[: m.end()].replace("’", "'"))
             out.append(token[m.end():])
+        elif re.match(r"^(dr|dra|sr|sra|gral|cnel|tte|ing|arq|prof|pbro|mons)\.\w", token, re.I):
+            cut = token.index(".") + 1  # "Dr.Felip" -> "Dr." "Felip"
+            out.append(token[:cut])
+            out.append(token[cut:])
+        elif _HYPHEN_SAINT_RE.match(token):
+            head, _, tail = token.partition("-")  # "Saint-Jean" -> "Saint" "Jean"
+            out.append(head)
+            out.extend(p for p in tail.split("-") if p) if head.casefold() != "saints" else out.append(tail)
         elif re.match(r"^c/\S", token, re.I):  # "C/Mayor"
             out.append(token[:2])
             out.append(token[2:])
@@ -99,9 +109,11 @@ def _lang_list(table: dict[str, list[str]], languages) -> list[str]:
 
 def _titles_for(languages) -> dict[str, rules.T]:
     merged: dict[str, rules.T] = {}
-    for lang in languages:
+    for lang in [*languages, "*"]:
         for title, value in rules.TITLES.get(lang, {}).items():
             merged.setdefault(key(title), value)  # the city's first language wins a clash
+            if title.endswith(".") and len(title) > 2:
+                merged.setdefault(key(title[:-1]), value)  # "Pbro" as well as "Pbro."
     return merged
 
 
@@ -221,6 +233,12 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
             while tokens and key(tokens[0]) in {"al", "a", "norte", "sur", "este", "oeste", "de", "del"}:
                 tokens = tokens[1:]
 
+        # A second type after the first: "Calle Costanilla de X", "Carrer del Camí de Can Y".
+        m = _match_phrase(tokens, _lang_list(rules.PARTICLES, languages))
+        n2 = _match_phrase(tokens[m:], _lang_list(rules.PREFIX_TYPES, languages))
+        if n2 and len(tokens) > m + n2 and key(tokens[m]) not in {"paralela"}:
+            tokens = tokens[m + n2:]
+
     # 2. the particle after it ("de la", "d'", "dels", "van")
     had_article = False
     if street_type:
@@ -259,7 +277,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
             tokens = [p for t in tokens for p in t.split("-") if p]
 
     core = list(tokens)
-    non_person = _non_person(core, had_article, is_first_name)
+    non_person = rules.NON_PERSON_PHRASES.get(key(text)) or _non_person(core, had_article, is_first_name)
 
     # 4. titles at the start, possibly several ("Profesor Doctor X")
     titles: list[str] = []
@@ -298,6 +316,9 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
             m = _match_phrase(rest, _lang_list(rules.PARTICLES, languages))
             if m and len(rest) > m and keeps:
                 rest, consumed = rest[m:], consumed + m
+                # What follows "Marqués de", "Virgen del" is a place or a name,
+                # not another title ("Marqués de Santa Ana").
+                break
             continue
         if rest and key(rest[0]) in personal_articles and len(rest) > 1:
             titles.append(rest[0])
@@ -314,6 +335,19 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         keeps_from = 0
         religious = True
 
+    generic = bool(titles) and all(
+        g is None or key(t) in {key(x) for x in rules.GENERIC_MASCULINE} for t, g in zip(titles, genders)
+    )
+    # A title alone names an unnamed holder: "Calle de la Princesa",
+    # "Calle del Almirante". Only trusted after an article or for titles that
+    # are how someone is known (Reina, Virgen, Santo), not for surname-like words.
+    if not titles and len(rest) == 1:
+        gender, keeps = title_table.get(key(rest[0]), (None, False))
+        if gender and (keeps or had_article):
+            titles.append(rest[0])
+            genders.append(gender)
+            keeps_from = 0
+
     known = {g for g in genders if g}
     title_gender = known.pop() if len(known) == 1 else None
 
@@ -326,6 +360,13 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     single_word = bool(bare) and len(bare.split()) == 1 and not titles
 
     variants: list[str] = []
+    if person:
+        # Keep the hyphenated spelling when the name had it ("Saint-Jean"): it is
+        # how French and Dutch write saints, and how their labels read.
+        hyphenated = re.sub(r"^(\w+) ", r"\1-", person)
+        if hyphenated != person and hyphenated in text and _HYPHEN_SAINT_RE.match(hyphenated):
+            variants.append(person)
+            person = hyphenated
     for value in (bare, " ".join(core).strip() or None):
         if value and value != person and value not in variants:
             variants.append(value)
@@ -347,6 +388,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         plural_mix=plural_mix,
         article=had_article,
         religious=religious,
+        generic_title=generic and title_gender == rules.MAN,
     )
 
 

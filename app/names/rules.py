@@ -41,7 +41,8 @@ PREFIX_TYPES: dict[str, list[str]] = {
         "ramal", "rinconada", "parque", "jardín", "jardines", "malecón", "rampa", "galería",
         "circuito", "retorno", "cerrada", "callejón sin salida", "plaza peatonal", "pasaje particular",
         # Montevideo/Buenos Aires: "Paralela al Norte de X" carries the name of the street it follows.
-        "paralela", "primera paralela", "segunda paralela",
+        "paralela", "primera paralela", "segunda paralela", "ruta", "ruta nacional", "camino vecinal",
+        "sendero peatonal", "antiguo camino", "avenida costanera", "rambla costanera",
     ],
     "ca": [
         "carrer", "c/", "c.", "cr.", "avinguda", "av.", "avda.", "avgda.", "passeig", "pg.", "passatge",
@@ -68,7 +69,8 @@ PREFIX_TYPES: dict[str, list[str]] = {
         "voie", "route", "rte", "rond-point", "esplanade", "parvis", "promenade", "galerie", "cité",
         "villa", "montée", "chaussée", "drève", "clos", "venelle", "carrefour", "pont", "parc",
         "jardin", "hameau", "résidence", "faubourg", "rampe", "square", "passerelle", "escalier",
-        "cour", "berge", "port", "pl",
+        "cour", "berge", "port", "pl", "petite rue", "grande rue", "vieille rue", "rond-point",
+        "rond point", "espace", "tunnel", "belvédère", "sentier", "avenue de la", "val",
     ],
     "it": [
         "via", "v.", "viale", "v.le", "piazza", "p.za", "p.zza", "piazzale", "p.le", "piazzetta",
@@ -224,7 +226,13 @@ _ES_TITLES: dict[str, T] = {
     "diputada": _t(WOMAN), "concejal": _t(MAN), "concejala": _t(WOMAN), "corregidor": _t(MAN),
     "regidor": _t(MAN), "intendente": _t(MAN), "edil": _t(None), "embajador": _t(MAN),
     "embajadora": _t(WOMAN), "cónsul": _t(None), "virrey": _t(MAN, True), "virreina": _t(WOMAN, True),
-    "adelantado": _t(MAN), "ministro de": _t(MAN), "juez": _t(None), "fiscal": _t(None),
+    "adelantado": _t(MAN), "cr.": _t(None), "cr": _t(None), "cont.": _t(None), "contador": _t(MAN),
+    "contadora": _t(WOMAN), "procurador": _t(MAN), "procuradora": _t(WOMAN),
+    "libertador": _t(MAN), "caciquillo": _t(MAN), "arcipreste": _t(MAN), "archiduque": _t(MAN, True),
+    "archiduquesa": _t(WOMAN, True), "patriarca": _t(MAN, True), "legionario": _t(MAN),
+    "mecánico": _t(MAN), "payaso": _t(MAN), "descubridor": _t(MAN), "descubridora": _t(WOMAN),
+    "inventor": _t(MAN), "inventora": _t(WOMAN), "marino": _t(MAN), "sabio": _t(MAN), "esc.": _t(None), "agr.": _t(None), "qco.": _t(None), "maese": _t(MAN),
+    "halconero": _t(MAN), "sr": _t(MAN), "sra": _t(WOMAN), "ministro de": _t(MAN), "juez": _t(None), "fiscal": _t(None),
     "canciller": _t(None), "secretario": _t(MAN), "secretaria": _t(WOMAN),
 }
 
@@ -240,7 +248,7 @@ _CA_TITLES: dict[str, T] = {
     "duquessa": _t(WOMAN, True), "príncep": _t(MAN, True), "princesa": _t(WOMAN, True),
     "infant": _t(MAN, True), "infanta": _t(WOMAN, True), "baró": _t(MAN, True),
     "baronessa": _t(WOMAN, True), "vescomte": _t(MAN, True), "emperador": _t(MAN, True),
-    "emperadriu": _t(WOMAN, True), "regent": _t(MAN),
+    "emperadriu": _t(WOMAN, True), "regent": _t(MAN), "secretari": _t(MAN), "secretària": _t(WOMAN),
     "doctor": _t(MAN), "doctora": _t(WOMAN), "dr.": _t(MAN), "dra.": _t(WOMAN), "mestre": _t(MAN),
     "mestra": _t(WOMAN), "enginyer": _t(MAN), "enginyera": _t(WOMAN), "arquitecte": _t(MAN),
     "arquitecta": _t(WOMAN), "pintor": _t(MAN), "pintora": _t(WOMAN), "escultor": _t(MAN),
@@ -319,7 +327,8 @@ _FR_TITLES: dict[str, T] = {
     "sergent": _t(MAN), "caporal": _t(MAN), "soldat": _t(MAN), "aviateur": _t(MAN),
     "aviatrice": _t(WOMAN), "président": _t(MAN), "présidente": _t(WOMAN),
     "bourgmestre": _t(None), "échevin": _t(MAN), "ministre": _t(None), "sénateur": _t(MAN),
-    "député": _t(MAN), "maire": _t(None),
+    "député": _t(MAN), "maire": _t(None), "doyen": _t(MAN), "major": _t(MAN), "ambassadeur": _t(MAN),
+    "bâtonnier": _t(MAN), "chevalier": _t(MAN, True), "vicomtesse": _t(WOMAN, True),
 }
 
 _IT_TITLES: dict[str, T] = {
@@ -387,7 +396,15 @@ _NL_TITLES: dict[str, T] = {
     "abt": _t(MAN), "dokter": _t(None),
 }
 
+#: Titles used in street names whatever the city's language ("Lord Byron",
+#: "Sir Edmund Hillary", "Mahatma Gandhi", "Madame Curie").
+_COMMON_TITLES: dict[str, T] = {
+    "lord": _t(MAN, True), "sir": _t(MAN), "lady": _t(WOMAN, True), "dame": _t(WOMAN),
+    "mahatma": _t(MAN, True), "madame": _t(WOMAN), "mme": _t(WOMAN), "miss": _t(WOMAN),
+}
+
 TITLES: dict[str, dict[str, T]] = {
+    "*": _COMMON_TITLES,
     "es": _ES_TITLES, "ca": _CA_TITLES, "gl": _GL_TITLES, "pt": _PT_TITLES, "fr": _FR_TITLES,
     "it": _IT_TITLES, "en": _EN_TITLES, "de": _DE_TITLES, "nl": _NL_TITLES,
 }
@@ -397,12 +414,14 @@ PLURAL_TITLES: dict[str, dict[str, str]] = {
     "es": {"hermanos": "men", "hermanas": "women", "reyes católicos": "mixed", "reyes magos": "men",
            "condes": "mixed", "duques": "mixed", "marqueses": "mixed", "santos": "men",
            "santas": "women", "mártires": "mixed", "doctores": "men", "padres": "men",
-           "hermanos de": "men", "príncipes": "mixed", "esposos": "mixed"},
+           "hermanos de": "men", "príncipes": "mixed", "esposos": "mixed",
+           "madres": "women", "hijas": "women", "hijos": "men", "abuelas": "women"},
     "ca": {"germans": "men", "germanes": "women", "reis catòlics": "mixed", "comtes": "mixed",
            "sants": "men", "santes": "women", "màrtirs": "mixed"},
     "gl": {"irmáns": "men", "irmás": "women"},
     "pt": {"irmãos": "men", "irmãs": "women", "reis": "mixed", "condes": "mixed"},
-    "fr": {"frères": "men", "sœurs": "women", "soeurs": "women", "époux": "mixed"},
+    "fr": {"frères": "men", "sœurs": "women", "soeurs": "women", "époux": "mixed", "saints": "men",
+           "saintes": "women"},
     "it": {"fratelli": "men", "sorelle": "women", "coniugi": "mixed", "martiri": "mixed"},
     "en": {"brothers": "men", "sisters": "women"},
     "de": {"geschwister": "mixed", "gebrüder": "men", "brüder": "men", "schwestern": "women"},
@@ -414,6 +433,20 @@ PLURAL_TITLES: dict[str, dict[str, str]] = {
 VIRGIN_EPITHETS = {"milagrosa", "inmaculada", "purísima", "dolorosa", "macarena", "pilarica",
                    "almudena", "moreneta", "divina pastora", "inmaculada concepción",
                    "purísima concepción", "immaculada", "puríssima"}
+
+#: Masculine professions and offices that Spanish, Catalan and Portuguese long
+#: used for women too ("Arquitecto Julia Guarino", "Ingeniero Emilia Loedel"):
+#: they imply a man only when the first name does not say otherwise.
+GENERIC_MASCULINE = {
+    "doctor", "dr.", "dr", "profesor", "professor", "maestro", "mestre", "ingeniero", "enginyer",
+    "engenheiro", "arquitecto", "arquitecte", "arquiteto", "pintor", "escultor", "compositor",
+    "músico", "músic", "escritor", "escriptor", "abogado", "advocat", "licenciado", "médico", "metge",
+    "químico", "científico", "filósofo", "matemático", "historiador", "periodista", "presidente",
+    "president", "alcalde", "ministro", "ministre", "diputado", "diputat", "senador", "concejal",
+    "intendente", "gobernador", "doutor", "contador", "educador", "pedagogo", "aviador",
+    "fotógrafo", "dramaturgo", "cirujano", "farmacéutico", "explorador", "secretario", "embajador",
+    "vereador", "deputado", "prefeito", "actor", "tenor", "mtro.",
+}
 
 # --- non-person words --------------------------------------------------------
 # A reading whose first significant word is one of these names a thing.

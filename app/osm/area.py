@@ -64,7 +64,9 @@ def parse_area_query(text: str) -> AreaQuery:
     """Read what the user typed; ValueError (message for people) when it cannot be a place."""
     if not isinstance(text, str):
         raise ValueError("the place must be text")
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and c not in "\t" for c in text):
+    # Control, surrogate, private-use and format characters (bidi overrides, invisible
+    # marks) have no place in a place name; ZWNJ/ZWJ do: Persian and Indic names use them.
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and c not in "\t\u200c\u200d" for c in text):
         raise ValueError("the place contains control characters")
     cleaned = re.sub(r"\s+", " ", text).strip()
     if not cleaned:

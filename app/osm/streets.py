@@ -16,7 +16,7 @@ it once, so ways are grouped:
 The search for near ways uses a grid of cells at least ``NEAR_M`` wide, so the
 cost grows with the number of vertices, not with its square.
 
-Stable key: ``w:<lowest way id>`` of the street. It survives re-analyses as
+Stable key: ``w<lowest way id>`` of the street (e.g. ``w101``). It survives re-analyses as
 long as that way is not deleted or split off, which is as stable as OSM
 allows; reviews attach to it.
 
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
+import overpy
 
 from app.domain import Area, Line, Street, is_qid, normalise_name
 from app.osm.tags import (
@@ -139,16 +140,10 @@ def elements_from_overpy(result) -> tuple[list[OsmWay], list[OsmRelation]]:
     relations = []
     for r in result.relations:
         members = [
-            m.ref for m in r.members if isinstance(m, _overpy_way_member()) and (m.role or "") in STREET_MEMBER_ROLES
+            m.ref for m in r.members if isinstance(m, overpy.RelationWay) and (m.role or "") in STREET_MEMBER_ROLES
         ]
         relations.append(OsmRelation(r.id, dict(r.tags), members))
     return ways, relations
-
-
-def _overpy_way_member():
-    import overpy
-
-    return overpy.RelationWay
 
 
 # --- assembly ------------------------------------------------------------------
@@ -280,7 +275,7 @@ def assemble_streets(
 
     streets = [_street(sorted(m, key=lambda i: kept[i].id), kept, kept_tags, kept_notes, lengths, street_rels)
                for m in components.values()]
-    streets.sort(key=lambda s: (int(s.key[2:]), s.key))
+    streets.sort(key=lambda s: (int(s.key[1:]), s.key))
     return streets
 
 
@@ -300,13 +295,34 @@ def _connect(members: list[int], ways: list[OsmWay], uf: _UnionFind, street_rels
     roots = {uf.find(i) for i in members}
     if len(roots) == 1:
         return
-    # 2. Proximity between the pieces left, on a grid of cells >= near_m wide.
+    # 2. Proximity between the pieces left. Homonyms are usually far apart, so
+    #    first compare the pieces' bounding boxes (grown by near_m) and only look
+    #    at vertices of pieces whose boxes meet, on a grid of cells >= near_m wide.
     max_lat = min(89.0, max(abs(lat) for i in members for _, lat in ways[i].coords))
     cell_lat = near_m / _M_PER_DEG
     cell_lon = near_m / (_M_PER_DEG * math.cos(math.radians(max_lat)))
+    boxes: dict[int, list[float]] = {}
+    for i in members:
+        lons = [p[0] for p in ways[i].coords]
+        lats = [p[1] for p in ways[i].coords]
+        box = boxes.setdefault(uf.find(i), [math.inf, math.inf, -math.inf, -math.inf])
+        box[0], box[1] = min(box[0], min(lons)), min(box[1], min(lats))
+        box[2], box[3] = max(box[2], max(lons)), max(box[3], max(lats))
+    items = list(boxes.items())
+    close: set[int] = set()
+    for a in range(len(items)):
+        ra, (x0, y0, x1, y1) = items[a]
+        for b in range(a + 1, len(items)):
+            rb, (u0, v0, u1, v1) = items[b]
+            if u0 <= x1 + cell_lon and x0 <= u1 + cell_lon and v0 <= y1 + cell_lat and y0 <= v1 + cell_lat:
+                close.update((ra, rb))
+    if not close:
+        return
     grid: dict[tuple[int, int], list[tuple[int, float, float]]] = defaultdict(list)
     near2 = near_m * near_m
     for i in members:
+        if uf.find(i) not in close:
+            continue
         for lon, lat in ways[i].coords:
             cx, cy = math.floor(lon / cell_lon), math.floor(lat / cell_lat)
             root_i = uf.find(i)
@@ -384,7 +400,7 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
         is_square(tags_of[i], ways[i].coords[0] == ways[i].coords[-1] and len(ways[i].coords) > 3) for i in members
     ) else "street"
     return Street(
-        key=f"w:{first.id}",
+        key=f"w{first.id}",
         name=name.strip(),
         osm_ids=[f"way/{ways[i].id}" for i in members] + [f"relation/{r}" for r in rel_ids],
         lines=[list(ways[i].coords) for i in members],

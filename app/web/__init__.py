@@ -17,13 +17,15 @@ def jobs() -> JobQueue:
 
 def register_web(app: Flask) -> None:
     from app.extensions import csrf
-    from app.web import api, assets, auth, pages
+    from app.web import api, assets, auth, gaps, pages, reviews
     from app.web.i18n import register_i18n
 
     register_i18n(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(gaps.bp)
+    app.register_blueprint(reviews.bp)
     # The JSON API takes only application/json bodies, which a cross-site form cannot send,
     # so it needs no CSRF token (scripts could not get one anyway).
     csrf.exempt(api.bp)

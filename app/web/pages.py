@@ -1,19 +1,213 @@
-"""Public pages: the list of cities. (City pages, presenter mode and downloads join this blueprint.)"""
+"""Public pages: the list of cities, a city's map and statistics, presenter mode and downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.store.models import AreaRow
+from app.domain import CATEGORIES, MAN, NONBINARY, NOT_PERSON, PERSON_CATEGORIES, SEVERAL, UNKNOWN, WOMAN
+from app.exports import CityNotFound, export_filename, iter_export
+from app.maps import OSM_TILES, PALETTE, city_map, map_etag, map_payload, render_parts
+from app.stats import category_rows, person_rows, run_breakdowns
+from app.store.models import AreaRow, RunRow
 from app.web import store
 
 bp = Blueprint("pages", __name__)
+
+CATEGORY_LABELS = {
+    WOMAN: _l("Women"),
+    MAN: _l("Men"),
+    NONBINARY: _l("Non-binary or another gender"),
+    SEVERAL: _l("Several people"),
+    NOT_PERSON: _l("Not a person"),
+    UNKNOWN: _l("Unknown"),
+}
+GENDER_LABELS = {WOMAN: _l("Women"), MAN: _l("Men"), NONBINARY: _l("Non-binary or another gender"),
+                 "unknown": _l("Gender unknown")}
+#: How each source of a decision is said in words, in popups and on street pages.
+SOURCE_WORDS = {
+    "review": _l("checked by a volunteer"),
+    "osm_tag": _l("from the OpenStreetMap tag name:etymology:wikidata"),
+    "street_item": _l("from the street's own Wikidata item (named after, P138)"),
+    "wikidata_street": _l("from a Wikidata item for this street in this city"),
+    "name_match": _l("matched by name against people in Wikidata"),
+    "title": _l("inferred from a title in the name (e.g. General, Santa)"),
+    "first_name": _l("inferred from first name"),
+    "rule": _l("by a rule (dates, places, things)"),
+}
+CONFIDENCE_WORDS = {"high": _l("high confidence"), "medium": _l("medium confidence"), "low": _l("low confidence")}
+MIX_WORDS = {"women": _l("all women"), "men": _l("all men"), "mixed": _l("women and men")}
+
+
+def century_label(start: int) -> str:
+    """1800 -> "1800–1899"; years before the common era as negative numbers."""
+    return f"{start}–{start + 99}"
+
+
+def _labels(mapping: dict) -> dict:
+    return {key: str(value) for key, value in mapping.items()}
+
+
+def load_area(slug: str) -> tuple[AreaRow, RunRow]:
+    """The analysed city with this slug and its current run, or 404."""
+    with store().session() as session:
+        row = session.execute(
+            select(AreaRow, RunRow).join(RunRow, RunRow.id == AreaRow.current_run_id).where(AreaRow.slug == slug)
+        ).first()
+        if row is None:
+            abort(404)
+        session.expunge_all()
+        return row[0], row[1]
 
 
 @bp.route("/")
 def home():
     with store().session() as session:
-        cities = list(
-            session.scalars(select(AreaRow).where(AreaRow.current_run_id.is_not(None)).order_by(AreaRow.name))
-        )
+        rows = session.execute(
+            select(AreaRow, RunRow).join(RunRow, RunRow.id == AreaRow.current_run_id).order_by(AreaRow.name)
+        ).all()
+        session.expunge_all()
+    cities = [{"area": area, "run": run, "stats": area.stats or {}} for area, run in rows]
     return render_template("home.html", cities=cities)
+
+
+def map_config(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
+    """What our map script needs besides the data: URLs and translated words (no street data)."""
+    language = (area.languages or [None])[0]
+    return {
+        "dataUrl": url_for("pages.map_geojson", slug=area.slug, run=run.id),
+        "streetUrl": url_for("pages.city", slug=area.slug) + "/streets/",
+        "language": language,
+        "presenter": presenter,
+        "categories": list(CATEGORIES),
+        "personCategories": list(PERSON_CATEGORIES),
+        "labels": _labels(CATEGORY_LABELS),
+        "sources": _labels(SOURCE_WORDS),
+        "confidences": _labels(CONFIDENCE_WORDS),
+        "mixes": _labels(MIX_WORDS),
+        "text": {
+            "article": str(_l("Wikipedia article")),
+            "noArticle": str(_l("No article in this language yet: start one")),
+            "wikidata": str(_l("Wikidata")),
+            "osmWay": str(_l("OpenStreetMap")),
+            "editId": str(_l("Edit in iD")),
+            "streetPage": str(_l("Street page")),
+            "evidence": str(_l("How we know")),
+            "reviewed": str(_l("Reviewed by a volunteer")),
+            "noMatch": str(_l("No street found")),
+            "loading": str(_l("Loading streets…")),
+            "loadFailed": str(_l("The streets could not be loaded.")),
+            "image": str(_l("Picture from Wikimedia Commons")),
+            "unknownPerson": str(_l("Person known only from the street name")),
+        },
+    }
+
+
+def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
+    _city, _body, bounds = map_payload(store(), area.slug)
+    counts = (area.stats or {}).get("by_street") or {}
+    tiles = current_app.config.get("MAP_TILES", OSM_TILES)
+    m = city_map(
+        bounds=bounds,
+        counts=counts,
+        labels=_labels(CATEGORY_LABELS),
+        assets={
+            "leaflet_js": url_for("assets.vendor", package="leaflet", filename="leaflet.js"),
+            "leaflet_css": url_for("assets.vendor", package="leaflet", filename="leaflet.css"),
+            "map_js": url_for("static", filename="js/citymap.js"),
+            "map_css": url_for("static", filename="css/map.css"),
+        },
+        config=map_config(area, run, presenter=presenter),
+        tiles=tiles or None,
+    )
+    return render_parts(m)
+
+
+@bp.route("/cities/<slug>")
+def city(slug: str):
+    area, run = load_area(slug)
+    stats = area.stats or {}
+    breakdowns = run_breakdowns(store(), run.id)
+    return render_template(
+        "city.html",
+        area=area,
+        run=run,
+        stats=stats,
+        map=build_map(area, run),
+        category_rows=category_rows(stats),
+        person_rows=person_rows(stats),
+        breakdowns=breakdowns,
+        century_rows={g: [(century_label(start), n) for start, n in rows] for g, rows in breakdowns["centuries"].items()},
+        labels=CATEGORY_LABELS,
+        gender_labels=GENDER_LABELS,
+        palette=PALETTE,
+        language=(area.languages or [""])[0],
+    )
+
+
+@bp.route("/cities/<slug>/present")
+def present(slug: str):
+    area, run = load_area(slug)
+    stats = area.stats or {}
+    return render_template("present.html", area=area, run=run, stats=stats, map=build_map(area, run, presenter=True),
+                           category_rows=category_rows(stats), labels=CATEGORY_LABELS, palette=PALETTE)
+
+
+@bp.route("/cities/<slug>/map.geojson")
+def map_geojson(slug: str):
+    """The streets the map draws: simplified geometry, the CSV's facts, namesakes listed once."""
+    try:
+        city, body, _bounds = map_payload(store(), slug)
+    except CityNotFound:
+        abort(404)
+    response = Response(body, mimetype="application/geo+json")
+    response.set_etag(map_etag(city))
+    # The page asks for ?run=<id>: that URL's content never changes, so browsers may keep it.
+    immutable = request.args.get("run") == str(city.run_id)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400 if immutable else 60
+    return response.make_conditional(request)
+
+
+def _download(slug: str, fmt: str, mimetype: str) -> Response:
+    try:
+        chunks = iter_export(store(), slug, fmt)
+    except CityNotFound:
+        abort(404)
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(slug, fmt)}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/cities/<slug>/streets.csv")
+def streets_csv(slug: str):
+    return _download(slug, "csv", "text/csv")
+
+
+@bp.route("/cities/<slug>/streets.geojson")
+def streets_geojson(slug: str):
+    return _download(slug, "geojson", "application/geo+json")
+
+
+@bp.app_template_filter("percent")
+def percent_filter(value) -> str:
+    """A share (0..1) as a percentage in the reader's language's number format."""
+    if value is None:
+        return "–"
+    from flask_babel import format_decimal
+
+    return format_decimal(value * 100, format="#,##0.0") + " %"
+
+
+@bp.app_template_filter("number")
+def number_filter(value) -> str:
+    from flask_babel import format_decimal
+
+    return format_decimal(value or 0, format="#,##0")
+
+
+@bp.app_context_processor
+def page_words():
+    return {"locale_code": str(get_locale())}

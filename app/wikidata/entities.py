@@ -59,9 +59,13 @@ def language_list(languages: list[str]) -> Safe:
 
 
 def wikipedia_sites(languages: list[str]) -> Safe:
-    """``<https://es.wikipedia.org/> ...`` for the languages that have a Wikipedia."""
+    """``<https://es.wikipedia.org/>, ...`` for ``FILTER(?site IN (...))``.
+
+    (A nested VALUES would be the obvious form, but some engines, pyoxigraph among
+    them, evaluate it as a cross product with every article in the store.)
+    """
     sites = [f"<https://{lang}.wikipedia.org/>" for lang in languages if lang != "mul" and _LANGUAGE_RE.match(lang)]
-    return Safe(" ".join(sites))
+    return Safe(", ".join(sites))
 
 
 def batches(items: list[str], size: int) -> Iterable[list[str]]:
@@ -99,7 +103,7 @@ def fetch_entities(
     """
     wanted = sorted({q for q in qids if is_qid(q)}, key=lambda q: int(q[1:]))
     langs = clean_languages(languages)
-    article_langs = [lang for lang in clean_languages(languages, extra=("en",))]
+    article_langs = clean_languages(languages, extra=("en",))
     facts_query = load_query("wikidata_entity_facts.rq")
     texts_query = load_query("wikidata_entity_texts.rq")
     entities: dict[str, Entity] = {}

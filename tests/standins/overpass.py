@@ -125,7 +125,10 @@ class OverpassStandin:
         host, port = self._server.server_address[:2]
         self.url = f"http://{host}:{port}/api/interpreter"
         self.down_url = f"http://127.0.0.1:{unused_port()}/api/interpreter"
-        threading.Thread(target=self._server.serve_forever, name="overpass-standin", daemon=True).start()
+        # A short poll interval: shutdown() waits up to one interval, once per test.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="overpass-standin", daemon=True
+        ).start()
         return self
 
     def close(self) -> None:

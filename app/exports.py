@@ -1,0 +1,220 @@
+"""Per-street downloads: CSV and GeoJSON, one row (feature) per street of a city's current run.
+
+The columns are published (docs/csv-columns.md) and must stay stable. Both formats are produced
+as generators of text chunks, reading the streets in batches, so a city of 100,000 streets never
+sits in memory as one string. Values from OpenStreetMap and Wikidata are untrusted: the CSV
+neutralises cells a spreadsheet would run as formulas.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Iterator, TextIO
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import selectinload
+
+from app.domain import PERSON_CATEGORIES
+from app.store import Store
+from app.store.models import AreaRow, StreetNamesakeRow, StreetRow
+
+COLUMNS = (
+    "city", "street_id", "street_name", "osm_ids", "length_m", "category", "persons", "wikidata_ids",
+    "genders", "source", "confidence", "wikipedia_url", "sitelinks", "birth_year", "death_year", "reviewed",
+)
+#: Columns holding numbers (or ;-joined numbers) we produce ourselves: never treated as formulas.
+NUMERIC_COLUMNS = frozenset({"length_m", "sitelinks", "birth_year", "death_year"})
+#: Columns whose cells are lists, one entry per namesake (joined with ";" in the CSV).
+LIST_COLUMNS = ("osm_ids", "persons", "wikidata_ids", "genders", "wikipedia_url", "sitelinks",
+                "birth_year", "death_year")
+FORMATS = ("csv", "geojson")
+ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright); facts about people from Wikidata, CC0"
+#: Cells starting with one of these are run as formulas by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 1000
+
+
+class CityNotFound(LookupError):
+    """No analysed city has this slug."""
+
+
+@dataclass
+class City:
+    """What an export needs to know of the city, detached from any session."""
+
+    id: int
+    slug: str
+    name: str
+    languages: list[str]
+    run_id: int
+
+    @property
+    def language(self) -> str | None:
+        return self.languages[0] if self.languages else None
+
+
+def find_city(store: Store, slug: str) -> City:
+    """The analysed city with this slug (raises CityNotFound when unknown or never analysed)."""
+    with store.session() as session:
+        area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
+        if area is None or area.current_run_id is None:
+            raise CityNotFound(f"no analysed city {slug!r} (see `whose-streets cities`)")
+        return City(area.id, area.slug, area.name, list(area.languages or []), area.current_run_id)
+
+
+def iter_streets(store: Store, city: City, batch: int = BATCH) -> Iterator[StreetRow]:
+    """The current run's streets with their namesakes, by name, read in batches (keyset paging)."""
+    last: tuple[str, int] | None = None
+    while True:
+        with store.session() as session:
+            stmt = (
+                select(StreetRow)
+                .where(StreetRow.run_id == city.run_id)
+                .options(selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
+                .order_by(StreetRow.name, StreetRow.id)
+                .limit(batch)
+            )
+            if last is not None:
+                stmt = stmt.where(tuple_(StreetRow.name, StreetRow.id) > last)
+            rows = list(session.scalars(stmt))
+            for row in rows:
+                session.expunge(row)
+        if not rows:
+            return
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = (rows[-1].name, rows[-1].id)
+
+
+def pick(values: dict, languages: list[str]) -> str:
+    """A label or description in the first of the city's languages that has one, else English, else any."""
+    for lang in [*languages, "en"]:
+        if values.get(lang):
+            return values[lang]
+    return ""
+
+
+def namesakes_of(street: StreetRow) -> list:
+    return [link.namesake for link in street.links if link.namesake is not None]
+
+
+def street_record(city: City, street: StreetRow) -> dict:
+    """The facts of one street under the published column names; list columns hold Python lists.
+
+    Per-namesake lists are aligned (the n-th entry of each belongs to the n-th person); a missing
+    fact is an empty string (or None for numbers) at its place.
+    """
+    people = namesakes_of(street)
+    lang = city.language
+    if people:
+        persons = [pick(p.labels or {}, city.languages) or p.qid for p in people]
+    elif street.category in PERSON_CATEGORIES and street.person_name:
+        # Known only from the name (first name, title): the name as read, no Wikidata facts.
+        persons = [street.person_name]
+    else:
+        persons = []
+    return {
+        "city": city.slug,
+        "street_id": street.key,
+        "street_name": street.name,
+        "osm_ids": list(street.osm_ids or []),
+        "length_m": round(street.length_m or 0.0, 1),
+        "category": street.category,
+        "persons": persons,
+        "wikidata_ids": [p.qid for p in people],
+        # Raw P21 labels; a person with several values gets them joined with "/".
+        "genders": ["/".join(p.gender_labels or []) for p in people],
+        "source": street.source or "",
+        "confidence": street.confidence or "",
+        "wikipedia_url": [(p.articles or {}).get(lang, "") if lang else "" for p in people],
+        "sitelinks": [p.sitelinks or 0 for p in people],
+        "birth_year": [p.birth_year for p in people],
+        "death_year": [p.death_year for p in people],
+        "reviewed": bool(street.reviewed),
+    }
+
+
+def neutralise(value: str) -> str:
+    """Prefix an apostrophe to a text cell a spreadsheet would otherwise run as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_cell(column: str, value) -> str:
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, list):
+        parts = ["" if v is None else str(v) for v in value]
+        # A list of nothing but blanks is a blank cell, not ";;".
+        text = ";".join(parts) if any(parts) else ""
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    return text if column in NUMERIC_COLUMNS else neutralise(text)
+
+
+def csv_row(record: dict) -> list[str]:
+    return [csv_cell(column, record[column]) for column in COLUMNS]
+
+
+def _csv_chunks(store: Store, city: City) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    # The byte-order mark makes Excel read the file as UTF-8 (accents intact).
+    buffer.write("\ufeff")
+    writer.writerow(COLUMNS)
+    for i, street in enumerate(iter_streets(store, city), 1):
+        writer.writerow(csv_row(street_record(city, street)))
+        if i % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def geojson_properties(record: dict) -> dict:
+    """GeoJSON properties: the CSV columns with the same names; lists stay JSON arrays."""
+    return dict(record)
+
+
+def _geojson_chunks(store: Store, city: City) -> Iterator[str]:
+    head = {
+        "type": "FeatureCollection",
+        "name": f"{city.slug}-streets",
+        "attribution": ATTRIBUTION,
+        "license": "ODbL-1.0",
+        "columns": list(COLUMNS),
+    }
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": ['
+    yield opening
+    for i, street in enumerate(iter_streets(store, city)):
+        feature = {
+            "type": "Feature",
+            "id": street.key,
+            "geometry": {"type": "MultiLineString", "coordinates": street.geometry or []},
+            "properties": geojson_properties(street_record(city, street)),
+        }
+        yield ("," if i else "") + "\n" + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+    yield "\n]}\n"
+
+
+def iter_export(store: Store, slug: str, fmt: str) -> Iterator[str]:
+    """Text chunks of the export. The city is looked up at once: CityNotFound is raised by this call,
+    not later while streaming."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (csv or geojson)")
+    city = find_city(store, slug)
+    return _csv_chunks(store, city) if fmt == "csv" else _geojson_chunks(store, city)
+
+
+def write_export(store: Store, slug: str, fmt: str, stream: TextIO) -> None:
+    """Write a city's per-street table to a text stream (open it with newline="" for the CSV's CRLF)."""
+    for chunk in iter_export(store, slug, fmt):
+        stream.write(chunk)
+
+
+def export_filename(slug: str, fmt: str) -> str:
+    return f"{slug}-streets.{fmt}"

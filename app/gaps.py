@@ -1,0 +1,448 @@
+"""Gap lists for volunteers: what is missing in Wikipedia, OpenStreetMap and Wikidata.
+
+Pure store reading (no Flask). Each list is filtered, sorted and paginated in SQL
+on the current run's rows (the (run_id, category) index narrows every query to
+one city), so a page of 50 rows costs a few small queries even for a city of
+20,000 streets; only the rows of the page are turned into links in Python.
+
+The four lists (``LISTS``):
+
+- ``articles``: women honoured by a street with no Wikipedia article in the city's
+  first language. One row per woman (not per street), best translation candidates
+  (most sitelinks) first.
+- ``tags``: streets whose namesake was found through Wikidata or by name (or set by a
+  volunteer's review) but that carry no ``name:etymology:wikidata`` tag in OSM.
+- ``unknown``: streets we could not resolve, grouped by name. "Most used" means the
+  names carried by the most streets first, then the longest total length: a name
+  shared by several streets is one review that helps many rows.
+- ``first_names``: people known only from a first-name guess (no Wikidata item).
+
+The CSV helpers (``csv_text``, ``safe_cell``) live here too; app/exports.py may
+have its own copy (to be merged by the lead).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from sqlalchemy import and_, func, or_, select
+
+from app.domain import (
+    SOURCE_FIRST_NAME,
+    SOURCE_NAME_MATCH,
+    SOURCE_REVIEW,
+    SOURCE_STREET_ITEM,
+    SOURCE_WIKIDATA_STREET,
+    UNKNOWN,
+    WOMAN,
+)
+from app.store import Store
+from app.store.models import AreaRow, NamesakeRow, StreetNamesakeRow, StreetRow
+
+PAGE_SIZE = 50
+LISTS = ("articles", "tags", "unknown", "first_names")
+#: Sources whose namesake is known but not (yet) written into OSM. A reviewed street with
+#: a Wikidata id is a gap too: the volunteer's finding belongs in OSM.
+TAG_GAP_SOURCES = (SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH, SOURCE_REVIEW)
+ETYMOLOGY_TAG = "name:etymology:wikidata"
+#: Sort keys each list accepts (anything else falls back to the first, the default).
+SORTS = {
+    "articles": ("sitelinks", "name", "streets"),
+    "tags": ("name", "length", "source"),
+    "unknown": ("streets", "length", "name"),
+    "first_names": ("name", "length", "person"),
+}
+#: Which lists take a ?source= filter, and the sources offered.
+SOURCE_FILTERS = {
+    "tags": TAG_GAP_SOURCES,
+    "unknown": ("none", "osm_tag", "street_item", "wikidata_street", "name_match", "review"),
+}
+
+
+@dataclass
+class GapQuery:
+    list: str = "articles"
+    sort: str = ""
+    descending: bool | None = None  # None: the sort's natural direction
+    text: str = ""
+    source: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def normalised(self) -> "GapQuery":
+        name = self.list if self.list in LISTS else LISTS[0]
+        sort = self.sort if self.sort in SORTS[name] else SORTS[name][0]
+        source = self.source if self.source in SOURCE_FILTERS.get(name, ()) else ""
+        return GapQuery(name, sort, self.descending, (self.text or "").strip()[:100], source,
+                        max(1, int(self.page or 1)), max(1, min(int(self.page_size or PAGE_SIZE), 1000)))
+
+
+@dataclass
+class GapPage:
+    query: GapQuery
+    total: int
+    rows: list[dict] = field(default_factory=list)
+    language: str = "en"
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.page_size))
+
+
+class NoCurrentRun(LookupError):
+    """The city is unknown or has not been analysed yet."""
+
+
+# --- links -------------------------------------------------------------------
+
+
+def osm_short(osm_id: str) -> str:
+    """``way/101`` -> ``w101`` (the form JOSM's remote control takes)."""
+    kind, _, number = osm_id.partition("/")
+    return {"way": "w", "relation": "r", "node": "n"}.get(kind, kind[:1]) + number
+
+
+def osm_url(osm_id: str) -> str:
+    return f"https://www.openstreetmap.org/{osm_id}"
+
+
+def id_edit_url(osm_ids: list[str]) -> str | None:
+    """iD on openstreetmap.org, opened on the street's first way."""
+    for osm_id in osm_ids:
+        kind, _, number = osm_id.partition("/")
+        if kind in ("way", "relation", "node") and number.isdigit():
+            return f"https://www.openstreetmap.org/edit?{urlencode({'editor': 'id', kind: number})}"
+    return None
+
+
+def josm_url(osm_ids: list[str], qids: list[str]) -> str:
+    """JOSM remote control: load the street's ways and add the etymology tag (several ids joined by ';').
+
+    ``addtags`` takes ``key=value`` pairs separated by ``|``; the whole value is URL-encoded.
+    """
+    params = {"objects": ",".join(osm_short(o) for o in osm_ids),
+              "addtags": f"{ETYMOLOGY_TAG}={';'.join(qids)}"}
+    return "http://127.0.0.1:8111/load_object?" + urlencode(params)
+
+
+def wikipedia_new_article_url(lang: str, title: str) -> str:
+    return f"https://{lang}.wikipedia.org/w/index.php?" + urlencode({"title": title, "action": "edit"})
+
+
+def richest_article(articles: dict[str, str], target: str) -> tuple[str, str] | None:
+    """(language, title) of the article to translate from: English first, then others alphabetically."""
+    candidates = {lang: url for lang, url in (articles or {}).items() if lang != target and url}
+    for lang in ["en", *sorted(candidates)]:
+        if lang in candidates:
+            title = candidates[lang].rstrip("/").rsplit("/", 1)[-1]
+            return lang, title
+    return None
+
+
+def translation_url(lang: str, articles: dict[str, str]) -> str | None:
+    """Content Translation from the richest existing article into ``lang``."""
+    source = richest_article(articles, lang)
+    if source is None:
+        return None
+    src, title = source
+    # The title is already URL-encoded in the article URL: keep it as it is.
+    return (f"https://{lang}.wikipedia.org/wiki/Special:ContentTranslation?page={quote(title, safe='%')}"
+            f"&from={src}&to={lang}")
+
+
+def wikidata_search_url(name: str) -> str:
+    return "https://www.wikidata.org/w/index.php?" + urlencode({"search": name})
+
+
+def wikidata_new_item_url(name: str, lang: str) -> str:
+    return "https://www.wikidata.org/wiki/Special:NewItem?" + urlencode({"label": name, "lang": lang})
+
+
+def label_in(labels: dict | None, languages=()) -> str:
+    """The first label (or description) found in ``languages``, then English, then any; '' if none."""
+    labels = labels or {}
+    if isinstance(languages, str):
+        languages = [languages]
+    for lang in [*languages, "en"]:
+        if lang and labels.get(lang):
+            return labels[lang]
+    return next((v for v in labels.values() if v), "")
+
+
+# --- queries -----------------------------------------------------------------
+
+
+def current_area(store: Store, slug: str) -> AreaRow:
+    with store.session() as session:
+        area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
+        if area is None or area.current_run_id is None:
+            raise NoCurrentRun(slug)
+        session.expunge(area)
+        return area
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _text_filter(column, text: str):
+    # lower() folds ASCII only in SQLite: accents must be typed as in the name.
+    return func.lower(column).like(_like(text), escape="\\")
+
+
+def _order(columns_desc: list, descending: bool):
+    return [c.desc() if descending else c.asc() for c in columns_desc]
+
+
+def gap_page(store: Store, area: AreaRow, query: GapQuery, *, everything: bool = False) -> GapPage:
+    """One page of one gap list (``everything=True``: all rows, for CSV)."""
+    query = query.normalised()
+    language = (area.languages or ["en"])[0]
+    handler = {"articles": _articles, "tags": _tags, "unknown": _unknown, "first_names": _first_names}[query.list]
+    with store.session() as session:
+        total, rows = handler(session, area, query, language, everything)
+    return GapPage(query=query, total=total, rows=rows, language=language)
+
+
+def _paginate(stmt, query: GapQuery, everything: bool):
+    if everything:
+        return stmt
+    return stmt.limit(query.page_size).offset((query.page - 1) * query.page_size)
+
+
+def _articles(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+    label = NamesakeRow.labels[language].as_string()
+    label_en = NamesakeRow.labels["en"].as_string()
+    conditions = [
+        StreetRow.run_id == area.current_run_id,
+        StreetRow.category.in_((WOMAN, "several")),
+        NamesakeRow.gender == WOMAN,
+        NamesakeRow.articles[language].as_string().is_(None),
+    ]
+    if query.text:
+        conditions.append(or_(_text_filter(label, query.text), _text_filter(label_en, query.text),
+                              _text_filter(StreetRow.name, query.text)))
+    base = (
+        select(NamesakeRow.qid)
+        .select_from(StreetRow)
+        .join(StreetNamesakeRow, StreetNamesakeRow.street_id == StreetRow.id)
+        .join(NamesakeRow, NamesakeRow.qid == StreetNamesakeRow.qid)
+        .where(and_(*conditions))
+    )
+    total = session.scalar(select(func.count()).select_from(base.distinct().subquery()))
+    streets = func.count(StreetRow.id.distinct()).label("streets")
+    name_key = func.coalesce(label, label_en, NamesakeRow.qid)
+    descending = {"sitelinks": True, "streets": True, "name": False}[query.sort] \
+        if query.descending is None else query.descending
+    primary = {"sitelinks": NamesakeRow.sitelinks, "streets": streets, "name": name_key}[query.sort]
+    stmt = (
+        select(NamesakeRow, streets, func.min(StreetRow.name), func.min(StreetRow.key))
+        .select_from(StreetRow)
+        .join(StreetNamesakeRow, StreetNamesakeRow.street_id == StreetRow.id)
+        .join(NamesakeRow, NamesakeRow.qid == StreetNamesakeRow.qid)
+        .where(and_(*conditions))
+        .group_by(NamesakeRow.qid)
+        .order_by(*_order([primary], descending), name_key, NamesakeRow.qid)
+    )
+    rows = []
+    for namesake, count, street_name, street_key in session.execute(_paginate(stmt, query, everything)):
+        name = label_in(namesake.labels, [language]) or namesake.qid
+        rows.append({
+            "qid": namesake.qid,
+            "name": name,
+            "labels": dict(namesake.labels or {}),
+            "descriptions": dict(namesake.descriptions or {}),
+            "sitelinks": namesake.sitelinks or 0,
+            "other_languages": sorted(namesake.articles or {}),
+            "streets": count,
+            "street_name": street_name,
+            "street_key": street_key,
+            "new_article_url": wikipedia_new_article_url(language, name),
+            "translation_url": translation_url(language, namesake.articles or {}),
+            "translate_from": (richest_article(namesake.articles or {}, language) or (None,))[0],
+            "wikidata_url": f"https://www.wikidata.org/wiki/{namesake.qid}",
+        })
+    return total, rows
+
+
+def _tags(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+    conditions = [
+        StreetRow.run_id == area.current_run_id,
+        StreetRow.source.in_([query.source] if query.source else TAG_GAP_SOURCES),
+        StreetRow.tags[ETYMOLOGY_TAG].as_string().is_(None),
+        # Only streets with a namesake id to write: a review that set a bare category has none.
+        select(StreetNamesakeRow.id).where(StreetNamesakeRow.street_id == StreetRow.id).exists(),
+    ]
+    if query.text:
+        conditions.append(_text_filter(StreetRow.name, query.text))
+    total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
+    descending = {"name": False, "length": True, "source": False}[query.sort] \
+        if query.descending is None else query.descending
+    primary = {"name": StreetRow.name, "length": StreetRow.length_m, "source": StreetRow.source}[query.sort]
+    stmt = (select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.osm_ids, StreetRow.length_m,
+                   StreetRow.source, StreetRow.category)
+            .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
+    found = session.execute(_paginate(stmt, query, everything)).all()
+    links = _links_of(session, [r.id for r in found])
+    rows = []
+    for r in found:
+        namesakes = links.get(r.id, [])
+        qids = [n.qid for n in namesakes]
+        rows.append({
+            "key": r.key, "name": r.name, "osm_ids": list(r.osm_ids or []), "length_m": r.length_m,
+            "source": r.source, "category": r.category, "qids": qids,
+            "namesakes": [{"qid": n.qid, "labels": dict(n.labels or {})} for n in namesakes],
+            "id_url": id_edit_url(r.osm_ids or []),
+            "josm_url": josm_url(r.osm_ids or [], qids),
+        })
+    return total, rows
+
+
+def _links_of(session, street_ids: list[int]) -> dict[int, list[NamesakeRow]]:
+    if not street_ids:
+        return {}
+    out: dict[int, list[NamesakeRow]] = {}
+    stmt = (select(StreetNamesakeRow.street_id, NamesakeRow)
+            .join(NamesakeRow, NamesakeRow.qid == StreetNamesakeRow.qid)
+            .where(StreetNamesakeRow.street_id.in_(street_ids))
+            .order_by(StreetNamesakeRow.street_id, StreetNamesakeRow.position))
+    for street_id, namesake in session.execute(stmt):
+        out.setdefault(street_id, []).append(namesake)
+    return out
+
+
+def _unknown(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+    conditions = [StreetRow.run_id == area.current_run_id, StreetRow.category == UNKNOWN]
+    if query.source == "none":
+        conditions.append(StreetRow.source.is_(None))
+    elif query.source:
+        conditions.append(StreetRow.source == query.source)
+    if query.text:
+        conditions.append(_text_filter(StreetRow.name, query.text))
+    total = session.scalar(select(func.count(StreetRow.name.distinct())).where(*conditions))
+    count = func.count(StreetRow.id).label("streets")
+    length = func.sum(StreetRow.length_m).label("length")
+    default_desc = {"streets": True, "length": True, "name": False}[query.sort]
+    descending = default_desc if query.descending is None else query.descending
+    order = {"streets": [count, length], "length": [length, count], "name": [StreetRow.name]}[query.sort]
+    stmt = (select(StreetRow.name, count, length).where(*conditions).group_by(StreetRow.name)
+            .order_by(*_order(order, descending), StreetRow.name))
+    groups = session.execute(_paginate(stmt, query, everything)).all()
+    members: dict[str, list] = {}
+    if groups:
+        names = [g.name for g in groups]
+        for chunk_start in range(0, len(names), 500):  # stay under SQLite's bound-parameter limit
+            chunk = names[chunk_start:chunk_start + 500]
+            for r in session.execute(
+                select(StreetRow.name, StreetRow.key, StreetRow.osm_ids, StreetRow.length_m, StreetRow.source,
+                       StreetRow.person_name)
+                .where(*conditions, StreetRow.name.in_(chunk)).order_by(StreetRow.key)
+            ):
+                members.setdefault(r.name, []).append(
+                    {"key": r.key, "osm_ids": list(r.osm_ids or []), "length_m": r.length_m, "source": r.source,
+                     "person_name": r.person_name})
+    rows = [{"name": g.name, "streets": g.streets, "length_m": round(g.length or 0.0, 1),
+             "members": members.get(g.name, [])} for g in groups]
+    return total, rows
+
+
+def _first_names(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+    conditions = [
+        StreetRow.run_id == area.current_run_id,
+        StreetRow.source == SOURCE_FIRST_NAME,
+        ~select(StreetNamesakeRow.id).where(StreetNamesakeRow.street_id == StreetRow.id).exists(),
+    ]
+    if query.text:
+        conditions.append(or_(_text_filter(StreetRow.name, query.text),
+                              _text_filter(StreetRow.person_name, query.text)))
+    total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
+    descending = {"name": False, "length": True, "person": False}[query.sort] \
+        if query.descending is None else query.descending
+    primary = {"name": StreetRow.name, "length": StreetRow.length_m,
+               "person": func.coalesce(StreetRow.person_name, StreetRow.name)}[query.sort]
+    stmt = (select(StreetRow.key, StreetRow.name, StreetRow.person_name, StreetRow.osm_ids, StreetRow.length_m,
+                   StreetRow.category, StreetRow.confidence)
+            .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
+    rows = []
+    for r in session.execute(_paginate(stmt, query, everything)):
+        person = r.person_name or r.name
+        rows.append({
+            "key": r.key, "name": r.name, "person": person, "osm_ids": list(r.osm_ids or []),
+            "length_m": r.length_m, "category": r.category, "confidence": r.confidence,
+            "search_url": wikidata_search_url(person),
+            "new_item_url": wikidata_new_item_url(person, language),
+        })
+    return total, rows
+
+
+# --- CSV ---------------------------------------------------------------------
+
+#: A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula (leading apostrophe)."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ";".join(str(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # numbers (negative ones too) stay numbers
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(header: list[str], rows: list[list]) -> str:
+    """UTF-8-BOM-prefixed CSV text (the BOM makes spreadsheet programs read UTF-8)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+CSV_COLUMNS = {
+    "articles": ["wikidata_id", "name", "sitelinks", "wikipedia_languages", "streets", "street_name",
+                 "new_article_url", "translation_url"],
+    "tags": ["street_id", "street_name", "osm_ids", "length_m", "source", "wikidata_ids", "id_url", "josm_url"],
+    "unknown": ["street_name", "streets", "length_m", "street_ids", "osm_ids"],
+    "first_names": ["street_id", "street_name", "person", "category", "osm_ids", "length_m",
+                    "wikidata_search_url", "wikidata_new_item_url"],
+}
+
+
+def gap_csv(page: GapPage, city: str) -> str:
+    name = page.query.list
+    rows: list[list] = []
+    for r in page.rows:
+        if name == "articles":
+            rows.append([r["qid"], r["name"], r["sitelinks"], r["other_languages"], r["streets"], r["street_name"],
+                         r["new_article_url"], r["translation_url"]])
+        elif name == "tags":
+            rows.append([r["key"], r["name"], r["osm_ids"], r["length_m"], r["source"], r["qids"], r["id_url"],
+                         r["josm_url"]])
+        elif name == "unknown":
+            rows.append([r["name"], r["streets"], r["length_m"], [m["key"] for m in r["members"]],
+                         [o for m in r["members"] for o in m["osm_ids"]]])
+        else:
+            rows.append([r["key"], r["name"], r["person"], r["category"], r["osm_ids"], r["length_m"],
+                         r["search_url"], r["new_item_url"]])
+    return csv_text(["city"] + CSV_COLUMNS[name], [[city] + row for row in rows])
+
+
+def gap_counts(store: Store, area: AreaRow) -> dict[str, int]:
+    """The size of every list (for the tabs)."""
+    return {name: gap_page(store, area, GapQuery(list=name, page_size=1)).total for name in LISTS}
+
+
+__all__ = [
+    "LISTS", "PAGE_SIZE", "GapPage", "GapQuery", "NoCurrentRun", "csv_text", "current_area", "gap_counts",
+    "gap_csv", "gap_page", "id_edit_url", "josm_url", "label_in", "safe_cell", "translation_url",
+    "wikidata_new_item_url", "wikidata_search_url", "wikipedia_new_article_url",
+]

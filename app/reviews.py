@@ -1,0 +1,341 @@
+"""Volunteers' reviews: checking Wikidata ids, saving a review, applying it to the current run at once.
+
+A review is stored by (area, street key) (``ReviewRow``) and kept forever; the latest
+one for a street wins. ``save_review`` also applies it to the current run's street
+row right away (category, source 'review', namesake links, evidence, the area's
+headline figures), so the map, statistics and CSV change without waiting for a
+re-analysis. The decision is taken by the same classifier as the analysis
+(``app.classify.decide`` with the review as evidence), so a reviewed street looks
+exactly as it will after the next analysis, which re-applies the review itself
+(``app.analysis.classify_streets``).
+
+No Flask here: the web layer (app/web/reviews.py) calls these with the app's store.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from types import SimpleNamespace
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.domain import (
+    CATEGORIES,
+    MAN,
+    NONBINARY,
+    NOT_PERSON,
+    SEVERAL,
+    SOURCE_REVIEW,
+    UNKNOWN,
+    WOMAN,
+    Entity,
+    Evidence,
+    is_qid,
+)
+from app.store import Store
+from app.store.models import (
+    AreaRow,
+    NamesakeRow,
+    ReviewRow,
+    RunRow,
+    StreetNamesakeRow,
+    StreetRow,
+    UserRow,
+)
+from app.store.records import NAMESAKE_FIELDS, upsert_namesakes
+
+#: Categories a volunteer may set without a Wikidata id. woman/man/nonbinary are for a
+#: person who has no Wikidata item (yet); 'several' needs the people's ids.
+REVIEW_CATEGORIES = (WOMAN, MAN, NONBINARY, NOT_PERSON, UNKNOWN)
+MAX_QIDS = 10
+MAX_NOTE = 2000
+_QID_TOKEN = re.compile(r"(?:https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/)?([Qq][0-9]+)/?")
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation (pybabel extracts N_) without needing Flask here."""
+    return message
+
+
+class ReviewError(ValueError):
+    """The review cannot be taken as given (bad id, unknown category, street not found...).
+
+    ``message`` is an English msgid with %(name)s placeholders; the web layer translates it.
+    """
+
+    def __init__(self, message: str, **params):
+        self.message = message
+        self.params = params
+        super().__init__(message % params if params else message)
+
+
+@dataclass
+class EntityCheck:
+    """What a volunteer sees before saving: who each id is."""
+
+    qid: str
+    found: bool
+    labels: dict = field(default_factory=dict)
+    descriptions: dict = field(default_factory=dict)
+    gender: str | None = None
+    kind: str | None = None
+    birth_year: int | None = None
+    death_year: int | None = None
+    origin: str = ""  # "wikidata" (fetched now) or "store" (what an earlier analysis fetched)
+
+    def as_json(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def parse_qids(text: str) -> list[str]:
+    """Wikidata ids from what a volunteer typed: ``Q1, q2 https://www.wikidata.org/wiki/Q3``.
+
+    Raises ReviewError on anything that is not an id, so a typo never becomes a review.
+    """
+    qids: list[str] = []
+    for token in re.split(r"[\s,;|]+", text or ""):
+        if not token:
+            continue
+        match = _QID_TOKEN.fullmatch(token)
+        qid = match.group(1).upper() if match else ""
+        if not is_qid(qid):
+            raise ReviewError(N_("Not a Wikidata id: %(value)s"), value=token[:40])
+        if qid not in qids:
+            qids.append(qid)
+    if len(qids) > MAX_QIDS:
+        raise ReviewError(N_("At most %(count)s Wikidata ids."), count=MAX_QIDS)
+    return qids
+
+
+def entity_from_row(row: NamesakeRow) -> Entity:
+    return Entity(qid=row.qid, **{name: getattr(row, name) for name in NAMESAKE_FIELDS})
+
+
+def stored_entities(session, qids) -> dict[str, Entity]:
+    qids = list(dict.fromkeys(q for q in qids if q))
+    if not qids:
+        return {}
+    return {row.qid: entity_from_row(row) for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(qids)))}
+
+
+def check_entities(store: Store, qids: list[str], languages: list[str], sparql=None) -> dict[str, EntityCheck]:
+    """Who each id is: asked to Wikidata (through the app's cached SPARQL client) when
+    ``sparql`` is given and answers, else what the store already knows.
+
+    Entities fetched from Wikidata are saved in the store, so saving the review
+    afterwards finds them without asking again.
+    """
+    qids = [q for q in qids if is_qid(q)]
+    fetched: dict[str, Entity] = {}
+    if sparql is not None and qids:
+        try:
+            from app.wikidata.entities import fetch_entities
+
+            fetched = fetch_entities(sparql, qids, list(languages))
+        except Exception:  # noqa: BLE001 - Wikidata unreachable or failing: the store is the fallback
+            fetched = {}
+        if fetched:
+            with store.session() as session:
+                upsert_namesakes(session, fetched)
+    with store.session() as session:
+        known = stored_entities(session, [q for q in qids if q not in fetched])
+    out: dict[str, EntityCheck] = {}
+    for qid in qids:
+        entity = fetched.get(qid) or known.get(qid)
+        if entity is None:
+            out[qid] = EntityCheck(qid=qid, found=False)
+            continue
+        out[qid] = EntityCheck(qid=qid, found=True, labels=dict(entity.labels), descriptions=dict(entity.descriptions),
+                               gender=entity.gender, kind=entity.kind, birth_year=entity.birth_year,
+                               death_year=entity.death_year, origin="wikidata" if qid in fetched else "store")
+    return out
+
+
+def validate(qids: list[str], category: str | None, note: str) -> tuple[list[str], str | None, str]:
+    """A review is either namesake ids (the category follows from their facts) or a bare category."""
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ReviewError(N_("The note is longer than %(count)s characters."), count=MAX_NOTE)
+    if qids:
+        bad = [q for q in qids if not is_qid(q)]
+        if bad:
+            raise ReviewError(N_("Not a Wikidata id: %(value)s"), value=bad[0])
+        return list(dict.fromkeys(qids)), None, note
+    if category not in REVIEW_CATEGORIES:
+        raise ReviewError(N_("Choose a category or give a Wikidata id."))
+    return [], category, note
+
+
+def save_review(
+    store: Store,
+    area_id: int,
+    street_key: str,
+    user_id: int,
+    *,
+    qids: list[str] | None = None,
+    category: str | None = None,
+    note: str = "",
+) -> ReviewRow:
+    """Keep a volunteer's review and apply it to the area's current run at once.
+
+    Ids must be known to the store (``check_entities`` saves what it fetches):
+    otherwise the current run could not say who the street honours.
+    """
+    qids, category, note = validate(list(qids or []), category, note)
+    with store.session() as session:
+        area = session.get(AreaRow, area_id)
+        if area is None or area.current_run_id is None:
+            raise ReviewError(N_("This city has no finished analysis."))
+        street = session.scalar(select(StreetRow).where(StreetRow.run_id == area.current_run_id,
+                                                        StreetRow.key == street_key))
+        if street is None:
+            raise ReviewError(N_("No street %(key)s."), key=street_key)
+        missing = [q for q in qids if q not in stored_entities(session, qids)]
+        if missing:
+            raise ReviewError(N_("Unknown Wikidata id (check it first): %(ids)s"), ids=", ".join(missing))
+        review = ReviewRow(area_id=area_id, street_key=street_key, street_name=street.name, user_id=user_id,
+                           qids=qids, category=category, note=note)
+        session.add(review)
+        session.flush()
+        review = session.scalar(select(ReviewRow).where(ReviewRow.id == review.id).options(joinedload(ReviewRow.user)))
+        apply_review(session, street, review)
+        refresh_stats(session, area)
+        session.flush()
+        session.expunge(review)
+        return review
+
+
+def _evidence_of(values: dict) -> Evidence:
+    known = {f.name for f in fields(Evidence)}
+    return Evidence(**{k: v for k, v in (values or {}).items() if k in known})
+
+
+def apply_review(session, street: StreetRow, review: ReviewRow) -> None:
+    """Decide the street again with the review on top of its stored evidence (same rules as the analysis)."""
+    from app.analysis import REMOTE_SOURCES, review_evidence
+    from app.classify import decide
+
+    # Earlier reviews are in the stored evidence too: only the latest one counts.
+    evidence = [_evidence_of(e) for e in (street.evidence or []) if (e or {}).get("source") != SOURCE_REVIEW]
+    wanted = [q for e in evidence for q in [*e.qids, *e.alternatives]] + list(review.qids or [])
+    entities = stored_entities(session, wanted)
+    automatic = decide(street.name, None, evidence, entities)
+    decided = decide(street.name, None, evidence, entities, review=review_evidence(review))
+    if automatic.category == UNKNOWN and automatic.source is None and street.source not in (None, SOURCE_REVIEW):
+        # The stored evidence did not carry enough to decide again (e.g. a first-name guess needs the
+        # name reading): the stored automatic decision is the reference for conflicts.
+        automatic = SimpleNamespace(source=street.source, category=street.category,
+                                    qids=[link.qid for link in street.links])
+    street.category = decided.category
+    street.mix = decided.mix if decided.category == SEVERAL else None
+    street.source = decided.source
+    street.confidence = decided.confidence
+    street.needs_review = False
+    street.reviewed = True
+    street.evidence = [_asdict(e) for e in decided.evidence]
+    conflict = None
+    if automatic.source in REMOTE_SOURCES and (
+        automatic.category != decided.category or set(automatic.qids) != set(decided.qids)
+    ):
+        said = ", ".join(automatic.qids) or automatic.category
+        conflict = f"{automatic.source} now says {said} ({automatic.category})"
+    street.review_conflict = conflict
+    street.links = [
+        StreetNamesakeRow(qid=qid, position=i, source=SOURCE_REVIEW, confidence=decided.confidence)
+        for i, qid in enumerate(dict.fromkeys(decided.qids))
+        if qid in entities
+    ]
+
+
+def _asdict(evidence: Evidence) -> dict:
+    return {f.name: getattr(evidence, f.name) for f in fields(evidence)}
+
+
+def refresh_stats(session, area: AreaRow) -> dict:
+    """Recount the area's headline figures (app.stats.headline) from its current run.
+
+    Reads only the columns the figures need (no geometry), so it stays quick on big cities.
+    """
+    from app.stats import headline
+
+    session.flush()
+    run_id = area.current_run_id
+    qids_of: dict[int, list[str]] = {}
+    for street_id, qid in session.execute(
+        select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
+        .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
+        .where(StreetRow.run_id == run_id)
+        .order_by(StreetNamesakeRow.street_id, StreetNamesakeRow.position)
+    ):
+        qids_of.setdefault(street_id, []).append(qid)
+    streets = [
+        SimpleNamespace(category=r.category, length_m=r.length_m, person_name=r.person_name,
+                        qids=qids_of.get(r.id, []), links=[])
+        for r in session.execute(select(StreetRow.id, StreetRow.category, StreetRow.length_m, StreetRow.person_name)
+                                 .where(StreetRow.run_id == run_id))
+    ]
+    wanted = {q for qs in qids_of.values() for q in qs}
+    entities = {
+        r.qid: SimpleNamespace(gender=r.gender, kind=r.kind)
+        for r in session.execute(select(NamesakeRow.qid, NamesakeRow.gender, NamesakeRow.kind)
+                                 .where(NamesakeRow.qid.in_(list(wanted))))
+    } if wanted else {}
+    stats = headline(streets, entities)
+    run = session.get(RunRow, run_id)
+    run.stats = stats
+    area.stats = stats
+    return stats
+
+
+def review_revision(store: Store, area_id: int) -> int:
+    """A number that grows with every review of the area (its newest review id, 0 if none).
+
+    Reviews change the current run in place, so anything cached per run (map data, ETags)
+    should be keyed on (run id, review_revision) to show them at once.
+    """
+    from sqlalchemy import func
+
+    with store.session() as session:
+        return session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area_id)) or 0
+
+
+def review_history(store: Store, area_id: int, street_key: str) -> list[ReviewRow]:
+    """Every review of a street, newest first, with its author loaded."""
+    with store.session() as session:
+        rows = list(session.scalars(
+            select(ReviewRow)
+            .where(ReviewRow.area_id == area_id, ReviewRow.street_key == street_key)
+            .order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc())
+            .options(joinedload(ReviewRow.user))
+        ))
+        for row in rows:
+            session.expunge(row)
+        return rows
+
+
+def load_street(store: Store, area_id: int, run_id: int, street_key: str) -> StreetRow | None:
+    """A street of a run with its namesakes loaded (detached, for reading)."""
+    with store.session() as session:
+        row = session.scalar(
+            select(StreetRow)
+            .where(StreetRow.run_id == run_id, StreetRow.area_id == area_id, StreetRow.key == street_key)
+            .options(selectinload(StreetRow.links).joinedload(StreetNamesakeRow.namesake))
+        )
+        if row is not None:
+            session.expunge_all()
+        return row
+
+
+def find_user(store: Store, name: str) -> UserRow | None:
+    with store.session() as session:
+        row = session.scalar(select(UserRow).where(UserRow.name == name))
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+__all__ = [
+    "CATEGORIES", "EntityCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_entities", "find_user",
+    "load_street", "parse_qids", "refresh_stats", "review_history", "review_revision", "save_review", "validate",
+]

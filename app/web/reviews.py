@@ -1,0 +1,197 @@
+"""The street page, volunteers' reviews, and the entity check used before saving one.
+
+Routes:
+- GET  /cities/<slug>/streets/<key>          the street, its classification, evidence, namesakes, history
+- POST /cities/<slug>/streets/<key>/review   signed-in volunteers only; a namesake review is first
+                                              *checked* (labels and gender shown), then saved
+- GET  /api/entities?ids=Q1,Q2&city=<slug>   who each id is (Wikidata through the app's cached
+                                              SPARQL client, falling back to the store)
+
+Template filters registered on the app (usable by every template):
+- ``labels|label_in(langs)``: the first label in ``langs`` (a list or one code), then English, then any
+- ``category|category_name``, ``source|source_name``, ``confidence|confidence_name``: translated words
+- ``gender|gender_name``
+- ``evidence|evidence_text``: one piece of stored evidence (a dict) as a translated sentence
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.gaps import NoCurrentRun, current_area, id_edit_url, label_in, osm_url
+from app.reviews import (
+    N_,
+    REVIEW_CATEGORIES,
+    ReviewError,
+    check_entities,
+    load_street,
+    parse_qids,
+    review_history,
+    save_review,
+)
+from app.store.models import AreaRow
+from app.web import store
+
+bp = Blueprint("reviews", __name__)
+
+CATEGORY_NAMES = {
+    "woman": _l("woman"),
+    "man": _l("man"),
+    "nonbinary": _l("non-binary or another gender"),
+    "several": _l("several people"),
+    "not_person": _l("not a person"),
+    "unknown": _l("unknown"),
+}
+SOURCE_NAMES = {
+    "review": _l("a volunteer's review"),
+    "osm_tag": _l("the OpenStreetMap tag name:etymology:wikidata"),
+    "street_item": _l("the street's own Wikidata item (named after)"),
+    "wikidata_street": _l("a Wikidata item for this street in this city (named after)"),
+    "name_match": _l("a Wikidata person whose name matches the street name"),
+    "title": _l("a title in the street name"),
+    "first_name": _l("a guess from the first name"),
+    "rule": _l("our rules for names that are not people (dates, places, things)"),
+    "none": _l("no evidence"),
+}
+CONFIDENCE_NAMES = {"high": _l("high"), "medium": _l("medium"), "low": _l("low")}
+GENDER_NAMES = {"woman": _l("woman"), "man": _l("man"), "nonbinary": _l("non-binary or another gender"),
+                "unknown": _l("gender not recorded")}
+KIND_NAMES = {"human": _l("person"), "group": _l("group of people"), "fictional": _l("fictional character"),
+              "thing": _l("not a person")}
+
+
+def _name(table: dict, value) -> str:
+    return str(table.get(value, value or "")) if value else str(table.get("none", ""))
+
+
+def evidence_text(evidence: dict) -> str:
+    """One piece of evidence in words: where it comes from, what it points to, how sure."""
+    evidence = evidence or {}
+    parts = [_("From %(source)s", source=_name(SOURCE_NAMES, evidence.get("source")))]
+    if evidence.get("qids"):
+        parts.append(_("points to %(ids)s", ids=", ".join(evidence["qids"])))
+    if evidence.get("category"):
+        parts.append(_("suggests: %(category)s", category=_name(CATEGORY_NAMES, evidence["category"])))
+    if evidence.get("confidence"):
+        parts.append(_("confidence: %(level)s", level=_name(CONFIDENCE_NAMES, evidence["confidence"])))
+    text = "; ".join(parts) + "."
+    if evidence.get("alternatives"):
+        text += " " + _("Other candidates: %(ids)s.", ids=", ".join(evidence["alternatives"]))
+    if evidence.get("needs_review"):
+        text += " " + _("Needs a volunteer's look.")
+    return text
+
+
+@bp.record_once
+def register_filters(state) -> None:
+    app = state.app
+    app.add_template_filter(label_in, "label_in")
+    app.add_template_filter(lambda v: _name(CATEGORY_NAMES, v), "category_name")
+    app.add_template_filter(lambda v: _name(SOURCE_NAMES, v), "source_name")
+    app.add_template_filter(lambda v: _name(CONFIDENCE_NAMES, v), "confidence_name")
+    app.add_template_filter(lambda v: _name(GENDER_NAMES, v or "unknown"), "gender_name")
+    app.add_template_filter(lambda v: _name(KIND_NAMES, v), "kind_name")
+    app.add_template_filter(evidence_text, "evidence_text")
+    app.add_template_filter(osm_url, "osm_url")
+
+
+def preferred_languages(area) -> list[str]:
+    """Interface language first, then the city's languages (labels of people are shown in this order)."""
+    return list(dict.fromkeys([str(get_locale()), *(area.languages or [])]))
+
+
+def sparql_client():
+    """The app's SPARQL client (cached answers in the store), with a short policy: a volunteer is waiting."""
+    from app.analysis import make_clients
+    from app.remote import RetryPolicy
+
+    settings = current_app.config["SETTINGS"]
+    client = make_clients(settings, store()).sparql
+    client.policy = RetryPolicy(attempts=1, base_delay=0.0, timeout=min(settings.remote_timeout, 15.0))
+    return client
+
+
+def _area_and_street(slug: str, key: str):
+    try:
+        area = current_area(store(), slug)
+    except NoCurrentRun:
+        abort(404)
+    street = load_street(store(), area.id, area.current_run_id, key)
+    if street is None:
+        abort(404)
+    return area, street
+
+
+def render_street(area, street, *, form=None, checks=None, error=None, status=200):
+    form = form or {}
+    return render_template(
+        "street.html", area=area, street=street, history=review_history(store(), area.id, street.key),
+        langs=preferred_languages(area), id_url=id_edit_url(street.osm_ids or []), form=form, checks=checks,
+        error=error, review_categories=REVIEW_CATEGORIES,
+    ), status
+
+
+@bp.get("/cities/<slug>/streets/<key>")
+def street(slug: str, key: str):
+    area, row = _area_and_street(slug, key)
+    return render_street(area, row)
+
+
+@bp.post("/cities/<slug>/streets/<key>/review")
+@login_required
+def review(slug: str, key: str):
+    area, row = _area_and_street(slug, key)
+    form = {
+        "mode": request.form.get("mode", "namesake"),
+        "qids": request.form.get("qids", "").strip(),
+        "category": request.form.get("category", ""),
+        "note": request.form.get("note", ""),
+        "checked": request.form.get("checked", ""),
+    }
+    try:
+        if form["mode"] == "namesake":
+            qids = parse_qids(form["qids"])
+            if not qids:
+                raise ReviewError(N_("Give at least one Wikidata id."))
+            canonical = ",".join(qids)
+            if form["checked"] != canonical or request.form.get("action") == "check":
+                # Step one: show who the ids are; saving needs a second, deliberate click.
+                checks = check_entities(store(), qids, preferred_languages(area), sparql_client())
+                form.update(qids=canonical, checked=canonical if all(c.found for c in checks.values()) else "")
+                return render_street(area, row, form=form, checks=checks)
+            save_review(store(), area.id, row.key, current_user.id, qids=qids, note=form["note"])
+        else:
+            save_review(store(), area.id, row.key, current_user.id, category=form["category"], note=form["note"])
+    except ReviewError as exc:
+        message = _(exc.message, **exc.params) if exc.params else _(exc.message)
+        return render_street(area, row, form=form, error=message, status=400)
+    flash(_("Review saved: the street's classification is updated."), "info")
+    return redirect(url_for("reviews.street", slug=slug, key=key))
+
+
+@bp.get("/api/entities")
+def entities():
+    """Who each Wikidata id is, for the review form's check step (JSON)."""
+    try:
+        qids = parse_qids(request.args.get("ids", "").replace(",", " "))
+    except ReviewError as exc:
+        return jsonify({"error": str(exc)}), 400
+    if not qids:
+        return jsonify({"error": "give ids=Q1,Q2"}), 400
+    languages = [str(get_locale())]
+    slug = request.args.get("city")
+    if slug:
+        with store().session() as session:
+            area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
+            if area is not None:
+                languages = list(dict.fromkeys([*languages, *(area.languages or [])]))
+    checks = check_entities(store(), qids, languages, sparql_client())
+    return jsonify({"entities": [
+        {**check.as_json(), "label": label_in(check.labels, languages) or check.qid,
+         "description": label_in(check.descriptions, languages)}
+        for check in checks.values()
+    ]})

@@ -1,0 +1,129 @@
+"""The city map, presenter mode and downloads in headless Chromium, against the live app."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import browser, live_app, live_server, page  # noqa: F401
+from tests.sample_city import AREA, ROWS, XSS_NAME, store_sample_city
+
+
+@pytest.fixture
+def city(live_app):  # noqa: F811
+    # No tile layer: the only external requests the map could make are tiles, so with none the page
+    # must not ask any host but the app for anything.
+    live_app.config["MAP_TILES"] = None
+    store_sample_city(live_app.extensions["store"])
+    return AREA.slug
+
+
+def open_city(page, live_server, slug, path=""):  # noqa: F811
+    page.goto(f"{live_server.url}/cities/{slug}{path}")
+    page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
+
+
+def test_city_map_draws_every_street_and_only_asks_the_app(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    assert page.locator("path.leaflet-interactive").count() == len(ROWS)
+    # Attribution on the map itself, even without tiles.
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    # The legend/layer control carries the counts.
+    assert page.locator(".leaflet-control-layers-overlays label").count() == 6
+    outside = [url for url in page.requests_seen if not url.startswith(live_server.url)]
+    assert outside == []
+    assert page.dialogs_seen == []
+
+
+def test_search_opens_the_popup_of_the_right_person(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    page.fill("#street-search", "ibarbou")
+    page.locator("#street-results button").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Juana de Ibarbourou" in text
+    assert "poeta uruguaya" in text and "1892" in text
+    assert popup.locator("a[href='https://es.wikipedia.org/wiki/Juana_de_Ibarbourou']").count() == 1
+    assert popup.locator("a[href='https://www.openstreetmap.org/way/101']").count() == 1
+    assert popup.locator("a[href='https://www.openstreetmap.org/edit?editor=id&way=101']").count() == 1
+    assert popup.locator(f"a[href='/cities/{city}/streets/w101']").count() == 1
+    assert "name:etymology:wikidata" in text
+
+
+def test_a_woman_without_article_gets_a_dashed_line_and_a_create_link(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    dashed = page.locator("path.leaflet-interactive[stroke-dasharray]")
+    assert dashed.count() >= 1
+    page.fill("#street-search", "Delmira")
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    link = popup.locator("a.ws-create")
+    assert "es.wikipedia.org/w/index.php?title=Delmira_Agustini&action=edit" in link.get_attribute("href")
+
+
+def test_clicking_a_street_opens_its_popup(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    # Clara Silva: a woman without a picture, so the popup asks no other host either.
+    page.fill("#street-search", "Clara Silva")
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content").wait_for()
+    page.evaluate("WhoseStreets.state.map.closePopup()")
+    page.locator(".leaflet-popup-content").wait_for(state="detached")
+    # Click a vertex of the line itself (the centre of a bent line's box may miss the stroke).
+    x, y = page.evaluate("""() => {
+        const ws = WhoseStreets.state, layer = ws.byKey['w119'];
+        const p = ws.map.latLngToContainerPoint(layer.getLatLngs()[0][1]);
+        const box = ws.map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""")
+    page.mouse.click(x, y)
+    page.locator(".leaflet-popup-content").wait_for()
+    assert "Clara Silva" in page.locator(".leaflet-popup-content").inner_text()
+    assert [u for u in page.requests_seen if not u.startswith(live_server.url)] == []
+
+
+def test_hostile_street_name_shows_as_text(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    page.fill("#street-search", "img src")
+    results = page.locator("#street-results button")
+    assert XSS_NAME in results.first.inner_text()
+    results.first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert XSS_NAME in popup.inner_text()
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    page.wait_for_timeout(200)
+    assert page.dialogs_seen == []
+
+
+def test_presenter_mode_shows_the_headline_and_toggles_without_the_network(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city, "/present")
+    assert "44.4" in page.locator(".present-figure").inner_text()
+    total = page.locator("path.leaflet-interactive").count()
+    assert total == len(ROWS)
+    women = 4
+    page.context.set_offline(True)
+    seen = len(page.requests_seen)
+    page.keyboard.press("1")  # hide women
+    assert page.locator("path.leaflet-interactive").count() == total - women
+    assert page.locator("#present-legend button[data-category=woman]").get_attribute("aria-pressed") == "false"
+    page.keyboard.press("1")
+    assert page.locator("path.leaflet-interactive").count() == total
+    page.keyboard.press("?")
+    assert page.locator("#present-help").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#present-help").is_visible()
+    assert len(page.requests_seen) == seen
+    page.context.set_offline(False)
+    assert [u for u in page.requests_seen if not u.startswith(live_server.url)] == []
+
+
+def test_csv_download_from_the_city_page(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    with page.expect_download() as info:
+        page.click("#download-csv")
+    download = info.value
+    assert download.suggested_filename == f"{city}-streets.csv"
+    data = open(download.path(), "rb").read()
+    assert data.startswith("\ufeffcity,street_id".encode("utf-8"))
+    assert "Calle Juana de Ibarbourou".encode() in data

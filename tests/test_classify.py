@@ -1,0 +1,189 @@
+"""The decision per street: order of trust, entity kinds, propagation (no network)."""
+from app.classify import (
+    build_evidence_from_reading,
+    classify_name_list,
+    decide,
+    decide_without_wikidata,
+    propagate_within_city,
+)
+from app.domain import Decision, Entity, Evidence, Street
+from app.names import read_street_name
+
+
+def human(qid, gender):
+    return Entity(qid=qid, gender=gender, kind="human")
+
+
+ENTITIES = {
+    "Q1": human("Q1", "woman"),
+    "Q2": human("Q2", "man"),
+    "Q3": human("Q3", "woman"),
+    "Q4": human("Q4", "man"),
+    "Q5": human("Q5", "woman"),
+    "Q9": Entity(qid="Q9", kind="thing", gender=None),
+    "Q10": Entity(qid="Q10", kind="group", gender=None),
+    "Q11": Entity(qid="Q11", kind="fictional", gender="woman"),
+    "Q12": human("Q12", None),
+}
+
+
+def ev(source, qids=(), category=None):
+    return Evidence(source=source, qids=list(qids), category=category)
+
+
+def test_order_of_trust_each_level_beats_the_next():
+    reading = read_street_name("Calle de Santa Ana López", ["es"])
+    ladder = [
+        ev("review", ["Q1"]),
+        ev("osm_tag", ["Q2"]),
+        ev("street_item", ["Q3"]),
+        ev("wikidata_street", ["Q4"]),
+        ev("name_match", ["Q5"]),
+    ]
+    expected = ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    for start in range(len(ladder)):
+        evidence = list(reversed(ladder[start + 1:])) + build_evidence_from_reading(reading, "ES")
+        review = ladder[start] if start == 0 else None
+        if start:
+            evidence.append(ladder[start])
+        decision = decide("x", reading, evidence, ENTITIES, review=review)
+        assert decision.qids == [expected[start]]
+        assert decision.source == ladder[start].source
+        assert len(decision.evidence) == len(evidence) + (1 if review else 0)
+
+
+def test_title_beats_first_name():
+    reading = read_street_name("Calle Santa Juan Pérez", ["es"])  # contrived clash
+    evidence = build_evidence_from_reading(reading, "ES")
+    sources = {e.source: e.category for e in evidence}
+    assert sources == {"title": "woman", "first_name": "man"}
+    decision = decide("x", reading, evidence, {})
+    assert decision.category == "woman" and decision.source == "title"
+
+
+def test_wikidata_thing_beats_title_for_santa_lucia():
+    reading = read_street_name("Calle Santa Lucía", ["es"])
+    offline = decide("x", reading, build_evidence_from_reading(reading, "UY"), {})
+    assert offline.category == "woman" and offline.source == "title"
+    river = Entity(qid="Q20", kind="thing")
+    online = decide("x", reading, [ev("name_match", ["Q20"])] + build_evidence_from_reading(reading, "UY"),
+                    {"Q20": river})
+    assert online.category == "not_person" and online.source == "name_match"
+    assert any(e.source == "title" for e in online.evidence)  # the evidence is kept
+
+
+def test_rule_beats_title_and_first_name_but_not_wikidata():
+    reading = read_street_name("Carrer de la Nau Santa Maria", ["ca", "es"])
+    decision = decide("x", reading, build_evidence_from_reading(reading, "ES"), {})
+    assert decision.category == "not_person" and decision.source == "rule"
+    tagged = decide("x", reading, [ev("osm_tag", ["Q1"])] + build_evidence_from_reading(reading, "ES"), ENTITIES)
+    assert tagged.category == "woman" and tagged.source == "osm_tag"
+
+
+def test_several_qids_give_several_with_mix():
+    assert decide("x", None, [ev("osm_tag", ["Q1", "Q3"])], ENTITIES).mix == "women"
+    assert decide("x", None, [ev("osm_tag", ["Q2", "Q4"])], ENTITIES).mix == "men"
+    mixed = decide("x", None, [ev("osm_tag", ["Q1", "Q2"])], ENTITIES)
+    assert mixed.category == "several" and mixed.mix == "mixed" and mixed.qids == ["Q1", "Q2"]
+
+
+def test_one_human_among_things_is_that_person():
+    decision = decide("x", None, [ev("osm_tag", ["Q9", "Q2"])], ENTITIES)
+    assert decision.category == "man" and decision.qids == ["Q2"]
+
+
+def test_group_and_fictional_kinds():
+    assert decide("x", None, [ev("osm_tag", ["Q10"])], ENTITIES).category == "several"
+    fictional = decide("x", None, [ev("osm_tag", ["Q11"])], ENTITIES)
+    assert fictional.category == "woman"
+    assert "fictional" in fictional.evidence[0].detail
+
+
+def test_human_without_gender_is_a_person_of_unknown_gender():
+    decision = decide("x", None, [ev("name_match", ["Q12"])], ENTITIES)
+    assert decision.category == "unknown" and decision.source == "name_match"
+    assert decision.qids == ["Q12"] and decision.needs_review
+    assert "person of unknown gender" in decision.evidence[0].detail
+    # a first name can still give the gender, at low confidence, keeping the QID
+    reading = read_street_name("Calle Juana Pérez", ["es"])
+    withname = decide("x", reading, [ev("name_match", ["Q12"])] + build_evidence_from_reading(reading, "ES"),
+                      ENTITIES)
+    assert withname.category == "woman" and withname.confidence == "low" and withname.qids == ["Q12"]
+
+
+def test_unfetched_qid_falls_through():
+    reading = read_street_name("Calle Juana Pérez", ["es"])
+    decision = decide("x", reading, [ev("osm_tag", ["Q999"])] + build_evidence_from_reading(reading, "ES"), {})
+    assert decision.source == "first_name"
+
+
+def test_conflict_flags_review():
+    decision = decide("x", None, [ev("osm_tag", ["Q1"]), ev("name_match", ["Q2"])], ENTITIES)
+    assert decision.category == "woman" and decision.needs_review
+    agree = decide("x", None, [ev("osm_tag", ["Q1"]), ev("name_match", ["Q1"])], ENTITIES)
+    assert not agree.needs_review
+
+
+def test_offline_required_non_person_cases():
+    for name, country in [("Calle Mercedes", "UY"), ("Calle Iris", "ES"), ("Calle Selene", "ES"),
+                          ("Calle Pilar", "ES"), ("Calle Candelaria", "ES"), ("Rue Blanche", "FR")]:
+        _reading, decision = decide_without_wikidata(name, ["es", "fr"], country)
+        assert decision.category == "unknown", name
+    for name in ["Calle Niña", "Rue du 8 mai 1945", "Avenida 18 de Julio", "Calle de los Olivos"]:
+        _reading, decision = decide_without_wikidata(name, ["es", "fr"], "ES")
+        assert decision.category == "not_person", name
+
+
+def test_generic_masculine_title_yields_to_womans_first_name():
+    _r, decision = decide_without_wikidata("Arquitecto Julia Guarino", ["es"], "UY")
+    assert decision.category == "woman" and decision.source == "first_name"
+    _r, decision = decide_without_wikidata("Arquitecto Juan Scasso", ["es"], "UY")
+    assert decision.category == "man" and decision.source == "title"
+
+
+def test_plural_title_offline():
+    _r, decision = decide_without_wikidata("Calle Hermanas Mirabal", ["es"], "ES")
+    assert decision.category == "several" and decision.mix == "women"
+
+
+def street(key, name):
+    return Street(key=key, name=name, osm_ids=[f"way/{key}"], lines=[], length_m=1.0)
+
+
+def test_propagation_when_tagged_streets_agree():
+    streets = [street("a", "Calle Clara Campoamor"), street("b", "Calle Clara  campoamor"),
+               street("c", "Calle Clara Campoamor")]
+    tagged = Decision("woman", "osm_tag", "high", qids=["Q1"])
+    weak = Decision("woman", "first_name", "medium")
+    out = propagate_within_city(streets, {"a": tagged, "b": weak, "c": tagged})
+    assert out["b"].source == "osm_tag" and out["b"].qids == ["Q1"]
+    assert weak.source == "first_name"  # inputs untouched
+
+
+def test_no_propagation_when_tagged_streets_disagree_or_reviewed():
+    streets = [street("a", "Calle Sol"), street("b", "Calle Sol"), street("c", "Calle Sol")]
+    decisions = {"a": Decision("woman", "osm_tag", "high", qids=["Q1"]),
+                 "b": Decision("man", "osm_tag", "high", qids=["Q2"]),
+                 "c": Decision("unknown", None, "low")}
+    assert propagate_within_city(streets, decisions)["c"].source is None
+    reviewed = {"a": Decision("woman", "osm_tag", "high", qids=["Q1"]),
+                "b": Decision("not_person", "review", "high")}
+    assert propagate_within_city(streets[:2], reviewed)["b"].category == "not_person"
+
+
+def test_classify_name_list_offline_and_with_lookup():
+    names = ["Calle de Clara Campoamor", "Avenida 18 de Julio", "Calle Mercedes"]
+    rows = classify_name_list(names, ["es"], "ES")
+    assert [r["category"] for r in rows] == ["woman", "not_person", "unknown"]
+    assert all(r["wikidata_id"] == "" for r in rows)
+    assert set(rows[0]) >= {"name", "person", "category", "source", "confidence", "wikidata_id"}
+
+    calls = []
+
+    def lookup(persons, languages, country):
+        calls.append(persons)
+        return {"Mercedes": ([ev("name_match", ["Q9"])], {"Q9": ENTITIES["Q9"]})}
+
+    rows = classify_name_list(names, ["es"], "UY", entity_lookup=lookup)
+    assert "18 de Julio" not in calls[0][0]
+    assert rows[2]["category"] == "not_person" and rows[2]["wikidata_id"] == "Q9"

@@ -1,0 +1,212 @@
+"""Reading street names per language, titles and non-person rules (no network)."""
+import pytest
+
+from app.names import languages_for_country, read_street_name
+
+
+@pytest.mark.parametrize(
+    "name, languages, person, street_type",
+    [
+        ("Calle de Juana de Ibarbourou", ["es"], "Juana de Ibarbourou", "Calle"),
+        ("Avda. de Rosalía de Castro", ["es"], "Rosalía de Castro", "Avda."),
+        ("Jirón Carlos Alberto Vázquez", ["es"], "Carlos Alberto Vázquez", "Jirón"),
+        ("Carrer d'Elisenda de Montcada", ["ca", "es"], "Elisenda de Montcada", "Carrer"),
+        ("Passeig de Lluís Companys", ["ca", "es"], "Lluís Companys", "Passeig"),
+        ("Rúa de Rosalía de Castro", ["gl", "es"], "Rosalía de Castro", "Rúa"),
+        ("Praza de Manuel Murguía", ["gl", "es"], "Manuel Murguía", "Praza"),
+        ("Rua Cecília Meireles", ["pt"], "Cecília Meireles", "Rua"),
+        ("Travessa do Carmo Viana", ["pt"], "Carmo Viana", "Travessa"),
+        ("Rue de la Pépinière Louise", ["fr"], "Pépinière Louise", "Rue"),
+        ("Avenue Simone Veil", ["fr"], "Simone Veil", "Avenue"),
+        ("Via Grazia Deledda", ["it"], "Grazia Deledda", "Via"),
+        ("Piazza di Giuseppe Garibaldi", ["it"], "Giuseppe Garibaldi", "Piazza"),
+        ("Ada Lovelace Road", ["en"], "Ada Lovelace", "Road"),
+        ("Emmeline Pankhurst Street", ["en"], "Emmeline Pankhurst", "Street"),
+        ("Gret-Palucca-Straße", ["de"], "Gret Palucca", "Straße"),
+        ("Käthe-Kollwitz-Platz", ["de"], "Käthe Kollwitz", "Platz"),
+        ("Aletta Jacobslaan", ["nl"], "Aletta Jacobs", "laan"),
+        ("Annie M.G. Schmidtstraat", ["nl"], "Annie M.G. Schmidt", "straat"),
+    ],
+)
+def test_strips_type_and_particles_per_language(name, languages, person, street_type):
+    reading = read_street_name(name, languages)
+    assert reading.person == person
+    assert reading.street_type == street_type
+    assert reading.non_person is None
+
+
+def test_glued_german_suffix_leaves_single_word():
+    reading = read_street_name("Goethestraße", ["de"])
+    assert reading.person == "Goethe"
+    assert reading.single_word
+
+
+def test_bilingual_brussels_reads_french_half_keeps_dutch_variant():
+    reading = read_street_name("Rue Marie Curie - Marie Curiestraat", ["fr", "nl", "de"])
+    assert reading.person == "Marie Curie"
+    assert reading.street_type == "Rue"
+    reading = read_street_name("Avenue Louise - Louizalaan", ["fr", "nl", "de"])
+    assert reading.person == "Louise"
+    assert "Louiza" in reading.variants
+
+
+@pytest.mark.parametrize(
+    "name, languages, title, gender",
+    [
+        ("Calle de Santa Teresa", ["es"], "Santa", "woman"),
+        ("Calle de San Bernardo", ["es"], "San", "man"),
+        ("Calle Sor Ángela de la Cruz", ["es"], "Sor", "woman"),
+        ("Calle Doña Urraca", ["es"], "Doña", "woman"),
+        ("Calle del General Ricardos", ["es"], "General", "man"),
+        ("Calle Doctora Castillo", ["es"], "Doctora", "woman"),
+        ("Calle Doctor Esquerdo", ["es"], "Doctor", "man"),
+        ("Calle Profesora Carmen Conde", ["es"], "Profesora", "woman"),
+        ("Carrer de Sant Pere", ["ca", "es"], "Sant", "man"),
+        ("Carrer de la Mare de Déu del Pilar", ["ca", "es"], "Mare de Déu", "woman"),
+        ("Carrer d'en Robador", ["ca", "es"], "en", "man"),
+        ("Rue Sainte-Catherine", ["fr"], "Sainte", "woman"),  # hyphenated, as French writes saints
+        ("Sint-Jansstraat", ["nl"], None, None),  # glued, one word: no title read
+        ("Rue Sainte Catherine", ["fr"], "Sainte", "woman"),
+        ("Rua Rainha Dona Amélia", ["pt"], "Rainha", "woman"),
+        ("Rua Frei Caneca", ["pt"], "Frei", "man"),
+        ("Königin-Luise-Straße", ["de"], "Königin", "woman"),
+        ("Via Suor Maria Teresa", ["it"], "Suor", "woman"),
+    ],
+)
+def test_titles_and_the_gender_they_imply(name, languages, title, gender):
+    reading = read_street_name(name, languages)
+    if title is None:
+        assert reading.title_gender is None
+    else:
+        assert title in reading.titles
+        assert reading.title_gender == gender
+
+
+def test_hyphenated_saint_keeps_its_spelling():
+    reading = read_street_name("Rue Saint-Jean Népomucène - Sint-Jan Nepomucenusstraat", ["fr", "nl", "de"])
+    assert reading.person == "Saint-Jean Népomucène"
+    assert reading.title_gender == "man"
+    assert "Jean Népomucène" in reading.variants
+    assert "Sint-Jan Nepomucenus" in reading.variants
+
+
+def test_title_alone_names_an_unnamed_holder_after_an_article():
+    assert read_street_name("Calle de la Princesa", ["es"]).title_gender == "woman"
+    assert read_street_name("Calle del Almirante", ["es"]).title_gender == "man"
+    # without an article a profession word may be a surname ("Calle Pastor")
+    assert read_street_name("Calle Pastor", ["es"]).title_gender is None
+
+
+def test_nobility_title_stops_at_its_place_name():
+    reading = read_street_name("Calle del Marqués de Santa Ana", ["es"])
+    assert reading.titles == ("Marqués",) and reading.title_gender == "man"
+
+
+def test_title_kept_for_saints_and_dropped_for_professions():
+    saint = read_street_name("Calle Santa Lucía", ["es"])
+    assert saint.person == "Santa Lucía" and "Lucía" in saint.variants
+    doctor = read_street_name("Doctor Luis Morquio", ["es"])
+    assert doctor.person == "Luis Morquio" and doctor.titles == ("Doctor",)
+
+
+def test_virgin_is_a_woman_named_religious_figure():
+    reading = read_street_name("Calle Virgen del Carmen", ["es"])
+    assert reading.title_gender == "woman" and reading.religious
+    assert reading.non_person is None
+    assert read_street_name("Avenida Nuestra Señora de Fátima", ["es"]).title_gender == "woman"
+
+
+def test_plural_title_names_several():
+    reading = read_street_name("Calle Hermanos Machado", ["es"])
+    assert reading.plural_mix == "men"
+    assert reading.person == "Hermanos Machado"
+    assert read_street_name("Calle Hermanas Mirabal", ["es"]).plural_mix == "women"
+
+
+@pytest.mark.parametrize(
+    "name, languages",
+    [
+        ("Avenida 18 de Julio", ["es"]),
+        ("Avenida 25 de Mayo", ["es"]),
+        ("Calle 1º de Mayo", ["es"]),
+        ("Rue du 8 mai 1945", ["fr"]),
+        ("Place du 8 Mai", ["fr"]),
+        ("Rua 4 de Julho", ["pt"]),
+        ("Via XX Settembre", ["it"]),
+        ("Calle Dos de Mayo", ["es"]),
+        ("Carrer de l'Onze de Setembre", ["ca", "es"]),
+        ("Straße des 17. Juni", ["de"]),
+    ],
+)
+def test_dates_are_not_people(name, languages):
+    reading = read_street_name(name, languages)
+    assert reading.non_person == "date"
+    assert reading.person is None
+    assert reading.title_gender is None
+
+
+def test_month_word_alone_is_still_a_first_name():
+    reading = read_street_name("Calle Julio Cortázar", ["es"])
+    assert reading.non_person is None and reading.person == "Julio Cortázar"
+
+
+@pytest.mark.parametrize("name", ["Calle 8", "Calle S/N", "Rua 25", "Calle A"])
+def test_numbers_are_not_people(name):
+    assert read_street_name(name, ["es", "pt"]).non_person == "number"
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("Calle de los Olivos", "plant"),
+        ("Calle de las Rosas", "plant"),
+        ("Calle de la Iglesia", "place"),
+        ("Calle del Puerto", "place"),
+        ("Calle del Río Manzanares", "place"),
+        ("Calle del Mar", "place"),
+        ("Plaza Mayor", "place"),
+        ("Calle del Mercado", "place"),
+        ("Calle de la Estación", "place"),
+        ("Camino del Cementerio", "place"),
+        ("Calle Niña", "ship"),
+        ("Carrer de la Nau Santa Maria", "ship"),
+        ("Pasaje de las Golondrinas", "animal"),
+        ("Calle Batalla de Salado", "event"),
+        ("Plaza de la Santa Cruz", "religious"),
+    ],
+)
+def test_common_nouns_are_not_people(name, reason):
+    assert read_street_name(name, ["es", "ca"]).non_person == reason
+
+
+def test_surname_like_place_words_need_an_article():
+    # "Torres García" is a painter, "de las Torres" a place.
+    assert read_street_name("Calle Torres García", ["es"]).non_person is None
+    assert read_street_name("Calle de las Torres", ["es"]).non_person == "place"
+
+
+@pytest.mark.parametrize(
+    "name, languages",
+    [
+        ("Calle Iris", ["es"]),
+        ("Calle Pilar", ["es"]),
+        ("Calle Mercedes", ["es"]),
+        ("Calle Selene", ["es"]),
+        ("Calle Candelaria", ["es"]),
+        ("Rue Blanche", ["fr"]),
+    ],
+)
+def test_bare_given_name_is_a_low_trust_reading(name, languages):
+    reading = read_street_name(name, languages)
+    assert reading.single_word
+    assert reading.titles == ()
+
+
+def test_languages_for_country():
+    assert languages_for_country("ES") == ["es"]
+    assert languages_for_country("uy") == ["es"]
+    assert languages_for_country("BR") == ["pt"]
+    assert languages_for_country("BE") == ["fr", "nl", "de"]
+    assert languages_for_country("CH") == ["de", "fr", "it"]
+    assert languages_for_country("CA") == ["en", "fr"]
+    assert languages_for_country("ZZ") == []

@@ -1,0 +1,129 @@
+"""Public pages through the Flask test client, on the fixture city stored by the real store code."""
+from __future__ import annotations
+
+import json
+import re
+
+from app.maps import simplify_line
+from tests.sample_city import ROWS, XSS_NAME
+
+CDN_HINTS = ("https://cdn", "unpkg.com", "jsdelivr", "googleapis", "cdnjs", "bootstrapcdn", "code.jquery.com")
+
+
+def asset_urls(html: str) -> list[str]:
+    """Every URL the page would load by itself: scripts, stylesheets, images, fonts, iframes."""
+    urls = re.findall(r"<script[^>]*\bsrc=[\"']?([^\"' >]+)", html)
+    urls += re.findall(r"<link[^>]*\bhref=[\"']?([^\"' >]+)", html)
+    urls += re.findall(r"<(?:img|iframe|source)[^>]*\bsrc=[\"']?([^\"' >]+)", html)
+    urls += re.findall(r"url\(([^)]+)\)", html)
+    return urls
+
+
+def test_home_lists_the_city_with_its_figure(client, sample_city):
+    html = client.get("/").get_data(as_text=True)
+    assert "Villa Ejemplo" in html
+    assert f'href="/cities/{sample_city}"' in html
+    assert "44.4 %" in html  # 4 women among 9 person-named streets
+    assert ">17<" in html  # streets counted
+    assert 'id="analyse-form"' in html and "/static/js/home.js" in html
+
+
+def test_home_without_cities_says_so(client):
+    assert "No city has been analysed yet" in client.get("/").get_data(as_text=True)
+
+
+def test_city_page_uses_only_the_apps_own_assets(client, sample_city):
+    response = client.get(f"/cities/{sample_city}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for hint in CDN_HINTS:
+        assert hint not in html, hint
+    urls = asset_urls(html)
+    assert "/vendor/leaflet/leaflet.js" in urls and "/static/js/citymap.js" in urls
+    assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
+    # The street data is fetched, not pasted into the page.
+    assert "Juana de Ibarbourou" not in html
+    assert f"/cities/{sample_city}/map.geojson?run=" in html
+
+
+def test_city_page_escapes_hostile_names(client, store, sample_city):
+    from sqlalchemy import update
+
+    from app.store.models import AreaRow
+
+    # A hostile city name too: it is shown in the title, header and map script.
+    with store.session() as session:
+        session.execute(update(AreaRow).values(name=XSS_NAME, parent="<script>alert(2)</script>"))
+    for path in ("", "/present"):
+        html = client.get(f"/cities/{sample_city}{path}").get_data(as_text=True)
+        assert XSS_NAME not in html
+        assert "<script>alert(2)</script>" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    home = client.get("/").get_data(as_text=True)
+    assert XSS_NAME not in home and "&lt;img src=x onerror=alert(1)&gt;" in home
+
+
+def test_city_page_has_statistics_legend_and_downloads(client, sample_city):
+    html = client.get(f"/cities/{sample_city}").get_data(as_text=True)
+    assert "44.4 %" in html
+    for words in ("By street", "By length", "By person", "Occupations", "Century of birth"):
+        assert words in html
+    assert "poeta" in html and "1800–1899" in html
+    assert f"/cities/{sample_city}/streets.csv" in html and f"/cities/{sample_city}/streets.geojson" in html
+    assert "#D55E00" in html  # the women's colour in the legend
+    assert "openstreetmap.org/copyright" in html
+
+
+def test_presenter_page_shows_the_headline(client, sample_city):
+    response = client.get(f"/cities/{sample_city}/present")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'class="present-figure">44.4 %<' in html
+    assert "/static/js/present.js" in html
+    assert 'class="site-header"' not in html  # no clutter
+    for hint in CDN_HINTS:
+        assert hint not in html
+
+
+def test_map_geojson_has_every_street_with_category_and_simplified_coordinates(client, sample_city):
+    response = client.get(f"/cities/{sample_city}/map.geojson")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    data = json.loads(response.get_data(as_text=True))
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == len(ROWS)
+    by_name = {f["properties"]["street_name"]: f for f in data["features"]}
+    juana = by_name["Calle Juana de Ibarbourou"]["properties"]
+    assert juana["category"] == "woman" and juana["wikidata_ids"] == ["Q900001"]
+    assert juana["osm_ids"] == ["way/101", "way/102"] and juana["street_id"] == "w101"
+    assert data["namesakes"]["Q900001"]["label"] == "Juana de Ibarbourou"
+    assert by_name["Calle Delmira Agustini"]["properties"]["no_article"] is True
+    assert juana["no_article"] is False
+    for feature in data["features"]:
+        assert feature["geometry"]["type"] == "MultiLineString"
+        for line in feature["geometry"]["coordinates"]:
+            for lon, lat in line:
+                assert round(lon, 5) == lon and round(lat, 5) == lat
+
+
+def test_map_geojson_is_compressed_and_cached_by_run(client, sample_city):
+    response = client.get(f"/cities/{sample_city}/map.geojson?run=1", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.cache_control.max_age == 86400
+    etag = response.headers["ETag"]
+    again = client.get(f"/cities/{sample_city}/map.geojson?run=1",
+                       headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_simplify_line_drops_needless_points_and_rounds():
+    straight = [(-56.0 + i * 1e-4, -34.0 + i * 1e-4) for i in range(50)]
+    assert simplify_line(straight) == [[-56.0, -34.0], [-55.9951, -33.9951]]
+    bent = [(0.0, 0.0), (0.001, 0.0), (0.001, 0.001)]
+    assert simplify_line(bent) == [[0.0, 0.0], [0.001, 0.0], [0.001, 0.001]]
+    assert simplify_line([(1.123456789, 2.0), (1.1234567, 2.0)]) == [[1.12346, 2.0], [1.12346, 2.0]]
+
+
+def test_unknown_city_is_404_everywhere(client, sample_city):
+    for path in ("", "/present", "/map.geojson", "/streets.csv", "/streets.geojson"):
+        assert client.get(f"/cities/no-such-city-1{path}").status_code == 404, path
