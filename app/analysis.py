@@ -56,8 +56,15 @@ def review_evidence(review) -> Evidence:
 
 
 def person_names_of(reading) -> list[str]:
+    """Names worth looking up among Wikidata's humans.
+
+    A bare single word ("Mercedes", "Pilar") is refused: exact label matching would
+    turn cities, rivers and virgins into whichever human is labelled that way.
+    """
+    if reading.single_word:
+        return []
     names = [reading.person] if reading.person else []
-    names += [v for v in reading.variants if v and v not in names]
+    names += [v for v in reading.variants if v and " " in v.strip() and v not in names]
     return names
 
 
@@ -69,7 +76,7 @@ def classify_streets(
     progress: Progress,
 ) -> tuple[dict, dict[str, Decision], dict[str, Entity], dict[str, str]]:
     """Readings, decisions, entity facts and review conflicts for every street."""
-    from app.classify import decide, propagate_within_city
+    from app.classify import build_evidence_from_reading, decide, propagate_within_city
     from app.names import read_street_name
     from app.wikidata.entities import fetch_entities
     from app.wikidata.namesakes import resolve_namesakes
@@ -86,9 +93,14 @@ def classify_streets(
         entities.update(fetch_entities(clients.sparql, sorted(reviewed_qids), area.languages))
 
     progress("classifying", 0, len(streets))
+    # Wikidata's evidence first, then what the name itself says (rules, titles, first names).
+    for street in streets:
+        evidence[street.key] = evidence.get(street.key, []) + build_evidence_from_reading(
+            readings[street.key], area.country_code
+        )
     automatic: dict[str, Decision] = {}
     for street in streets:
-        automatic[street.key] = decide(street.name, readings[street.key], evidence.get(street.key, []), entities)
+        automatic[street.key] = decide(street.name, readings[street.key], evidence[street.key], entities)
     automatic = propagate_within_city(streets, automatic)
 
     decisions: dict[str, Decision] = {}
@@ -99,9 +111,8 @@ def classify_streets(
         if review is None:
             decisions[street.key] = auto
             continue
-        decided = decide(
-            street.name, readings[street.key], evidence.get(street.key, []), entities, review=review_evidence(review)
-        )
+        decided = decide(street.name, readings[street.key], evidence[street.key], entities,
+                         review=review_evidence(review))
         decisions[street.key] = decided
         if auto.source in REMOTE_SOURCES and (auto.category != decided.category or set(auto.qids) != set(decided.qids)):
             said = ", ".join(auto.qids) or auto.category

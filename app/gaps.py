@@ -39,7 +39,7 @@ from app.domain import (
     WOMAN,
 )
 from app.store import Store
-from app.store.models import AreaRow, NamesakeRow, StreetNamesakeRow, StreetRow
+from app.store.models import AreaRow, NamesakeRow, ReviewRow, StreetNamesakeRow, StreetRow
 
 PAGE_SIZE = 50
 LISTS = ("articles", "tags", "unknown", "first_names")
@@ -436,9 +436,24 @@ def gap_csv(page: GapPage, city: str) -> str:
     return csv_text(["city"] + CSV_COLUMNS[name], [[city] + row for row in rows])
 
 
+#: Tab counts per (database, area, run, review revision): they only change with a new run or a review,
+#: and counting all four lists costs more than showing one page.
+_COUNTS: dict[tuple, dict[str, int]] = {}
+_COUNTS_MAX = 256
+
+
 def gap_counts(store: Store, area: AreaRow) -> dict[str, int]:
-    """The size of every list (for the tabs)."""
-    return {name: gap_page(store, area, GapQuery(list=name, page_size=1)).total for name in LISTS}
+    """The size of every list (for the tabs), cached until the next run or review of the area."""
+    with store.session() as session:
+        revision = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area.id)) or 0
+    key = (store.url, area.id, area.current_run_id, revision)
+    counts = _COUNTS.get(key)
+    if counts is None:
+        counts = {name: gap_page(store, area, GapQuery(list=name, page_size=1)).total for name in LISTS}
+        if len(_COUNTS) >= _COUNTS_MAX:
+            _COUNTS.pop(next(iter(_COUNTS)))
+        _COUNTS[key] = counts
+    return counts
 
 
 __all__ = [

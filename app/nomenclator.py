@@ -9,6 +9,7 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from app.classify import EntityLookup, classify_name_list
 
@@ -66,13 +67,16 @@ def read_names(path: str | Path, column: str | None = None) -> list[str]:
     return names
 
 
-def write_rows(rows: list[dict], out: str | Path | None = None) -> None:
-    """Write classification rows as CSV to ``out`` (a path) or standard output."""
-    if out is None or str(out) == "-":
+def write_rows(rows: list[dict], out: str | Path | TextIO | None = None) -> None:
+    """Write classification rows as CSV to ``out``: an open text stream, a path, or
+    standard output when None or "-"."""
+    if out is None or (isinstance(out, (str, Path)) and str(out) == "-"):
         _write(rows, sys.stdout)
-        return
-    with Path(out).open("w", encoding="utf-8", newline="") as fh:
-        _write(rows, fh)
+    elif isinstance(out, (str, Path)):
+        with Path(out).open("w", encoding="utf-8", newline="") as fh:
+            _write(rows, fh)
+    else:
+        _write(rows, out)
 
 
 def _write(rows: list[dict], fh) -> None:
@@ -84,15 +88,18 @@ def _write(rows: list[dict], fh) -> None:
 
 def classify_csv(
     path: str | Path,
+    out: str | Path | TextIO | None,
     languages: list[str],
     country: str | None = None,
-    out: str | Path | None = None,
+    *,
     column: str | None = None,
     entity_lookup: EntityLookup | None = None,
 ) -> list[dict]:
-    """Read names from ``path``, classify them, write the result; returns the rows.
+    """Read names from ``path``, classify them, write the CSV to ``out``; returns the rows.
 
-    Pass ``entity_lookup=None`` for an offline run (titles, first names and rules only).
+    ``out`` is an open text stream (the CLI passes one), a path, or None for
+    standard output. Pass ``entity_lookup=None`` for an offline run (titles,
+    first names and rules only). Raises ValueError for an unknown ``column``.
     """
     names = read_names(path, column)
     rows = classify_name_list(names, languages, country, entity_lookup=entity_lookup)

@@ -86,7 +86,15 @@ def evaluate(city: str, shared: Path, show: int) -> dict:
         guess = predicted_gender(decision)
         per_cat[truth][0] += 1
         if guess is None:
-            uncovered[decision.category + (f"/{reading.non_person}" if reading.non_person else "")] += 1
+            if reading.non_person:
+                why = f"read as non-person ({reading.non_person})"
+            elif reading.single_word:
+                why = "one bare word (refused by design)"
+            elif decision.category == SEVERAL:
+                why = f"several ({decision.mix})"
+            else:
+                why = "no title, no known first name"
+            uncovered[why] += 1
             continue
         covered += 1
         if guess == truth:
@@ -104,7 +112,7 @@ def evaluate(city: str, shared: Path, show: int) -> dict:
     print(f"precision: {precision:6.1%}  ({correct} agree, {len(wrong)} disagree)")
     for cat, (n, ok) in per_cat.items():
         print(f"recall {cat:5}: {ok / n if n else 0:6.1%}  ({ok}/{n})")
-    print("not covered, by our category:", dict(uncovered.most_common()))
+    print("not covered, why:", dict(uncovered.most_common()))
     target = TARGETS.get(city)
     if target:
         met = coverage >= target[0] and precision >= target[1]

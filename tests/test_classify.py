@@ -187,3 +187,29 @@ def test_classify_name_list_offline_and_with_lookup():
     rows = classify_name_list(names, ["es"], "UY", entity_lookup=lookup)
     assert "18 de Julio" not in calls[0][0]
     assert rows[2]["category"] == "not_person" and rows[2]["wikidata_id"] == "Q9"
+
+
+def test_nomenclator_csv_roundtrip(tmp_path):
+    from app.nomenclator import classify_csv, read_names
+
+    source = tmp_path / "names.csv"
+    source.write_text("\ufeffnombre;barrio\nCalle de Clara Campoamor;Centro\nAvenida 25 de Mayo;Sur\n",
+                      encoding="utf-8")
+    assert read_names(source) == ["Calle de Clara Campoamor", "Avenida 25 de Mayo"]
+    assert read_names(source, column="barrio") == ["Centro", "Sur"]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("Calle de Clara Campoamor\nCalle Iris\n", encoding="utf-8")
+    assert read_names(plain) == ["Calle de Clara Campoamor", "Calle Iris"]
+
+    out = tmp_path / "out.csv"
+    rows = classify_csv(source, out, ["es"], "ES")
+    assert [r["category"] for r in rows] == ["woman", "not_person"]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("name,person,category,source,confidence,wikidata_id")
+    assert len(lines) == 3
+
+    import io
+
+    stream = io.StringIO()  # the CLI passes an open stream
+    classify_csv(plain, stream, ["es"], "ES", column=None)
+    assert stream.getvalue().splitlines()[1].startswith("Calle de Clara Campoamor,Clara Campoamor,woman")

@@ -210,3 +210,36 @@ def test_languages_for_country():
     assert languages_for_country("CH") == ["de", "fr", "it"]
     assert languages_for_country("CA") == ["en", "fr"]
     assert languages_for_country("ZZ") == []
+
+
+def test_christ_dedications_read_like_the_virgins():
+    reading = read_street_name("Calle del Cristo de la Vega", ["es"])
+    assert reading.title_gender == "man" and reading.religious and reading.non_person is None
+    # a writer whose first name is "Corpus" is not a feast
+    assert read_street_name("Plaza de Corpus Barga", ["es"]).non_person is None
+    assert read_street_name("Calle del Sagrado Corazón", ["es"]).non_person == "religious"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "-"])
+def test_empty_names_read_as_nothing(name):
+    reading = read_street_name(name, ["es"])
+    assert reading.person is None and reading.non_person is None and not reading.titles
+
+
+def test_elisions_are_glued_back():
+    assert read_street_name("Via Sant'Anna", ["it"]).person == "Sant'Anna"
+    assert read_street_name("Piazza dell'Unità d'Italia", ["it"]).person == "Unità d'Italia"
+    assert read_street_name("Carrer de n'Aina Moll", ["ca", "es"]).title_gender == "woman"
+
+
+def test_given_names_that_are_also_words_need_an_article_or_to_stand_alone():
+    assert read_street_name("Calle Paloma O'Shea", ["es"]).non_person is None
+    assert read_street_name("Calle Victoria Kent", ["es"]).non_person is None
+    assert read_street_name("Plaza de la Paz", ["es"]).non_person == "concept"
+    # a Catalan "Can X" is a farmhouse, whatever "Can" means elsewhere
+    assert read_street_name("Carrer del Camí de Can Graner", ["ca", "es"]).non_person == "place"
+
+
+def test_religious_words_that_are_given_names():
+    assert read_street_name("Calle Ascensión Bielsa", ["es"]).non_person is None
+    assert read_street_name("Plaza de la Ascensión", ["es"]).non_person == "religious"

@@ -1,6 +1,7 @@
 """Public pages through the Flask test client, on the fixture city stored by the real store code."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -98,7 +99,10 @@ def test_map_geojson_has_every_street_with_category_and_simplified_coordinates(c
     assert juana["osm_ids"] == ["way/101", "way/102"] and juana["street_id"] == "w101"
     assert data["namesakes"]["Q900001"]["label"] == "Juana de Ibarbourou"
     assert by_name["Calle Delmira Agustini"]["properties"]["no_article"] is True
-    assert juana["no_article"] is False
+    assert "no_article" not in juana
+    assert data["namesakes"]["Q900001"]["article"] == "https://es.wikipedia.org/wiki/Juana_de_Ibarbourou"
+    assert data["namesakes"]["Q900001"]["birth_year"] == 1892
+    assert by_name["Calle Laura Ramírez"]["properties"]["persons"] == ["Laura Ramírez"]
     for feature in data["features"]:
         assert feature["geometry"]["type"] == "MultiLineString"
         for line in feature["geometry"]["coordinates"]:
@@ -109,6 +113,7 @@ def test_map_geojson_has_every_street_with_category_and_simplified_coordinates(c
 def test_map_geojson_is_compressed_and_cached_by_run(client, sample_city):
     response = client.get(f"/cities/{sample_city}/map.geojson?run=1", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(response.get_data()))["features"]) == len(ROWS)
     assert response.cache_control.max_age == 86400
     etag = response.headers["ETag"]
     again = client.get(f"/cities/{sample_city}/map.geojson?run=1",
@@ -122,6 +127,12 @@ def test_simplify_line_drops_needless_points_and_rounds():
     bent = [(0.0, 0.0), (0.001, 0.0), (0.001, 0.001)]
     assert simplify_line(bent) == [[0.0, 0.0], [0.001, 0.0], [0.001, 0.001]]
     assert simplify_line([(1.123456789, 2.0), (1.1234567, 2.0)]) == [[1.12346, 2.0], [1.12346, 2.0]]
+
+
+def test_vendor_and_static_text_assets_go_out_compressed(client):
+    for path in ("/vendor/leaflet/leaflet.js", "/static/js/citymap.js"):
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and response.headers.get("Content-Encoding") == "gzip", path
 
 
 def test_unknown_city_is_404_everywhere(client, sample_city):

@@ -27,8 +27,8 @@ for _code in ("AR", "BO", "CL", "CO", "CR", "CU", "DO", "EC", "GQ", "GT", "HN", 
 def languages_for_country(country_code: str | None) -> list[str]:
     """The languages to read a city's street names in; [] when unknown.
 
-    Countries outside the table fall back to their official languages from
-    pycountry when those are languages we have rules for.
+    Countries outside the table return [] and the reader then tries all the
+    languages it knows (see ``read_street_name``).
     """
     code = (country_code or "").strip().upper()
     if code in _TABLE:

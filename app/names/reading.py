@@ -8,7 +8,8 @@ against what Wikidata and OSM say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from . import rules
 from .rules import key
@@ -86,28 +87,56 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _match_phrase(tokens: list[str], phrases: list[str]) -> int:
-    """Length in tokens of the longest phrase that starts ``tokens``, else 0."""
-    keys = [key(t) for t in tokens]
-    best = 0
+@lru_cache(maxsize=256)
+def _phrase_index(phrases: tuple[str, ...]) -> dict[int, set[tuple[str, ...]]]:
+    """Phrases as tuples of token keys, grouped by length (longest matched first)."""
+    index: dict[int, set[tuple[str, ...]]] = {}
     for phrase in phrases:
-        words = _tokens(phrase)
-        n = len(words)
-        if n and n <= len(keys) and n > best and keys[:n] == [key(w) for w in words]:
-            best = n
-    return best
+        words = tuple(key(w) for w in _tokens(phrase))
+        if words:
+            index.setdefault(len(words), set()).add(words)
+    return index
 
 
-def _lang_list(table: dict[str, list[str]], languages) -> list[str]:
-    seen: list[str] = []
+def _join(tokens: list[str]) -> str:
+    """Tokens back into text, elisions glued again: "Sant'" + "Anna" -> "Sant'Anna"."""
+    out = ""
+    for token in tokens:
+        if out and not out.endswith("'"):
+            out += " "
+        out += token
+    return out.strip()
+
+
+def _match_phrase(tokens: list[str], phrases) -> int:
+    """Length in tokens of the longest phrase that starts ``tokens``, else 0."""
+    index = _phrase_index(tuple(phrases))
+    keys = tuple(key(t) for t in tokens[: max(index, default=0)])
+    for n in sorted(index, reverse=True):
+        if n <= len(keys) and keys[:n] in index[n]:
+            return n
+    return 0
+
+
+@lru_cache(maxsize=256)
+def _lang_list_cached(table_name: str, languages: tuple[str, ...]) -> tuple[str, ...]:
+    table = getattr(rules, table_name)
+    seen: dict[str, None] = {}
     for lang in languages:
         for item in table.get(lang, []):
-            if item not in seen:
-                seen.append(item)
-    return seen
+            seen.setdefault(item, None)
+    return tuple(seen)
 
 
-def _titles_for(languages) -> dict[str, rules.T]:
+def _lang_list(table: dict[str, list[str]], languages) -> tuple[str, ...]:
+    for name in ("PREFIX_TYPES", "SUFFIX_TYPES", "GLUED_SUFFIXES", "PARTICLES"):
+        if table is getattr(rules, name):
+            return _lang_list_cached(name, tuple(languages))
+    raise ValueError("unknown table")
+
+
+@lru_cache(maxsize=64)
+def _titles_cached(languages: tuple[str, ...]) -> dict[str, rules.T]:
     merged: dict[str, rules.T] = {}
     for lang in [*languages, "*"]:
         for title, value in rules.TITLES.get(lang, {}).items():
@@ -117,12 +146,21 @@ def _titles_for(languages) -> dict[str, rules.T]:
     return merged
 
 
-def _plural_titles_for(languages) -> dict[str, str]:
+def _titles_for(languages) -> dict[str, rules.T]:
+    return _titles_cached(tuple(languages))
+
+
+@lru_cache(maxsize=64)
+def _plural_titles_cached(languages: tuple[str, ...]) -> dict[str, str]:
     merged: dict[str, str] = {}
     for lang in languages:
         for title, mix in rules.PLURAL_TITLES.get(lang, {}).items():
             merged.setdefault(key(title), mix)
     return merged
+
+
+def _plural_titles_for(languages) -> dict[str, str]:
+    return _plural_titles_cached(tuple(languages))
 
 
 # --- non-person rules --------------------------------------------------------
@@ -139,17 +177,24 @@ def _date_re() -> re.Pattern[str]:
 
 
 _DATE_RE = _date_re()
+_NEEDS_ARTICLE = {key(w) for w in rules.NEEDS_ARTICLE}
+_VOCAB = {reason: {key(w) for w in words} for reason, words in rules.NON_PERSON_WORDS.items()}
+_PHRASES = {key(p): reason for p, reason in rules.NON_PERSON_PHRASES.items() if reason}
+_NUMBER_KEYS = {key(w) for w in rules.NUMBER_WORDS}
+_AMBIGUOUS = {key(w) for w in rules.AMBIGUOUS_GIVEN_NAMES}
+_VIRGIN_EPITHETS = {key(e) for e in rules.VIRGIN_EPITHETS}
+_GENERIC_MASCULINE = {key(x) for x in rules.GENERIC_MASCULINE}
 _NUMBER_ONLY_RE = re.compile(r"^(?:n[º°o]\.?\s*)?[\d\s/.\-]*(?:bis|[a-z])?$|^s\s?/\s?n$|^[a-z]$|^[a-z]\s?\d+$")
 
 
 def _non_person(core: list[str], had_article: bool, first_name_lookup) -> str | None:
     text = key(" ".join(core))
-    if not text:
-        return "number"
+    if not text or not any(c.isalnum() for c in text):
+        return None  # nothing to read: not a person, but not a known thing either
     if _DATE_RE.search(" " + text + " "):
         return "date"
     if _NUMBER_ONLY_RE.match(text) or all(
-        key(t) in rules.NUMBER_WORDS or t.isdigit() or rules.ROMAN_RE.match(t) for t in core
+        key(t) in _NUMBER_KEYS or t.isdigit() or rules.ROMAN_RE.match(t) for t in core
     ):
         return "number"
     words = list(core)
@@ -160,25 +205,28 @@ def _non_person(core: list[str], had_article: bool, first_name_lookup) -> str | 
     if not words:
         return None
     rest = key(" ".join(words))
-    for phrase, reason in rules.NON_PERSON_PHRASES.items():
-        if reason and (rest == key(phrase) or text == key(phrase)):
-            return reason
+    if rest in _PHRASES or text in _PHRASES:
+        return _PHRASES.get(rest) or _PHRASES[text]
     first = key(words[0])
     two = key(" ".join(words[:2]))
-    needs_article = {key(w) for w in rules.NEEDS_ARTICLE}
-    for reason, vocab in rules.NON_PERSON_WORDS.items():
-        vocab_keys = {key(w) for w in vocab}
+    needs_article = _NEEDS_ARTICLE
+    for reason, vocab_keys in _VOCAB.items():
         for candidate in (two, first):
             if candidate in vocab_keys:
                 if candidate in needs_article and not article:
                     continue
                 # A word that is also a given name ("Paz", "Victoria") only
                 # names a thing after an article or when it stands alone.
-                if not article and len(words) > 1 and first_name_lookup(words[0]):
+                if (
+                    not article
+                    and len(words) > 1
+                    and (reason in ("concept", "religious") or candidate in _AMBIGUOUS)
+                    and first_name_lookup(words[0])
+                ):
                     continue
                 return reason
     # An article before a concept-like given name: "de la Paz", "de la Victoria".
-    if article and len(words) == 1 and first in {key(w) for w in rules.NON_PERSON_WORDS["concept"]}:
+    if article and len(words) == 1 and first in _VOCAB["concept"]:
         return "concept"
     return None
 
@@ -236,8 +284,12 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         # A second type after the first: "Calle Costanilla de X", "Carrer del Camí de Can Y".
         m = _match_phrase(tokens, _lang_list(rules.PARTICLES, languages))
         n2 = _match_phrase(tokens[m:], _lang_list(rules.PREFIX_TYPES, languages))
-        if n2 and len(tokens) > m + n2 and key(tokens[m]) not in {"paralela"}:
-            tokens = tokens[m + n2:]
+        # Only when a particle follows it: "Carrer de Costa i Llobera" is a person.
+        after = tokens[m + n2:]
+        if n2 and after and key(tokens[m]) != "paralela" and _match_phrase(
+            after, _lang_list(rules.PARTICLES, languages)
+        ) and len(after) > 1:
+            tokens = after
 
     # 2. the particle after it ("de la", "d'", "dels", "van")
     had_article = False
@@ -255,14 +307,14 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     # 3. street type written last ("Baker Street"), or glued on ("Goethestraße", "Xlaan")
     if not street_type and len(tokens) >= 2:
         suffixes = _lang_list(rules.SUFFIX_TYPES, languages)
-        if key(tokens[-1]) in {key(s) for s in suffixes}:
+        if _match_phrase(tokens[-1:], suffixes):
             street_type = tokens[-1]
             tokens = tokens[:-1]
     if not street_type and tokens:
         last = tokens[-1]
         pieces = [p for p in last.split("-") if p]
         glued = _lang_list(rules.GLUED_SUFFIXES, languages)
-        if len(pieces) > 1 and key(pieces[-1]) in {key(s) for s in glued}:
+        if len(pieces) > 1 and _match_phrase(pieces[-1:], glued):
             street_type = pieces[-1]  # "Gret-Palucca-Straße" -> "Gret Palucca"
             tokens = tokens[:-1] + pieces[:-1]
         else:
@@ -277,7 +329,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
             tokens = [p for t in tokens for p in t.split("-") if p]
 
     core = list(tokens)
-    non_person = rules.NON_PERSON_PHRASES.get(key(text)) or _non_person(core, had_article, is_first_name)
+    non_person = _PHRASES.get(key(text)) or _non_person(core, had_article, is_first_name)
 
     # 4. titles at the start, possibly several ("Profesor Doctor X")
     titles: list[str] = []
@@ -329,14 +381,14 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
 
     # A Virgin's epithet used alone: "Calle de la Milagrosa".
     bare_key = key(" ".join(w for w in rest if key(w) not in rules.ARTICLES))
-    if not titles and bare_key in {key(e) for e in rules.VIRGIN_EPITHETS}:
+    if not titles and bare_key in _VIRGIN_EPITHETS:
         titles.append(" ".join(rest))
         genders.append(rules.WOMAN)
         keeps_from = 0
         religious = True
 
     generic = bool(titles) and all(
-        g is None or key(t) in {key(x) for x in rules.GENERIC_MASCULINE} for t, g in zip(titles, genders)
+        g is None or key(t) in _GENERIC_MASCULINE for t, g in zip(titles, genders)
     )
     # A title alone names an unnamed holder: "Calle de la Princesa",
     # "Calle del Almirante". Only trusted after an article or for titles that
@@ -351,9 +403,11 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     known = {g for g in genders if g}
     title_gender = known.pop() if len(known) == 1 else None
 
-    bare = " ".join(rest).strip() or None
+    if "en" in languages and rest and re.search(r"['’]s$", rest[-1]):
+        rest = rest[:-1] + [rest[-1][:-2]]  # "St Mary's Road" -> "Mary"
+    bare = _join(rest) or None
     if keeps_from is not None:
-        person = " ".join(core[keeps_from:]).strip() or None
+        person = _join(core[keeps_from:]) or None
     else:
         person = bare
     # Leading articles are not part of a name ("La Pilarica" stays: it is an epithet).
@@ -367,10 +421,12 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         if hyphenated != person and hyphenated in text and _HYPHEN_SAINT_RE.match(hyphenated):
             variants.append(person)
             person = hyphenated
-    for value in (bare, " ".join(core).strip() or None):
+    for value in (bare, _join(core) or None):
         if value and value != person and value not in variants:
             variants.append(value)
 
+    if person and not any(c.isalnum() for c in person):
+        person, bare, single_word = None, None, False
     if non_person in {"date", "number"}:
         # A date or a number is never a person, whatever title-like words it has.
         titles, title_gender, plural_mix, person, single_word = [], None, None, None, False
@@ -395,7 +451,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
 _RELIGIOUS = {key(w) for w in (
     "santa", "santo", "san", "sant", "sant'", "saint", "sainte", "st", "st.", "ste", "sta.", "sto.",
     "sn.", "são", "sao", "s.", "sankt", "sint", "virgen", "virgem", "virxe", "verge", "beato", "beata",
-    "beat", "bienheureux", "bienheureuse", "madonna", "heilige",
+    "beat", "bienheureux", "bienheureuse", "madonna", "heilige", "cristo", "crist", "divino", "jesus",
 )}
 
 

@@ -167,7 +167,10 @@ _ES_TITLES: dict[str, T] = {
     # religion
     "santa": _t(WOMAN, True), "sta.": _t(WOMAN, True), "sta": _t(WOMAN, True),
     "san": _t(MAN, True), "sn.": _t(MAN, True), "santo": _t(MAN, True), "sto.": _t(MAN, True),
-    "virgen": _t(WOMAN, True), "nuestra señora": _t(WOMAN, True), "ntra. sra.": _t(WOMAN, True),
+    "virgen": _t(WOMAN, True), "nuestra señora": _t(WOMAN, True),
+    # Christ's dedications are read like the Virgin's: a religious figure, a man.
+    "cristo": _t(MAN, True), "santo cristo": _t(MAN, True), "divino": _t(MAN, True),
+    "niño jesús": _t(MAN, True), "ntra. sra.": _t(WOMAN, True),
     "ntra sra": _t(WOMAN, True), "nra. sra.": _t(WOMAN, True), "la virgen": _t(WOMAN, True),
     "beata": _t(WOMAN, True), "beato": _t(MAN, True), "sor": _t(WOMAN), "madre": _t(WOMAN),
     "padre": _t(MAN), "fray": _t(MAN), "fr.": _t(MAN), "hermano": _t(MAN), "hermana": _t(WOMAN),
@@ -220,7 +223,7 @@ _ES_TITLES: dict[str, T] = {
     "subteniente": _t(MAN), "sargento mayor": _t(MAN), "granadero": _t(MAN), "cadete": _t(None),
     "prócer": _t(MAN), "patriota": _t(None), "héroe": _t(MAN), "heroína": _t(WOMAN),
     # public office
-    "presidente": _t(MAN), "pdte.": _t(MAN), "presidenta": _t(WOMAN), "alcalde": _t(MAN),
+    "presidente": _t(MAN), "pdte.": _t(MAN), "pres.": _t(MAN), "pte.": _t(MAN), "presidenta": _t(WOMAN), "alcalde": _t(MAN),
     "alcaldesa": _t(WOMAN), "gobernador": _t(MAN), "gobernadora": _t(WOMAN), "ministro": _t(MAN),
     "ministra": _t(WOMAN), "senador": _t(MAN), "senadora": _t(WOMAN), "diputado": _t(MAN),
     "diputada": _t(WOMAN), "concejal": _t(MAN), "concejala": _t(WOMAN), "corregidor": _t(MAN),
@@ -238,7 +241,7 @@ _ES_TITLES: dict[str, T] = {
 
 _CA_TITLES: dict[str, T] = {
     "sant": _t(MAN, True), "santa": _t(WOMAN, True), "st.": _t(MAN, True), "sta.": _t(WOMAN, True),
-    "mare de déu": _t(WOMAN, True), "verge": _t(WOMAN, True), "nostra senyora": _t(WOMAN, True),
+    "mare de déu": _t(WOMAN, True), "crist": _t(MAN, True), "sant crist": _t(MAN, True), "verge": _t(WOMAN, True), "nostra senyora": _t(WOMAN, True),
     "beat": _t(MAN, True), "beata": _t(WOMAN, True), "mossèn": _t(MAN), "mn.": _t(MAN),
     "pare": _t(MAN), "mare": _t(WOMAN), "germà": _t(MAN), "germana": _t(WOMAN), "frare": _t(MAN),
     "fra": _t(MAN), "sor": _t(WOMAN), "bisbe": _t(MAN), "cardenal": _t(MAN), "abat": _t(MAN),
@@ -537,11 +540,11 @@ NON_PERSON_WORDS: dict[str, set[str]] = {
         "paloma", "águila", "halcón", "gorrión", "jilguero", "ruiseñor", "cigüeña", "mirlo",
         "zorzal", "hornero", "tero", "benteveo", "calandria", "cardenal azul",
     },
-    "religious": {"santísimo", "sagrado", "sagrada", "santísima", "espíritu", "corpus", "trinidad",
+    "religious": {"santísimo", "sagrado", "sagrada", "santísima", "espíritu", "trinidad",
                   "santíssim", "sagrat", "esperit", "trinitat", "santíssima", "sacramento",
-                  "sacré", "sacré-cœur", "sacro", "sacra", "divino", "divina providencia",
+                  "sacré", "sacré-cœur", "sacro", "sacra", "divina providencia",
                   "providencia", "misericordia", "redención", "resurrección", "ascensión",
-                  "anunciación", "visitación", "cruz", "creu", "croix", "cristo", "crist"},
+                  "anunciación", "visitación", "cruz", "creu", "croix", "corpus christi"},
 }
 
 #: Words of the lists above that are also common surnames or given names
@@ -561,14 +564,15 @@ NEEDS_ARTICLE = {
     "leon", "ceibo", "palmera", "parras", "cabildo", "defensa", "cultura", "arte", "armonía",
     "union", "unión", "ciudad", "estado", "villa", "pueblo", "capilla", "alameda", "cañas",
     "flor", "flors", "fleurs", "rose", "roses", "lions", "tilleul", "chêne", "linden", "font",
+    "castello", "corpus",
 }
 
 #: Whole readings that name a thing even though they look like a titled person.
 NON_PERSON_PHRASES: dict[str, str] = {
     "santa cruz": "religious", "santa fe": "place", "santa faz": "religious",
     "santa creu": "religious", "santa espina": "religious", "espíritu santo": "religious",
-    "esperit sant": "religious", "santo cristo": "religious", "santa sede": "place",
-    "santo sepulcro": "religious", "santa sofia": "place",
+    "esperit sant": "religious", "santa sede": "place", "corpus christi": "religious",
+    "santo sepulcro": "religious",
     "niña": "ship", "la niña": "ship", "pinta": "ship", "la pinta": "ship",
     "mare nostrum": "place",
     "tierra santa": "place", "semana santa": "event", "santa hermandad": "event",
@@ -593,6 +597,8 @@ AMBIGUOUS_GIVEN_NAMES = {
     "libertad", "patria", "américa", "africa", "europa", "asia", "oceanía", "colon", "colón",
     "cristal", "perla", "diamante", "esmeralda", "rubí", "coral", "ámbar", "oro", "plata",
     "armonía", "bonita", "linda", "felicidad", "primavera", "verano", "otoño", "invierno",
+    "paloma", "palmira", "jazmín", "azahar", "nieves", "esperanza", "victoria", "paz",
+    "ascensión", "anunciación", "visitación", "encarnación", "resurrección", "providencia",
 }
 
 # --- dates and numbers -------------------------------------------------------

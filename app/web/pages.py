@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.domain import CATEGORIES, MAN, NONBINARY, NOT_PERSON, PERSON_CATEGORIES, SEVERAL, UNKNOWN, WOMAN
 from app.exports import CityNotFound, export_filename, iter_export
-from app.maps import OSM_TILES, PALETTE, city_map, map_etag, map_payload, render_parts
+from app.maps import OSM_TILES, PALETTE, city_map, compressed, map_etag, map_payload, render_parts
 from app.stats import category_rows, person_rows, run_breakdowns
 from app.store.models import AreaRow, RunRow
 from app.web import store
@@ -156,18 +156,37 @@ def present(slug: str):
 
 @bp.route("/cities/<slug>/map.geojson")
 def map_geojson(slug: str):
-    """The streets the map draws: simplified geometry, the CSV's facts, namesakes listed once."""
+    """The streets the map draws: simplified geometry, the CSV's facts, namesakes listed once.
+
+    Compressed here once per run (and cached) rather than by flask-compress on every request.
+    """
     try:
         city, body, _bounds = map_payload(store(), slug)
     except CityNotFound:
         abort(404)
+    encoding = next((e for e in ("br", "gzip") if e in request.accept_encodings and _can_encode(e)), None)
+    if encoding:
+        body = compressed(body, (store().url, city.run_id, "map"), encoding)
     response = Response(body, mimetype="application/geo+json")
-    response.set_etag(map_etag(city))
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    response.set_etag(map_etag(city) + (f"-{encoding}" if encoding else ""))
     # The page asks for ?run=<id>: that URL's content never changes, so browsers may keep it.
     immutable = request.args.get("run") == str(city.run_id)
     response.cache_control.public = True
     response.cache_control.max_age = 86400 if immutable else 60
     return response.make_conditional(request)
+
+
+def _can_encode(encoding: str) -> bool:
+    if encoding != "br":
+        return True
+    try:
+        import brotli  # noqa: F401  (installed with flask-compress on CPython)
+    except ImportError:
+        return False
+    return True
 
 
 def _download(slug: str, fmt: str, mimetype: str) -> Response:

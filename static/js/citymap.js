@@ -139,7 +139,10 @@ window.WhoseStreets = (function () {
     state.config.categories.forEach(function (cat) { byCategory[cat] = []; });
     state.features.forEach(function (f) {
       (byCategory[f.properties.category] || (byCategory[f.properties.category] = [])).push(f);
-      f.properties._search = normalise(f.properties.street_name + " " + (f.properties.persons || []).join(" "));
+      var names = (f.properties.persons || []).concat((f.properties.wikidata_ids || []).map(function (q) {
+        return (state.namesakes[q] || {}).label || "";
+      }));
+      f.properties._search = normalise(f.properties.street_name + " " + names.join(" "));
     });
     Object.keys(byCategory).forEach(function (cat) {
       var group = state.groups[cat];
