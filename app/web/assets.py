@@ -26,11 +26,15 @@ def vendor(package: str, filename: str):
 
 @bp.after_app_request
 def let_text_assets_be_compressed(response):
-    """send_file responses are passed through untouched, which flask-compress skips: for our own and
-    vendored text assets, read them through instead so they go out compressed (a few kB each, cached
-    by browsers for a day)."""
-    if (response.status_code == 200 and response.direct_passthrough
-            and request.path.endswith(COMPRESSIBLE)
+    """Let flask-compress compress our own and vendored JS/CSS (Leaflet: 147 kB raw, 42 kB gzipped).
+
+    send_file responses are passed through untouched, and Python labels .js files text/javascript,
+    which COMPRESS_MIMETYPES does not list: read them through, and label scripts with the
+    application/javascript type it does list (browsers treat both alike).
+    """
+    if (response.status_code == 200 and request.path.endswith(COMPRESSIBLE)
             and (request.path.startswith("/vendor/") or request.path.startswith("/static/"))):
         response.direct_passthrough = False
+        if response.mimetype == "text/javascript":
+            response.mimetype = "application/javascript"
     return response
