@@ -55,19 +55,6 @@ def review_evidence(review) -> Evidence:
     )
 
 
-def person_names_of(reading) -> list[str]:
-    """Names worth looking up among Wikidata's humans.
-
-    A bare single word ("Mercedes", "Pilar") is refused: exact label matching would
-    turn cities, rivers and virgins into whichever human is labelled that way.
-    """
-    if reading.single_word:
-        return []
-    names = [reading.person] if reading.person else []
-    names += [v for v in reading.variants if v and " " in v.strip() and v not in names]
-    return names
-
-
 def classify_streets(
     area: Area,
     streets: list[Street],
@@ -77,13 +64,13 @@ def classify_streets(
 ) -> tuple[dict, dict[str, Decision], dict[str, Entity], dict[str, str]]:
     """Readings, decisions, entity facts and review conflicts for every street."""
     from app.classify import build_evidence_from_reading, decide, propagate_within_city
-    from app.names import read_street_name
+    from app.names import names_to_look_up, read_street_name
     from app.wikidata.entities import fetch_entities
     from app.wikidata.namesakes import resolve_namesakes
 
     progress("reading street names", 0, len(streets))
     readings = {s.key: read_street_name(s.name, area.languages) for s in streets}
-    person_names = {key: person_names_of(r) for key, r in readings.items()}
+    person_names = {key: names_to_look_up(r) for key, r in readings.items()}
     person_names = {key: names for key, names in person_names.items() if names}
 
     evidence, entities = resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress)

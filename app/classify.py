@@ -40,7 +40,7 @@ from app.domain import (
     Street,
     normalise_name,
 )
-from app.names import NameReading, guess_from_first_name, read_street_name
+from app.names import NameReading, guess_from_first_name, names_to_look_up, read_street_name
 
 #: Decreasing trust. 'rule' sits after all Wikidata/OSM evidence and before the
 #: lexical guesses (title, first name).
@@ -277,12 +277,16 @@ def classify_name_list(
     readings = [read_street_name(n, languages) for n in names]
     looked_up: dict[str, tuple[list[Evidence], dict[str, Entity]]] = {}
     if entity_lookup is not None:
-        wanted = sorted({r.person for r in readings if r.person and r.non_person not in ("date", "number")})
+        wanted = sorted({name for r in readings for name in names_to_look_up(r)})
         if wanted:
             looked_up = entity_lookup(wanted, languages, country) or {}
     rows = []
     for name, reading in zip(names, readings):
-        evidence, entities = looked_up.get(reading.person or "", ([], {}))
+        evidence, entities = [], {}
+        for candidate in names_to_look_up(reading):  # the first name that Wikidata knows
+            if candidate in looked_up and looked_up[candidate][0]:
+                evidence, entities = looked_up[candidate]
+                break
         decision = decide(
             name, reading, list(evidence) + build_evidence_from_reading(reading, country), dict(entities)
         )

@@ -182,11 +182,14 @@ def test_classify_name_list_offline_and_with_lookup():
 
     def lookup(persons, languages, country):
         calls.append(persons)
-        return {"Mercedes": ([ev("name_match", ["Q9"])], {"Q9": ENTITIES["Q9"]})}
+        return {"Santa Lucía del Este": ([ev("name_match", ["Q9"])], {"Q9": ENTITIES["Q9"]})}
 
-    rows = classify_name_list(names, ["es"], "UY", entity_lookup=lookup)
-    assert "18 de Julio" not in calls[0][0]
-    assert rows[2]["category"] == "not_person" and rows[2]["wikidata_id"] == "Q9"
+    rows = classify_name_list(names + ["Calle Santa Lucía del Este"], ["es"], "UY", entity_lookup=lookup)
+    # Dates and bare single words ("Mercedes": a city) are never looked up among humans.
+    assert "18 de Julio" not in calls[0] and "Mercedes" not in calls[0]
+    assert rows[2]["category"] == "unknown" and rows[2]["wikidata_id"] == ""
+    # When Wikidata knows the name as a thing, the thing wins over the title "Santa".
+    assert rows[3]["category"] == "not_person" and rows[3]["wikidata_id"] == "Q9"
 
 
 def test_nomenclator_csv_roundtrip(tmp_path):

@@ -66,3 +66,44 @@ def test_analyze_rejects_bad_input_with_a_non_zero_exit(cli_env):
     result = CliRunner().invoke(main, ["analyze", "relation/abc\x07"])
     assert result.exit_code != 0
     assert "control characters" in result.output
+
+
+def test_classify_offline_reads_a_register_and_writes_one_row_per_name(cli_env, tmp_path):
+    register = tmp_path / "nomenclator.csv"
+    register.write_text("nombre;barrio\nCalle Juana de Ibarbourou;Centro\nCalle 18 de Julio;Centro\n"
+                        "Calle Mercedes;Cordón\nAvenida General Flores;Goes\n", encoding="utf-8-sig")
+    out = tmp_path / "out.csv"
+    result = invoke("classify", str(register), "--language", "es", "--country", "UY", "--offline", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    import csv
+
+    rows = {r["name"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert list(rows) == ["Calle Juana de Ibarbourou", "Calle 18 de Julio", "Calle Mercedes", "Avenida General Flores"]
+    assert (rows["Calle Juana de Ibarbourou"]["category"], rows["Calle Juana de Ibarbourou"]["source"]) == \
+        ("woman", "first_name")
+    assert rows["Calle Juana de Ibarbourou"]["person"] == "Juana de Ibarbourou"
+    assert rows["Calle 18 de Julio"]["category"] == "not_person"
+    assert rows["Calle Mercedes"]["category"] != "woman"
+    assert (rows["Avenida General Flores"]["category"], rows["Avenida General Flores"]["source"]) == ("man", "title")
+
+
+def test_classify_online_asks_wikidata(cli_env, tmp_path, sparql_server, monkeypatch):
+    monkeypatch.setenv("SPARQL_URL", sparql_server.url)
+    register = tmp_path / "names.csv"
+    register.write_text("calle\nAvenida José Artigas\nCalle Delmira Agustini\n", encoding="utf-8")
+    result = invoke("classify", str(register), "--language", "es", "--country", "UY")
+    assert result.exit_code == 0, result.output
+    import csv
+    import io
+
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(result.output.lstrip("\ufeff")))}
+    assert rows["Avenida José Artigas"]["wikidata_id"] == "Q900002"
+    assert rows["Calle Delmira Agustini"]["source"] == "name_match"
+    assert sparql_server.requests, "the online run must have asked the SPARQL endpoint"
+
+
+def test_classify_reports_an_unknown_column(cli_env, tmp_path):
+    register = tmp_path / "names.csv"
+    register.write_text("calle\nCalle Uno\n", encoding="utf-8")
+    result = invoke("classify", str(register), "--language", "es", "--offline", "--column", "nombre")
+    assert result.exit_code != 0 and "nombre" in result.output

@@ -138,3 +138,28 @@ def test_the_api_runs_an_analysis_in_the_background(env):
         assert city["slug"] == "villa-ejemplo-1001" and city["stats"]["by_street"]["woman"] >= 4
     finally:
         app.extensions["jobs"].stop_workers()
+
+
+def test_cli_analysis_from_a_pbf_extract_needs_no_overpass(env, tmp_path, overpass_server, sparql_server):
+    from tests.test_osm_pbf import write_fixture_pbf
+
+    extract = tmp_path / "villa.osm.pbf"
+    write_fixture_pbf(extract)
+    result = analyze("relation/1001", "--pbf", str(extract))
+    assert result.exit_code == 0, result.output
+    assert overpass_server.requests == []
+    _, store = open_store(env)
+    streets, names = streets_by_name(store)
+    assert streets["Calle Juana de Ibarbourou"].category == "woman"
+    assert names.count("Calle Rivera") == 2
+    for name, (category, source, _) in EXPECTED.items():
+        assert (streets[name].category, streets[name].source) == (category, source), name
+
+
+def test_pbf_needs_a_relation_id(env, tmp_path):
+    from tests.test_osm_pbf import write_fixture_pbf
+
+    extract = tmp_path / "villa.osm.pbf"
+    write_fixture_pbf(extract)
+    result = analyze("Villa Ejemplo", "--pbf", str(extract))
+    assert result.exit_code != 0 and "relation/ID" in result.output

@@ -252,7 +252,11 @@ def test_a_web_review_survives_a_real_reanalysis(pipeline_env, sparql_server):
 def test_the_entity_endpoint(pipeline_env, sparql_server):
     app = create_app({"INSTANCE_PATH": pipeline_env["INSTANCE_PATH"], "ENV": pipeline_env}, start_workers=False)
     try:
+        add_user(app.extensions["store"])
         client = app.test_client()
+        anonymous = client.get("/api/entities?ids=Q900004").get_json()["entities"][0]
+        assert anonymous["found"] is False  # visitors get only what the store knows: nothing yet
+        assert sign_in(client).status_code == 302
         answer = client.get("/api/entities?ids=Q900004,Q900007").get_json()
         by_qid = {e["qid"]: e for e in answer["entities"]}
         assert by_qid["Q900004"]["label"] == "Delmira Agustini" and by_qid["Q900004"]["gender"] == "woman"

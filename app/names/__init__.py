@@ -1,9 +1,10 @@
 """Reading street names: street types, particles, titles, non-person rules, first names."""
 from .first_names import FirstNameGuess, guess_from_first_name
 from .languages import languages_for_country
-from .reading import NameReading, read_street_name
+from .reading import NameReading, names_to_look_up, read_street_name
 
 __all__ = [
+    "names_to_look_up",
     "FirstNameGuess",
     "NameReading",
     "guess_from_first_name",

@@ -460,3 +460,17 @@ def _is_religious_title(words: list[str]) -> bool:
     joined = key(" ".join(words))
     return first in _RELIGIOUS or joined.startswith(("nuestra", "nostra", "nossa", "nosa", "notre",
                                                      "mare de", "our lady", "onze", "unsere", "n. s"))
+
+
+def names_to_look_up(reading: NameReading) -> list[str]:
+    """The person names worth matching against Wikidata's humans, best first.
+
+    A bare single word ("Mercedes", "Pilar") is refused: exact label matching would
+    turn cities, rivers and virgins into whichever human happens to be labelled so.
+    Dates and numbers name no one.
+    """
+    if reading.single_word or reading.non_person in ("date", "number"):
+        return []
+    names = [reading.person] if reading.person else []
+    names += [v for v in reading.variants if v and " " in v.strip() and v not in names]
+    return names

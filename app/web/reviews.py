@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.extensions import limiter
 from app.gaps import NoCurrentRun, current_area, id_edit_url, label_in, osm_url
 from app.reviews import (
     N_,
@@ -37,6 +38,9 @@ from app.store.models import AreaRow
 from app.web import store
 
 bp = Blueprint("reviews", __name__)
+
+#: The entity check may query Wikidata: keep scripts from turning it into a proxy.
+ENTITY_LIMIT = "30 per minute"
 
 CATEGORY_NAMES = {
     "woman": _l("woman"),
@@ -174,8 +178,13 @@ def review(slug: str, key: str):
 
 
 @bp.get("/api/entities")
+@limiter.limit(ENTITY_LIMIT)
 def entities():
-    """Who each Wikidata id is, for the review form's check step (JSON)."""
+    """Who each Wikidata id is, for the review form's check step (JSON).
+
+    Only signed-in volunteers make it ask Wikidata (each id costs remote queries); anyone
+    else gets what the store already knows.
+    """
     try:
         qids = parse_qids(request.args.get("ids", "").replace(",", " "))
     except ReviewError as exc:
@@ -189,7 +198,8 @@ def entities():
             area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
             if area is not None:
                 languages = list(dict.fromkeys([*languages, *(area.languages or [])]))
-    checks = check_entities(store(), qids, languages, sparql_client())
+    sparql = sparql_client() if current_user.is_authenticated else None
+    checks = check_entities(store(), qids, languages, sparql)
     return jsonify({"entities": [
         {**check.as_json(), "label": label_in(check.labels, languages) or check.qid,
          "description": label_in(check.descriptions, languages)}
