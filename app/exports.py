@@ -79,8 +79,7 @@ def iter_streets(store: Store, city: City, batch: int = BATCH) -> Iterator[Stree
             if last is not None:
                 stmt = stmt.where(tuple_(StreetRow.name, StreetRow.id) > last)
             rows = list(session.scalars(stmt))
-            for row in rows:
-                session.expunge(row)
+            session.expunge_all()
         if not rows:
             return
         yield from rows

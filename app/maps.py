@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import OrderedDict
 from threading import Lock
 
@@ -22,7 +23,8 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 from markupsafe import Markup, escape
-from shapely.geometry import LineString
+import numpy as np
+import shapely
 
 from app.domain import CATEGORIES, MAN, NONBINARY, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN
 from app.exports import City, find_city, iter_streets, street_record
@@ -53,12 +55,14 @@ MAP_DATA_VERSION = 1  # bump when the shape of map.geojson changes (part of its 
 
 def simplify_line(points: list, tolerance: float = SIMPLIFY_TOLERANCE, decimals: int = DECIMALS) -> list:
     """Douglas-Peucker (shapely) then rounding; consecutive points made equal by rounding are dropped."""
-    if len(points) > 2:
-        simplified = LineString(points).simplify(tolerance, preserve_topology=False)
-        points = list(simplified.coords) if not simplified.is_empty else points
+    coords = np.asarray(points, dtype=float)[:, :2]
+    if len(coords) > 2:
+        simplified = shapely.simplify(shapely.linestrings(coords), tolerance, preserve_topology=False)
+        if not shapely.is_empty(simplified):
+            coords = shapely.get_coordinates(simplified)
     out: list[list[float]] = []
-    for lon, lat, *_ in points:
-        point = [round(lon, decimals), round(lat, decimals)]
+    for lon, lat in coords.tolist():
+        point = [round(lon, decimals), round(lat, decimals)]  # Python's round: shortest JSON numbers
         if not out or out[-1] != point:
             out.append(point)
     if len(out) == 1:
@@ -277,12 +281,24 @@ def city_map(
     return m
 
 
+FOLIUM_PAGE_RULES = (
+    re.compile(r'<meta name="viewport"[^>]*/>', re.S),
+    re.compile(r"<style>\s*html, body \{[^}]*\}\s*</style>", re.S),
+    re.compile(r"<style>\s*#map \{[^}]*\}\s*</style>", re.S),
+)
+
+
 def render_parts(m: folium.Map) -> dict:
     """The map split for embedding in our own page: what goes in <head>, the map <div>, the script."""
     figure = m.get_root()
     figure.render()
+    head = figure.header.render()
+    # Folium writes these for a map alone on its page; inside ours they would forbid pinch-zoom
+    # (an accessibility problem) and pin <html>/<body> to the window's height.
+    for pattern in FOLIUM_PAGE_RULES:
+        head = pattern.sub("", head)
     return {
-        "head": Markup(figure.header.render()),
+        "head": Markup(head),
         "html": Markup(figure.html.render()),
         "script": Markup(figure.script.render()),
     }

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import (
-    CATEGORIES,
     MAN,
     NONBINARY,
     NOT_PERSON,
@@ -336,6 +335,6 @@ def find_user(store: Store, name: str) -> UserRow | None:
 
 
 __all__ = [
-    "CATEGORIES", "EntityCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_entities", "find_user",
+    "EntityCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_entities", "find_user",
     "load_street", "parse_qids", "refresh_stats", "review_history", "review_revision", "save_review", "validate",
 ]

@@ -1,8 +1,8 @@
 """Browser-test fixtures: the real app served on 127.0.0.1 and Debian's Chromium driven headless by Playwright.
 
 Use ``live_server`` (an object with ``.url`` and ``.app``) and ``page`` (a Playwright page that
-records every request it makes in ``page.requests_seen``). Import them in a test module with
-``from tests.browser import live_server, browser, page  # noqa: F401``.
+records every request it makes in ``page.requests_seen``). tests/conftest.py registers this module as a
+pytest plugin, so test modules just name the fixtures.
 """
 from __future__ import annotations
 

@@ -6,8 +6,7 @@ import pytest
 from app import create_app
 
 # The stand-in servers (Overpass replaying fixtures, SPARQL on pyoxigraph) as pytest fixtures.
-pytest_plugins = [p for p in ("tests.standins.overpass", "tests.standins.sparql")
-                  if __import__("importlib.util").util.find_spec(p) is not None]
+pytest_plugins = ["tests.standins.overpass", "tests.standins.sparql", "tests.browser"]
 
 
 def make_env(tmp_path, **extra) -> dict:

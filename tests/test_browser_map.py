@@ -3,8 +3,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser, live_app, live_server, page  # noqa: F401
+from tests.browser import CHROMIUM_ARGS, chromium_path, live_app, live_server, page  # noqa: F401
 from tests.sample_city import AREA, ROWS, XSS_NAME, store_sample_city
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only. tests.browser's fixture is session-scoped, and each module that
+    imports it gets its own copy: two Playwright instances alive at once fail ("Sync API inside the
+    asyncio loop"). Closing ours when the module ends lets other browser-test modules start theirs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
@@ -59,6 +72,7 @@ def test_a_woman_without_article_gets_a_dashed_line_and_a_create_link(page, live
     popup.wait_for()
     link = popup.locator("a.ws-create")
     assert "es.wikipedia.org/w/index.php?title=Delmira_Agustini&action=edit" in link.get_attribute("href")
+    assert "No article in Spanish yet" in link.inner_text()
 
 
 def test_clicking_a_street_opens_its_popup(page, live_server, city):  # noqa: F811
@@ -127,3 +141,87 @@ def test_csv_download_from_the_city_page(page, live_server, city):  # noqa: F811
     data = open(download.path(), "rb").read()
     assert data.startswith("\ufeffcity,street_id".encode("utf-8"))
     assert "Calle Juana de Ibarbourou".encode() in data
+
+
+def test_home_table_sorts_by_clicking_headers(page, live_server, live_app):  # noqa: F811
+    from dataclasses import replace
+
+    store = live_app.extensions["store"]
+    store_sample_city(store)
+    store_sample_city(store, replace(AREA, osm_id=1003, name="Aldea Otra", parent="Argentina"))
+    page.goto(live_server.url + "/")
+    names = lambda: page.locator("#cities tbody tr td:first-child").all_inner_texts()  # noqa: E731
+    assert names() == ["Aldea Otra", "Villa Ejemplo"]
+    page.click("#cities thead th:nth-child(1) button")
+    assert names() == ["Aldea Otra", "Villa Ejemplo"]
+    page.click("#cities thead th:nth-child(1) button")
+    assert names() == ["Villa Ejemplo", "Aldea Otra"]
+    assert page.locator("#cities thead th:nth-child(1)").get_attribute("aria-sort") == "descending"
+    page.click("#cities thead th:nth-child(2) button")  # country: Argentina before Uruguay
+    assert names() == ["Aldea Otra", "Villa Ejemplo"]
+
+
+def _json(route, body, status=200):
+    import json
+
+    route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+
+def test_home_analyses_a_city_from_candidates_to_the_city_page(page, live_server, city):  # noqa: F811
+    """The page's script against the API's answers (the pipeline itself is tested elsewhere)."""
+    posted, polls = [], []
+    page.route("**/api/areas?q=*", lambda route: _json(route, {"candidates": [
+        {"query": "relation/1003", "name": XSS_NAME, "admin_level": 8, "country_code": "AR",
+         "parent": "Argentina", "wikidata": "Q900101"},
+        {"query": "relation/1001", "name": "Villa Ejemplo", "admin_level": 8, "country_code": "UY",
+         "parent": "Uruguay", "wikidata": "Q900100"},
+    ]}))
+
+    def start(route):
+        posted.append(route.request.post_data_json)
+        _json(route, {"job": {"id": 7, "area": city, "status": "queued", "stage": "queued", "done": 0, "total": 0}},
+              202)
+
+    def job(route):
+        polls.append(1)
+        if len(polls) == 1:
+            _json(route, {"id": 7, "area": city, "status": "running", "stage": "Reading street names",
+                          "done": 3, "total": 10})
+        else:
+            _json(route, {"id": 7, "area": city, "status": "done", "stage": "done", "done": 10, "total": 10})
+
+    page.route("**/api/cities", start)
+    page.route("**/api/jobs/7", job)
+    page.goto(live_server.url + "/")
+    page.fill("#analyse-query", "Villa Ejemplo")
+    page.click("#analyse-form button[type=submit]")
+    options = page.locator("#candidates li")
+    options.first.wait_for()
+    assert options.count() == 2
+    assert XSS_NAME in options.first.inner_text()  # shown as text
+    assert "Q900101" in options.first.inner_text() and "admin level 8" in options.first.inner_text()
+    options.nth(1).locator("input").check()
+    page.click("#candidates-form button[type=submit]")
+    page.wait_for_function("document.getElementById('job-stage').textContent.includes('Reading street names')")
+    assert page.locator("#job-count").inner_text() == "3 / 10"
+    page.wait_for_url(f"{live_server.url}/cities/{city}", timeout=10000)
+    assert posted == [{"query": "relation/1001"}]
+    assert page.dialogs_seen == []
+
+
+def test_home_shows_a_failed_analysis_and_skips_candidates_for_ids(page, live_server):  # noqa: F811
+    page.route("**/api/cities", lambda route: _json(
+        route, {"job": {"id": 8, "area": "x-1", "status": "queued", "stage": "queued", "done": 0, "total": 0}}, 202))
+    page.route("**/api/jobs/8", lambda route: _json(
+        route, {"id": 8, "area": "x-1", "status": "failed", "stage": "fetching streets", "done": 0, "total": 0,
+                "error": "Overpass did not answer in 180 s"}))
+    asked_areas = []
+    page.route("**/api/areas?q=*", lambda route: (asked_areas.append(1), _json(route, {"candidates": []})))
+    page.goto(live_server.url + "/")
+    page.fill("#analyse-query", "relation/2929054")
+    page.click("#analyse-form button[type=submit]")
+    error = page.locator("#analyse-error")
+    error.wait_for()
+    page.wait_for_function("document.getElementById('analyse-error').textContent.includes('did not answer')")
+    assert "Overpass did not answer in 180 s" in error.inner_text()
+    assert asked_areas == []

@@ -72,6 +72,7 @@ def test_city_page_has_statistics_legend_and_downloads(client, sample_city):
     assert "poeta" in html and "1800–1899" in html
     assert f"/cities/{sample_city}/streets.csv" in html and f"/cities/{sample_city}/streets.geojson" in html
     assert "#D55E00" in html  # the women's colour in the legend
+    assert "no Wikipedia article in Spanish yet" in html
     assert "openstreetmap.org/copyright" in html
 
 

@@ -68,6 +68,9 @@ def test_anonymous_visitors_cannot_review(client, store, sample_city):
     assert response.status_code in (302, 403)
     if response.status_code == 302:
         assert "/login" in response.headers["Location"]
+        # After signing in, the visitor lands back on the street page (not on a POST-only URL).
+        back = client.get(STREET.format("w108") + "/review")
+        assert back.status_code == 302 and back.headers["Location"].startswith(STREET.format("w108"))
     assert street_row(store, "w108").category == "unknown"
     with store.session() as session:
         assert session.scalar(select(ReviewRow)) is None

@@ -20,7 +20,29 @@ def test_migrations_create_every_table_on_a_new_file(tmp_path):
     assert {"areas", "runs", "streets", "namesakes", "street_namesakes", "reviews", "users", "jobs",
             "remote_answers", "alembic_version"} <= tables
     version = sqlite3.connect(path).execute("select version_num from alembic_version").fetchone()[0]
-    assert version == "0001"
+    assert version == "0002"
+
+
+def test_an_old_database_is_upgraded_and_keeps_its_data(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from app.store import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    store = Store(f"sqlite:///{path}")
+    with store.engine.begin() as connection:  # a database made by the first release
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with store.session() as session:
+        session.add(AreaRow(slug="old-city-1", name="Old City", osm_id=1, languages=["es"]))
+    store.upgrade()
+    with store.session() as session:
+        assert session.scalar(select(AreaRow.name)) == "Old City"
+    indexes = {row[0] for row in sqlite3.connect(path).execute("select name from sqlite_master where type='index'")}
+    assert "ix_streets_run_source" in indexes
 
 
 def test_cache_round_trip_survives_a_new_store(tmp_path):

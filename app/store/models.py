@@ -102,6 +102,7 @@ class StreetRow(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "key", name="uq_street_run_key"),
         Index("ix_streets_run_category", "run_id", "category"),
+        Index("ix_streets_run_source", "run_id", "source"),
         Index("ix_streets_area_key", "area_id", "key"),
     )
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
-from flask_babel import get_locale
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -38,6 +39,16 @@ SOURCE_WORDS = {
 }
 CONFIDENCE_WORDS = {"high": _l("high confidence"), "medium": _l("medium confidence"), "low": _l("low confidence")}
 MIX_WORDS = {"women": _l("all women"), "men": _l("all men"), "mixed": _l("women and men")}
+
+
+def language_name(code: str | None) -> str:
+    """A language code as a name in the reader's language ("es" -> "Spanish", "español"...)."""
+    if not code:
+        return "?"
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def century_label(start: int) -> str:
@@ -88,7 +99,7 @@ def map_config(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
         "mixes": _labels(MIX_WORDS),
         "text": {
             "article": str(_l("Wikipedia article")),
-            "noArticle": str(_l("No article in this language yet: start one")),
+            "noArticle": gettext("No article in %(language)s yet: start one", language=language_name(language)),
             "wikidata": str(_l("Wikidata")),
             "osmWay": str(_l("OpenStreetMap")),
             "editId": str(_l("Edit in iD")),
@@ -142,7 +153,7 @@ def city(slug: str):
         labels=CATEGORY_LABELS,
         gender_labels=GENDER_LABELS,
         palette=PALETTE,
-        language=(area.languages or [""])[0],
+        language=language_name((area.languages or [None])[0]),
     )
 
 

@@ -145,6 +145,12 @@ def street(slug: str, key: str):
     return render_street(area, row)
 
 
+@bp.get("/cities/<slug>/streets/<key>/review")
+def review_form(slug: str, key: str):
+    """Where sign-in sends a visitor who tried to post a review: back to the street's form."""
+    return redirect(url_for("reviews.street", slug=slug, key=key) + "#review-namesake")
+
+
 @bp.post("/cities/<slug>/streets/<key>/review")
 @login_required
 def review(slug: str, key: str):

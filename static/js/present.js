@@ -31,6 +31,7 @@
       fullscreen();
     } else if (key === "p" || key === "P") {
       document.body.classList.toggle("panel-hidden");
+      ws.state.map.invalidateSize();  // the map's box changed size
     } else if (key === "?") {
       help.hidden = !help.hidden;
     } else if (key === "Escape") {
