@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
         LANGUAGES=LANGUAGES,
         WTF_CSRF_TIME_LIMIT=None,
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/geo+json",
-                            "application/javascript", "text/csv"],
+                            "application/javascript", "text/javascript", "text/csv"],
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(test_config)

@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass
 from typing import Iterator, TextIO
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.domain import PERSON_CATEGORIES
 from app.store import Store
-from app.store.models import AreaRow, StreetNamesakeRow, StreetRow
+from app.store.models import AreaRow, ReviewRow, StreetNamesakeRow, StreetRow
 
 COLUMNS = (
     "city", "street_id", "street_name", "osm_ids", "length_m", "category", "persons", "wikidata_ids",
@@ -49,6 +49,9 @@ class City:
     name: str
     languages: list[str]
     run_id: int
+    #: Changes with every new run and every review (reviews change the current run in place):
+    #: what caches and ETags of the city's data are keyed on.
+    revision: str = ""
 
     @property
     def language(self) -> str | None:
@@ -61,7 +64,9 @@ def find_city(store: Store, slug: str) -> City:
         area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
         if area is None or area.current_run_id is None:
             raise CityNotFound(f"no analysed city {slug!r} (see `whose-streets cities`)")
-        return City(area.id, area.slug, area.name, list(area.languages or []), area.current_run_id)
+        last_review = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area.id)) or 0
+        return City(area.id, area.slug, area.name, list(area.languages or []), area.current_run_id,
+                    revision=f"{area.current_run_id}.{last_review}")
 
 
 def iter_streets(store: Store, city: City, batch: int = BATCH) -> Iterator[StreetRow]:

@@ -178,7 +178,7 @@ _cache = _RunCache()
 
 
 def map_payload(store: Store, slug: str) -> tuple[City, bytes, list | None]:
-    """The map data of a city's current run as compact JSON bytes, and its bounds (cached per run)."""
+    """The map data of a city's current run as compact JSON bytes, and its bounds (cached per revision)."""
     city = find_city(store, slug)
 
     def build():
@@ -186,7 +186,7 @@ def map_payload(store: Store, slug: str) -> tuple[City, bytes, list | None]:
         return (json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
                 feature_bounds(data["features"]))
 
-    body, bounds = _cache.get((store.url, city.run_id, MAP_DATA_VERSION), build)
+    body, bounds = _cache.get((store.url, city.revision, MAP_DATA_VERSION), build)
     return city, body, bounds
 
 
@@ -213,7 +213,7 @@ def feature_bounds(features: list) -> list | None:
 
 
 def map_etag(city: City) -> str:
-    return f"run-{city.run_id}-v{MAP_DATA_VERSION}"
+    return f"run-{city.revision}-v{MAP_DATA_VERSION}"
 
 
 # --- the Folium map ------------------------------------------------------------------------------------

@@ -287,18 +287,6 @@ def refresh_stats(session, area: AreaRow) -> dict:
     return stats
 
 
-def review_revision(store: Store, area_id: int) -> int:
-    """A number that grows with every review of the area (its newest review id, 0 if none).
-
-    Reviews change the current run in place, so anything cached per run (map data, ETags)
-    should be keyed on (run id, review_revision) to show them at once.
-    """
-    from sqlalchemy import func
-
-    with store.session() as session:
-        return session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area_id)) or 0
-
-
 def review_history(store: Store, area_id: int, street_key: str) -> list[ReviewRow]:
     """Every review of a street, newest first, with its author loaded."""
     with store.session() as session:
@@ -336,5 +324,5 @@ def find_user(store: Store, name: str) -> UserRow | None:
 
 __all__ = [
     "EntityCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_entities", "find_user",
-    "load_street", "parse_qids", "refresh_stats", "review_history", "review_revision", "save_review", "validate",
+    "load_street", "parse_qids", "refresh_stats", "review_history", "save_review", "validate",
 ]

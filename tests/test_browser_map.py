@@ -3,21 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, chromium_path, live_app, live_server, page  # noqa: F401
 from tests.sample_city import AREA, ROWS, XSS_NAME, store_sample_city
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only. tests.browser's fixture is session-scoped, and each module that
-    imports it gets its own copy: two Playwright instances alive at once fail ("Sync API inside the
-    asyncio loop"). Closing ours when the module ends lets other browser-test modules start theirs."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -4,14 +4,7 @@ from __future__ import annotations
 from werkzeug.security import generate_password_hash
 
 from app.store.models import UserRow
-from tests import conftest
 from tests.sample_city import AREA, store_sample_city
-
-# Each module that imports the fixtures gets its own session-scoped `browser`, and a second
-# Playwright cannot start while the first is alive (test_browser_map.py imports them too).
-# Once tests/conftest.py lists "tests.browser" in pytest_plugins, every module shares one.
-if "tests.browser" not in getattr(conftest, "pytest_plugins", []):
-    from tests.browser import browser, live_app, live_server, page  # noqa: F401
 
 PASSWORD = "a volunteer's password"
 

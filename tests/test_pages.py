@@ -44,7 +44,7 @@ def test_city_page_uses_only_the_apps_own_assets(client, sample_city):
     assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     # The street data is fetched, not pasted into the page.
     assert "Juana de Ibarbourou" not in html
-    assert f"/cities/{sample_city}/map.geojson?run=" in html
+    assert f"/cities/{sample_city}/map.geojson?rev=" in html
 
 
 def test_city_page_escapes_hostile_names(client, store, sample_city):
@@ -111,13 +111,14 @@ def test_map_geojson_has_every_street_with_category_and_simplified_coordinates(c
                 assert round(lon, 5) == lon and round(lat, 5) == lat
 
 
-def test_map_geojson_is_compressed_and_cached_by_run(client, sample_city):
-    response = client.get(f"/cities/{sample_city}/map.geojson?run=1", headers={"Accept-Encoding": "gzip"})
+def test_map_geojson_is_compressed_and_cached_by_revision(client, sample_city):
+    # A city's revision is "<run id>.<newest review id>": run 1, no review yet.
+    response = client.get(f"/cities/{sample_city}/map.geojson?rev=1.0", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(json.loads(gzip.decompress(response.get_data()))["features"]) == len(ROWS)
     assert response.cache_control.max_age == 86400
     etag = response.headers["ETag"]
-    again = client.get(f"/cities/{sample_city}/map.geojson?run=1",
+    again = client.get(f"/cities/{sample_city}/map.geojson?rev=1.0",
                        headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304
 

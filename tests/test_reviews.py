@@ -165,8 +165,6 @@ def test_a_woman_without_a_wikidata_item_can_be_set(volunteer, store):
     assert area_stats(store)["by_street"]["woman"] >= 1
 
 
-@pytest.mark.xfail(reason="app/maps.py caches map data and its ETag per run id; a review changes the current "
-                          "run in place: key them on app.reviews.review_revision too (lead to wire up)", strict=False)
 def test_map_data_changes_after_a_review(volunteer, store, sample_city):
     before = volunteer.get(f"/cities/{sample_city}/map.geojson")
     if before.status_code == 404:

@@ -83,11 +83,11 @@ def home():
     return render_template("home.html", cities=cities)
 
 
-def map_config(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
+def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict:
     """What our map script needs besides the data: URLs and translated words (no street data)."""
     language = (area.languages or [None])[0]
     return {
-        "dataUrl": url_for("pages.map_geojson", slug=area.slug, run=run.id),
+        "dataUrl": url_for("pages.map_geojson", slug=area.slug, rev=revision),
         "streetUrl": url_for("pages.city", slug=area.slug) + "/streets/",
         "language": language,
         "presenter": presenter,
@@ -116,7 +116,7 @@ def map_config(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
 
 
 def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
-    _city, _body, bounds = map_payload(store(), area.slug)
+    city, _body, bounds = map_payload(store(), area.slug)
     counts = (area.stats or {}).get("by_street") or {}
     tiles = current_app.config.get("MAP_TILES", OSM_TILES)
     m = city_map(
@@ -129,7 +129,7 @@ def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
             "map_js": url_for("static", filename="js/citymap.js"),
             "map_css": url_for("static", filename="css/map.css"),
         },
-        config=map_config(area, run, presenter=presenter),
+        config=map_config(area, city.revision, presenter=presenter),
         tiles=tiles or None,
     )
     return render_parts(m)
@@ -177,14 +177,14 @@ def map_geojson(slug: str):
         abort(404)
     encoding = next((e for e in ("br", "gzip") if e in request.accept_encodings and _can_encode(e)), None)
     if encoding:
-        body = compressed(body, (store().url, city.run_id, "map"), encoding)
+        body = compressed(body, (store().url, city.revision, "map"), encoding)
     response = Response(body, mimetype="application/geo+json")
     if encoding:
         response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     response.set_etag(map_etag(city) + (f"-{encoding}" if encoding else ""))
-    # The page asks for ?run=<id>: that URL's content never changes, so browsers may keep it.
-    immutable = request.args.get("run") == str(city.run_id)
+    # The page asks for ?rev=<revision>: that URL's content never changes, so browsers may keep it.
+    immutable = request.args.get("rev") == city.revision
     response.cache_control.public = True
     response.cache_control.max_age = 86400 if immutable else 60
     return response.make_conditional(request)
