@@ -38,6 +38,7 @@ from app.domain import (
     UNKNOWN,
     WOMAN,
 )
+from app.exports import neutralise
 from app.store import Store
 from app.store.models import AreaRow, NamesakeRow, ReviewRow, StreetNamesakeRow, StreetRow
 
@@ -380,9 +381,6 @@ def _first_names(session, area: AreaRow, query: GapQuery, language: str, everyth
 
 # --- CSV ---------------------------------------------------------------------
 
-#: A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_cell(value) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula (leading apostrophe)."""
@@ -392,8 +390,7 @@ def safe_cell(value) -> str:
         value = ";".join(str(v) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # numbers (negative ones too) stay numbers
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise(str(value))
 
 
 def csv_text(header: list[str], rows: list[list]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.classify import EntityLookup, classify_name_list
+from app.exports import neutralise
 
 OUTPUT_COLUMNS = ["name", "person", "category", "source", "confidence", "wikidata_id", "mix", "evidence"]
 
@@ -83,7 +84,8 @@ def _write(rows: list[dict], fh) -> None:
     writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        # Street names come from the user's file or from Wikidata: never let a spreadsheet run them.
+        writer.writerow({key: neutralise(str(value)) for key, value in row.items()})
 
 
 def classify_csv(

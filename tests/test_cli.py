@@ -107,3 +107,14 @@ def test_classify_reports_an_unknown_column(cli_env, tmp_path):
     register.write_text("calle\nCalle Uno\n", encoding="utf-8")
     result = invoke("classify", str(register), "--language", "es", "--offline", "--column", "nombre")
     assert result.exit_code != 0 and "nombre" in result.output
+
+
+def test_classify_neutralises_formulas_from_the_register(cli_env, tmp_path):
+    register = tmp_path / "names.csv"
+    register.write_text('calle\n"=HYPERLINK(""http://evil.example"",""x"")"\n@SUM(A1)\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert invoke("classify", str(register), "--language", "es", "--offline", "-o", str(out)).exit_code == 0
+    import csv
+
+    names = [row["name"] for row in csv.DictReader(out.open(encoding="utf-8-sig"))]
+    assert names == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'@SUM(A1)"]
