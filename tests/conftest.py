@@ -23,6 +23,27 @@ def make_env(tmp_path, **extra) -> dict:
     return env
 
 
+def set_env(monkeypatch, tmp_path, **extra) -> dict:
+    """Configure the process environment like a user's shell, for the real CLI (it builds its own app)."""
+    env = make_env(tmp_path, **extra)
+    env["INSTANCE_PATH"] = str(tmp_path / "instance")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    return set_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def pipeline_env(tmp_path, monkeypatch, overpass_server, sparql_server):
+    """The environment for whole analyses against both stand-in servers, with quick retries."""
+    return set_env(monkeypatch, tmp_path, OVERPASS_URL=overpass_server.url, SPARQL_URL=sparql_server.url,
+                   REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="5")
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path), "TESTING": True},

@@ -1,5 +1,4 @@
 """The `whose-streets` command through Click's runner, configured by the environment like a user's shell."""
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -8,16 +7,8 @@ from app.cli import main
 from app.config import load_settings
 from app.store import Store
 from app.store.models import UserRow
-from tests.conftest import make_env
 
 
-@pytest.fixture
-def cli_env(tmp_path, monkeypatch):
-    env = make_env(tmp_path)
-    env["INSTANCE_PATH"] = str(tmp_path / "instance")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
 
 
 def invoke(*args, input=None):

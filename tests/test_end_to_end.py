@@ -3,7 +3,6 @@
 Overpass answers come from tests/standins/overpass.py (replayed fixtures), Wikidata facts from
 tests/standins/sparql.py (pyoxigraph). Expected results are those of tests/FIXTURE_CITY.md.
 """
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from app import create_app
 from app.cli import main
 from app.store.models import AreaRow, ReviewRow, StreetRow, UserRow
-from tests.conftest import make_env
 
 EXPECTED = {
     "Calle Juana de Ibarbourou": ("woman", "osm_tag", ["Q900001"]),
@@ -28,14 +26,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def env(tmp_path, overpass_server, sparql_server, monkeypatch):
-    env = make_env(tmp_path, OVERPASS_URL=overpass_server.url, SPARQL_URL=sparql_server.url,
-                   REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="5")
-    env["INSTANCE_PATH"] = str(tmp_path / "instance")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
 
 
 def analyze(*args):
@@ -53,11 +43,11 @@ def open_store(env):
     return app, app.extensions["store"]
 
 
-def test_cli_analysis_gives_the_expected_streets(env, overpass_server, sparql_server):
+def test_cli_analysis_gives_the_expected_streets(pipeline_env, overpass_server, sparql_server):
     result = analyze("relation/1001")
     assert result.exit_code == 0, result.output
     assert "villa-ejemplo-1001" in result.output
-    _, store = open_store(env)
+    _, store = open_store(pipeline_env)
     streets, names = streets_by_name(store)
     for name, (category, source, qids) in EXPECTED.items():
         row = streets[name]
@@ -76,24 +66,24 @@ def test_cli_analysis_gives_the_expected_streets(env, overpass_server, sparql_se
     assert all("WhoseStreets/" in r.headers.get("User-Agent", "") for r in sparql_server.requests)
 
 
-def test_a_second_analysis_runs_offline_from_the_cache(env, overpass_server, sparql_server):
+def test_a_second_analysis_runs_offline_from_the_cache(pipeline_env, overpass_server, sparql_server):
     assert analyze("relation/1001").exit_code == 0
     sent = (len(overpass_server.requests), len(sparql_server.requests))
     again = analyze("relation/1001", "--offline")
     assert again.exit_code == 0, again.output
     assert (len(overpass_server.requests), len(sparql_server.requests)) == sent
-    _, store = open_store(env)
+    _, store = open_store(pipeline_env)
     streets, _ = streets_by_name(store)
     assert streets["Calle Juana de Ibarbourou"].category == "woman"
 
 
-def test_an_ambiguous_name_lists_the_candidates_and_fails(env):
+def test_an_ambiguous_name_lists_the_candidates_and_fails(pipeline_env):
     result = analyze("Villa Ejemplo")
     assert result.exit_code != 0
     assert "relation/1001" in result.output and "relation/1003" in result.output
 
 
-def test_a_failing_overpass_fails_the_analysis_with_the_reason(env, overpass_server):
+def test_a_failing_overpass_fails_the_analysis_with_the_reason(pipeline_env, overpass_server):
     from tests.standins.overpass import Fault
 
     overpass_server.faults.extend([Fault.http(504)] * 10)
@@ -102,9 +92,9 @@ def test_a_failing_overpass_fails_the_analysis_with_the_reason(env, overpass_ser
     assert "504" in result.output
 
 
-def test_reviews_survive_a_reanalysis_and_are_flagged_when_osm_disagrees(env):
+def test_reviews_survive_a_reanalysis_and_are_flagged_when_osm_disagrees(pipeline_env):
     assert analyze("relation/1001").exit_code == 0
-    _, store = open_store(env)
+    _, store = open_store(pipeline_env)
     with store.session() as session:
         area = session.scalar(select(AreaRow))
         user = UserRow(name="ana", password_hash="x")
@@ -123,8 +113,8 @@ def test_reviews_survive_a_reanalysis_and_are_flagged_when_osm_disagrees(env):
     assert (mercedes.category, mercedes.source, mercedes.review_conflict) == ("not_person", "review", None)
 
 
-def test_the_api_runs_an_analysis_in_the_background(env):
-    app = create_app({"INSTANCE_PATH": env["INSTANCE_PATH"], "ENV": env}, start_workers=True)
+def test_the_api_runs_an_analysis_in_the_background(pipeline_env):
+    app = create_app({"INSTANCE_PATH": pipeline_env["INSTANCE_PATH"], "ENV": pipeline_env}, start_workers=True)
     try:
         client = app.test_client()
         ambiguous = client.post("/api/cities", json={"query": "Villa Ejemplo"})
@@ -140,7 +130,7 @@ def test_the_api_runs_an_analysis_in_the_background(env):
         app.extensions["jobs"].stop_workers()
 
 
-def test_cli_analysis_from_a_pbf_extract_needs_no_overpass(env, tmp_path, overpass_server, sparql_server):
+def test_cli_analysis_from_a_pbf_extract_needs_no_overpass(pipeline_env, tmp_path, overpass_server, sparql_server):
     from tests.test_osm_pbf import write_fixture_pbf
 
     extract = tmp_path / "villa.osm.pbf"
@@ -148,7 +138,7 @@ def test_cli_analysis_from_a_pbf_extract_needs_no_overpass(env, tmp_path, overpa
     result = analyze("relation/1001", "--pbf", str(extract))
     assert result.exit_code == 0, result.output
     assert overpass_server.requests == []
-    _, store = open_store(env)
+    _, store = open_store(pipeline_env)
     streets, names = streets_by_name(store)
     assert streets["Calle Juana de Ibarbourou"].category == "woman"
     assert names.count("Calle Rivera") == 2
@@ -156,7 +146,7 @@ def test_cli_analysis_from_a_pbf_extract_needs_no_overpass(env, tmp_path, overpa
         assert (streets[name].category, streets[name].source) == (category, source), name
 
 
-def test_pbf_needs_a_relation_id(env, tmp_path):
+def test_pbf_needs_a_relation_id(pipeline_env, tmp_path):
     from tests.test_osm_pbf import write_fixture_pbf
 
     extract = tmp_path / "villa.osm.pbf"

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from app.domain import HIGH, LOW, MAN, UNKNOWN, WOMAN, Area, Decision, Entity, Street
 from app.exports import COLUMNS, CityNotFound, csv_cell, write_export
 from app.store.records import find_or_create_area, save_run
-from tests.conftest import make_env
 from tests.sample_city import ROWS, XSS_NAME
 
 HOSTILE = Area(osm_type="relation", osm_id=2002, name="Ñandú", admin_level=8, country_code="UY",
@@ -142,13 +141,6 @@ def test_export_handles_many_streets_in_batches(store, sample_city, monkeypatch)
     assert [r["street_name"] for r in rows] == sorted(r["street_name"] for r in rows)
 
 
-@pytest.fixture
-def cli_env(tmp_path, monkeypatch):
-    env = make_env(tmp_path)
-    env["INSTANCE_PATH"] = str(tmp_path / "instance")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
 
 
 def cli_store(env):

@@ -17,7 +17,6 @@ from app.osm.area import (
 )
 from app.osm.overpass import OverpassClient
 from app.remote import RetryPolicy
-from tests.standins.overpass import overpass_server  # noqa: F401  (pytest fixture)
 
 
 @pytest.fixture

@@ -12,12 +12,11 @@ import pytest
 
 from app.osm.overpass import OverpassClient, check_answer
 from app.remote import MemoryCache, RemoteError, RetryableError, RetryPolicy
-from tests.standins.overpass import (  # noqa: F401  (pytest fixture)
+from tests.standins.overpass import (
     RUNTIME_DISPATCHER_REMARK,
     RUNTIME_MEMORY_REMARK,
     RUNTIME_TIMEOUT_REMARK,
     Fault,
-    overpass_server,
 )
 
 QUERY = "[out:json][timeout:25];\nrel(1001)->.candidates;\n.candidates out tags;"

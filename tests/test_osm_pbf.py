@@ -17,7 +17,7 @@ from app.osm.pbf import BoundaryIncomplete, boundary_from_pbf, bbox_polygon, rea
 from app.osm.overpass import OverpassClient
 from app.osm.streets import fetch_streets
 from app.remote import RetryPolicy
-from tests.standins.overpass import FIXTURE_DIR, overpass_server  # noqa: F401  (pytest fixture)
+from tests.standins.overpass import FIXTURE_DIR
 
 OUTSIDE_WAY = 120  # "Calle Afuera", west of the city boundary
 

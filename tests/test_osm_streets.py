@@ -21,7 +21,7 @@ from app.osm.streets import (
     streets_query,
 )
 from app.remote import RetryPolicy
-from tests.standins.overpass import FIXTURE_DIR, overpass_server  # noqa: F401  (pytest fixture)
+from tests.standins.overpass import FIXTURE_DIR
 
 AREA = Area("relation", 1001, "Villa Ejemplo", admin_level=8, country_code="UY", wikidata="Q900100")
 GEOD = Geod(ellps="WGS84")

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from app import create_app
 from app.reviews import ReviewError, parse_qids, save_review
 from app.store.models import AreaRow, ReviewRow, StreetRow
-from tests.conftest import make_env
 from tests.test_auth import add_user, csrf_token, sign_in
 
 STREET = "/cities/villa-ejemplo-1001/streets/{}"
@@ -204,14 +203,6 @@ def test_reviews_survive_a_new_run_through_the_store(store, sample_city):
 # --- through the real pipeline and the stand-in servers ---------------------------------------
 
 
-@pytest.fixture
-def pipeline_env(tmp_path, overpass_server, sparql_server, monkeypatch):
-    env = make_env(tmp_path, OVERPASS_URL=overpass_server.url, SPARQL_URL=sparql_server.url,
-                   REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="5")
-    env["INSTANCE_PATH"] = str(tmp_path / "instance")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
 
 
 def analyze(*args):

@@ -3,7 +3,7 @@ import sqlite3
 
 from sqlalchemy import select
 
-from app.domain import HIGH, WOMAN, Decision, Street
+from app.domain import WOMAN, Decision, Street
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, ReviewRow, RunRow, StreetRow, UserRow
 from app.store.records import find_or_create_area, latest_reviews, save_run

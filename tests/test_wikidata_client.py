@@ -8,7 +8,7 @@ import pytest
 
 from app.remote import MemoryCache, RemoteError, RetryPolicy, cache_key
 from app.wikidata.client import SERVICE, SparqlClient
-from tests.standins.sparql import Fault, empty_sparql_server, sparql_server  # noqa: F401 (fixtures)
+from tests.standins.sparql import Fault
 
 QUERY = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 SELECT ?country WHERE { ?country wdt:P297 "UY" }"""

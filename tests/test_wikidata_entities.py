@@ -10,7 +10,6 @@ from app.remote import MemoryCache, RetryPolicy
 from app.wikidata import entities as entities_module
 from app.wikidata.client import SparqlClient
 from app.wikidata.entities import commons_file, fetch_entities, year_of
-from tests.standins.sparql import empty_sparql_server, sparql_server  # noqa: F401 (fixtures)
 
 
 def client_for(server, **kw) -> SparqlClient:

@@ -20,7 +20,6 @@ from app.remote import MemoryCache, RemoteError, RetryPolicy
 from app.wikidata import namesakes as namesakes_module
 from app.wikidata.client import SparqlClient
 from app.wikidata.namesakes import country_qid, match_person_names, resolve_namesakes
-from tests.standins.sparql import sparql_server  # noqa: F401 (fixture)
 
 WD = "@prefix wd: <http://www.wikidata.org/entity/> . @prefix wdt: <http://www.wikidata.org/prop/direct/> ."
 RDFS = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix wikibase: <http://wikiba.se/ontology#> ."

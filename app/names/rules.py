@@ -396,7 +396,7 @@ _NL_TITLES: dict[str, T] = {
     "broeder": _t(MAN), "mevrouw": _t(WOMAN), "meneer": _t(MAN), "dokter": _t(None),
     "professor": _t(None), "generaal": _t(MAN), "kapitein": _t(MAN), "majoor": _t(MAN),
     "luitenant": _t(MAN), "burgemeester": _t(None), "minister": _t(None), "kanunnik": _t(MAN),
-    "abt": _t(MAN), "dokter": _t(None),
+    "abt": _t(MAN),
 }
 
 #: Titles used in street names whatever the city's language ("Lord Byron",
