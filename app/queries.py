@@ -80,6 +80,18 @@ def _no_nul(s: str) -> str:
     return s
 
 
+#: What each language's string literals need escaped; the backslash comes first so that
+#: nothing the user typed can close the literal or form an escape of its own.
+_QL_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("'", "\\'"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+_SPARQL_ESCAPES = _QL_ESCAPES + (("\b", "\\b"), ("\f", "\\f"))
+
+
+def _escape(s: str, table) -> str:
+    for char, escaped in table:
+        s = s.replace(char, escaped)
+    return s
+
+
 def ql_string(s: str) -> Safe:
     """An Overpass QL double-quoted string literal holding exactly ``s``.
 
@@ -87,15 +99,7 @@ def ql_string(s: str) -> Safe:
     quoted strings; escaping the backslash first means nothing the user typed
     can close the literal or form an escape of its own.
     """
-    s = _no_nul(s)
-    out = (
-        s.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("'", "\\'")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
+    out = _escape(_no_nul(s), _QL_ESCAPES)
     return Safe(f'"{out}"')
 
 
@@ -106,17 +110,7 @@ def ql_regex_literal(s: str) -> Safe:
 
 def sparql_string(s: str, lang: str | None = None) -> Safe:
     """A SPARQL double-quoted literal (ECHAR escapes), optionally ``@lang`` tagged."""
-    s = _no_nul(s)
-    out = (
-        s.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("'", "\\'")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-        .replace("\b", "\\b")
-        .replace("\f", "\\f")
-    )
+    out = _escape(_no_nul(s), _SPARQL_ESCAPES)
     if lang is not None:
         if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
             raise ValueError(f"not a language tag: {lang!r}")

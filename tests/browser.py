@@ -12,8 +12,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
-from tests.conftest import make_env
+from tests.conftest import running_app
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,12 +46,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_app(tmp_path):
-    """An app with its background workers running, like `whose-streets run` (override env via make_env)."""
-    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path), "TESTING": True},
-                     start_workers=True)
-    yield app
-    app.extensions["jobs"].stop_workers()
-    app.extensions["store"].dispose()
+    """An app with its background workers running, like `whose-streets run`."""
+    yield from running_app(tmp_path, start_workers=True)
 
 
 @pytest.fixture

@@ -44,13 +44,18 @@ def pipeline_env(tmp_path, monkeypatch, overpass_server, sparql_server):
                    REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="5")
 
 
-@pytest.fixture
-def app(tmp_path):
+def running_app(tmp_path, *, start_workers: bool):
+    """An app on a fresh instance folder; a generator for fixtures, which stops its workers at the end."""
     app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path), "TESTING": True},
-                     start_workers=False)
+                     start_workers=start_workers)
     yield app
     app.extensions["jobs"].stop_workers()
     app.extensions["store"].dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from running_app(tmp_path, start_workers=False)
 
 
 @pytest.fixture
