@@ -148,7 +148,7 @@ def neutralise(value: str) -> str:
 
 def csv_cell(column: str, value) -> str:
     if isinstance(value, bool):
-        text = "true" if value else "false"
+        text = "yes" if value else "no"
     elif isinstance(value, list):
         parts = ["" if v is None else str(v) for v in value]
         # A list of nothing but blanks is a blank cell, not ";;".

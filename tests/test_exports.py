@@ -69,7 +69,7 @@ def test_csv_columns_bom_crlf_and_filename(client, sample_city):
         "osm_ids": "way/101;way/102", "length_m": "100.0", "category": "woman", "persons": "Juana de Ibarbourou",
         "wikidata_ids": "Q900001", "genders": "female", "source": "osm_tag", "confidence": "high",
         "wikipedia_url": "https://es.wikipedia.org/wiki/Juana_de_Ibarbourou", "sitelinks": "30",
-        "birth_year": "1892", "death_year": "1979", "reviewed": "false",
+        "birth_year": "1892", "death_year": "1979", "reviewed": "no",
     }
     mixed = by_name["Calle María y Pedro"]
     assert mixed["persons"] == "María Ejemplo;Pedro Ejemplo" and mixed["genders"] == "female;male"
@@ -100,7 +100,7 @@ def test_csv_cell_rules():
     assert csv_cell("birth_year", [-63]) == "-63"
     assert csv_cell("birth_year", [None, None]) == ""
     assert csv_cell("birth_year", [1900, None]) == "1900;"
-    assert csv_cell("reviewed", True) == "true"
+    assert csv_cell("reviewed", True) == "yes"
 
 
 def test_geojson_is_a_valid_feature_collection_with_the_same_properties(client, sample_city):

@@ -91,7 +91,7 @@ def test_a_category_review_applies_at_once(volunteer, store, sample_city):
     assert after["by_street"]["not_person"] == before["by_street"]["not_person"] + 1
     assert after["by_street"]["unknown"] == before["by_street"]["unknown"] - 1
     exported = export_rows(store, sample_city)["w108"]
-    assert (exported["category"], exported["source"], exported["reviewed"]) == ("not_person", "review", "true")
+    assert (exported["category"], exported["source"], exported["reviewed"]) == ("not_person", "review", "yes")
     html = volunteer.get(STREET.format("w108")).get_data(as_text=True)
     assert "Review saved" in html
     assert "Mercedes is a city" in html and "ana" in html
