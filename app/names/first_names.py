@@ -86,7 +86,7 @@ def supplement() -> dict[str, str]:
         for line in _DATA.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 name, _, gender = line.partition(",")
-                answer = "male" if gender.strip() == "m" else "female"
+                answer = {"m": "male", "f": "female"}.get(gender.strip(), "andy")
                 table.setdefault(name.strip().casefold(), answer)
                 # unaccented spellings are common in OSM ("Hernan", "Joaquin")...
                 # except where the final accent makes another name (Marià/Maria).
@@ -133,6 +133,8 @@ def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
     own = supplement().get(word.casefold())
     if own is None and not _FINAL_ACCENT_RE.search(word):
         own = supplement().get(_unaccent(word).casefold())
+    if own == "andy":
+        return None  # ours says too mixed to tell
     if own:
         return own, "medium"
     base = _diminutive_base(word)
@@ -154,6 +156,11 @@ def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
             if answer in ("male", "female"):
                 return answer, "medium"
             if answer.startswith("mostly_"):
+                # A leaning that the world-wide answer contradicts ("José" leans female in
+                # Belgium, is male everywhere else) is no evidence either way.
+                overall = d.get_gender(form)
+                if overall != "unknown" and overall.removeprefix("mostly_") != answer.removeprefix("mostly_"):
+                    return None
                 return answer, "low"
     for form in forms:
         answer = d.get_gender(form)
