@@ -11,17 +11,14 @@ from pathlib import Path
 
 from app.areas import area_from_row, overpass_client, with_languages
 from app.config import Settings
-from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Evidence, HIGH, Street
+from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
 from app.jobs import Executor, Progress
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, JobRow
-from app.store.records import latest_reviews, save_run
+from app.reviews import apply_reviews_since
+from app.store.records import latest_reviews, save_run, stored_entities
 
 log = logging.getLogger(__name__)
-
-#: Sources that come from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
-REMOTE_SOURCES = ("osm_tag", "street_item", "wikidata_street", "name_match")
-
 
 @dataclass
 class Clients:
@@ -44,26 +41,22 @@ def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> 
     )
 
 
-def review_evidence(review) -> Evidence:
-    return Evidence(
-        source=SOURCE_REVIEW,
-        qids=list(review.qids or []),
-        category=review.category,
-        confidence=HIGH,
-        detail=f"reviewed by {review.user.name if review.user else 'a volunteer'}"
-        + (f": {review.note}" if review.note else ""),
-    )
-
-
 def classify_streets(
     area: Area,
     streets: list[Street],
     clients: Clients,
     reviews: dict,
     progress: Progress,
+    store: Store | None = None,
 ) -> tuple[dict, dict[str, Decision], dict[str, Entity], dict[str, str]]:
     """Readings, decisions, entity facts and review conflicts for every street."""
-    from app.classify import build_evidence_from_reading, decide, propagate_within_city
+    from app.classify import (
+        build_evidence_from_reading,
+        decide,
+        propagate_within_city,
+        review_conflict,
+        review_evidence,
+    )
     from app.names import names_to_look_up, read_street_name
     from app.wikidata.entities import fetch_entities
     from app.wikidata.namesakes import resolve_namesakes
@@ -78,6 +71,12 @@ def classify_streets(
     reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in entities}
     if reviewed_qids:
         entities.update(fetch_entities(clients.sparql, sorted(reviewed_qids), area.languages))
+        # An id Wikidata no longer answers for (merged, deleted, or not cached offline) keeps
+        # the facts the store has, so the volunteer's review still decides the street.
+        missing = reviewed_qids - entities.keys()
+        if missing and store is not None:
+            with store.session() as session:
+                entities.update(stored_entities(session, missing))
 
     progress("classifying", 0, len(streets))
     # Wikidata's evidence first, then what the name itself says (rules, titles, first names).
@@ -101,9 +100,10 @@ def classify_streets(
         decided = decide(street.name, readings[street.key], evidence[street.key], entities,
                          review=review_evidence(review))
         decisions[street.key] = decided
-        if auto.source in REMOTE_SOURCES and (auto.category != decided.category or set(auto.qids) != set(decided.qids)):
-            said = ", ".join(auto.qids) or auto.category
-            conflicts[street.key] = f"{auto.source} now says {said} ({auto.category})"
+        if decided.source != SOURCE_REVIEW:
+            conflicts[street.key] = "the reviewed Wikidata ids are unknown to Wikidata and to the store"
+        elif conflict := review_conflict(auto, decided, list(review.qids or [])):
+            conflicts[street.key] = conflict
     return readings, decisions, entities, conflicts
 
 
@@ -133,10 +133,10 @@ def analyze(
     progress("OpenStreetMap: streets assembled", len(streets), len(streets))
 
     reviews = latest_reviews(store, area_id)
-    readings, decisions, entities, conflicts = classify_streets(area, streets, clients, reviews, progress)
+    readings, decisions, entities, conflicts = classify_streets(area, streets, clients, reviews, progress, store)
 
     progress("saving", 0, len(streets))
-    return save_run(
+    run_id = save_run(
         store,
         area_id,
         streets=streets,
@@ -146,6 +146,11 @@ def analyze(
         conflicts=conflicts,
         source="pbf" if pbf is not None else "overpass",
     )
+    # Reviews saved while this analysis ran went to the previous run's streets, now gone:
+    # apply them to the new run, exactly as saving them would have.
+    newest = max((review.id for review in reviews.values()), default=0)
+    apply_reviews_since(store, area_id, newest)
+    return run_id
 
 
 def job_executor(store: Store, settings: Settings) -> Executor:

@@ -124,6 +124,10 @@ def decide(
     kept and evidence saying "person of unknown gender", so statistics can
     count it as unresolved while the page shows who it is.
     """
+    if review is not None and review.category and not review.qids:
+        # A volunteer who sets a category without a namesake has the last word: no
+        # title or first-name guess may override "not a person" or "unknown".
+        return Decision(review.category, SOURCE_REVIEW, HIGH, evidence=[review, *evidence])
     all_evidence = ([review] if review is not None else []) + list(evidence)
     ranked = sorted(
         enumerate(all_evidence), key=lambda pair: (_RANK.get(pair[1].source, len(_RANK)), pair[0])
@@ -251,6 +255,39 @@ def decide_without_wikidata(
     """Offline: read the name and decide from title, first name and rules only."""
     reading = read_street_name(name, languages)
     return reading, decide(name, reading, build_evidence_from_reading(reading, country), {})
+
+
+#: Sources that come from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
+REMOTE_SOURCES = (SOURCE_OSM_TAG, SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH)
+
+
+def review_evidence(review) -> Evidence:
+    """A stored review (app.store.models.ReviewRow) as the evidence that outranks all others."""
+    author = review.user.name if getattr(review, "user", None) else "a volunteer"
+    return Evidence(
+        source=SOURCE_REVIEW,
+        qids=list(review.qids or []),
+        category=review.category,
+        confidence=HIGH,
+        detail=f"reviewed by {author}" + (f": {review.note}" if review.note else ""),
+    )
+
+
+def review_conflict(automatic, reviewed: Decision, review_qids: list[str]) -> str | None:
+    """What OpenStreetMap or Wikidata now say against a review, or None when they agree.
+
+    A review that named no one is compared by category only, and an automatic
+    "unknown" contradicts nothing: the review filled a gap.
+    """
+    if automatic.source not in REMOTE_SOURCES or automatic.category == UNKNOWN:
+        return None
+    differs = automatic.category != reviewed.category
+    if review_qids:
+        differs = differs or set(automatic.qids) != set(reviewed.qids)
+    if not differs:
+        return None
+    said = ", ".join(automatic.qids) or automatic.category
+    return f"{automatic.source} now says {said} ({automatic.category})"
 
 
 EntityLookup = Callable[

@@ -32,6 +32,7 @@ from sqlalchemy import and_, func, or_, select
 from app.domain import (
     SOURCE_FIRST_NAME,
     SOURCE_NAME_MATCH,
+    SOURCE_OSM_TAG,
     SOURCE_REVIEW,
     SOURCE_STREET_ITEM,
     SOURCE_WIKIDATA_STREET,
@@ -40,13 +41,20 @@ from app.domain import (
 )
 from app.exports import neutralise
 from app.store import Store
-from app.store.models import AreaRow, NamesakeRow, ReviewRow, StreetNamesakeRow, StreetRow
+from app.store.models import (
+    AreaRow,
+    NamesakeRow,
+    ReviewRow,
+    StreetNamesakeRow,
+    StreetRow,
+)
 
 PAGE_SIZE = 50
 LISTS = ("articles", "tags", "unknown", "first_names")
 #: Sources whose namesake is known but not (yet) written into OSM. A reviewed street with
-#: a Wikidata id is a gap too: the volunteer's finding belongs in OSM.
-TAG_GAP_SOURCES = (SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH, SOURCE_REVIEW)
+#: a Wikidata id is a gap too: the volunteer's finding belongs in OSM; so is an osm_tag
+#: decision on an untagged street, inherited from a tagged street of the same name.
+TAG_GAP_SOURCES = (SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH, SOURCE_REVIEW, SOURCE_OSM_TAG)
 ETYMOLOGY_TAG = "name:etymology:wikidata"
 #: Sort keys each list accepts (anything else falls back to the first, the default).
 SORTS = {

@@ -42,7 +42,7 @@ from app.store.models import (
     StreetRow,
     UserRow,
 )
-from app.store.records import NAMESAKE_FIELDS, upsert_namesakes
+from app.store.records import chunked, stored_entities, upsert_namesakes
 
 #: Categories a volunteer may set without a Wikidata id. woman/man/nonbinary are for a
 #: person who has no Wikidata item (yet); 'several' needs the people's ids.
@@ -105,17 +105,6 @@ def parse_qids(text: str) -> list[str]:
     if len(qids) > MAX_QIDS:
         raise ReviewError(N_("At most %(count)s Wikidata ids."), count=MAX_QIDS)
     return qids
-
-
-def entity_from_row(row: NamesakeRow) -> Entity:
-    return Entity(qid=row.qid, **{name: getattr(row, name) for name in NAMESAKE_FIELDS})
-
-
-def stored_entities(session, qids) -> dict[str, Entity]:
-    qids = list(dict.fromkeys(q for q in qids if q))
-    if not qids:
-        return {}
-    return {row.qid: entity_from_row(row) for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(qids)))}
 
 
 def check_entities(store: Store, qids: list[str], languages: list[str], sparql=None) -> dict[str, EntityCheck]:
@@ -190,7 +179,8 @@ def save_review(
                                                         StreetRow.key == street_key))
         if street is None:
             raise ReviewError(N_("No street %(key)s."), key=street_key)
-        missing = [q for q in qids if q not in stored_entities(session, qids)]
+        known = stored_entities(session, qids)
+        missing = [q for q in qids if q not in known]
         if missing:
             raise ReviewError(N_("Unknown Wikidata id (check it first): %(ids)s"), ids=", ".join(missing))
         review = ReviewRow(area_id=area_id, street_key=street_key, street_name=street.name, user_id=user_id,
@@ -212,8 +202,7 @@ def _evidence_of(values: dict) -> Evidence:
 
 def apply_review(session, street: StreetRow, review: ReviewRow) -> None:
     """Decide the street again with the review on top of its stored evidence (same rules as the analysis)."""
-    from app.analysis import REMOTE_SOURCES, review_evidence
-    from app.classify import decide
+    from app.classify import decide, review_conflict, review_evidence
 
     # Earlier reviews are in the stored evidence too: only the latest one counts.
     evidence = [_evidence_of(e) for e in (street.evidence or []) if (e or {}).get("source") != SOURCE_REVIEW]
@@ -233,18 +222,35 @@ def apply_review(session, street: StreetRow, review: ReviewRow) -> None:
     street.needs_review = False
     street.reviewed = True
     street.evidence = [_asdict(e) for e in decided.evidence]
-    conflict = None
-    if automatic.source in REMOTE_SOURCES and (
-        automatic.category != decided.category or set(automatic.qids) != set(decided.qids)
-    ):
-        said = ", ".join(automatic.qids) or automatic.category
-        conflict = f"{automatic.source} now says {said} ({automatic.category})"
-    street.review_conflict = conflict
+    street.review_conflict = review_conflict(automatic, decided, list(review.qids or []))
+    # Same link rows as a re-analysis stores (app.store.records.save_run).
     street.links = [
-        StreetNamesakeRow(qid=qid, position=i, source=SOURCE_REVIEW, confidence=decided.confidence)
+        StreetNamesakeRow(qid=qid, position=i, source=decided.source or "", confidence=decided.confidence)
         for i, qid in enumerate(dict.fromkeys(decided.qids))
         if qid in entities
     ]
+
+
+def apply_reviews_since(store: Store, area_id: int, after_review_id: int) -> int:
+    """Apply to the current run the latest reviews newer than ``after_review_id``; returns how many.
+
+    An analysis reads the reviews when it starts; one saved while it ran went to the run it replaced.
+    """
+    with store.session() as session:
+        area = session.get(AreaRow, area_id)
+        newer = session.scalars(
+            select(ReviewRow).where(ReviewRow.area_id == area_id, ReviewRow.id > after_review_id)
+            .order_by(ReviewRow.id).options(joinedload(ReviewRow.user))
+        ).all()
+        latest = {review.street_key: review for review in newer}  # by id: the last one wins
+        for key, review in latest.items():
+            street = session.scalar(select(StreetRow).where(StreetRow.run_id == area.current_run_id,
+                                                            StreetRow.key == key))
+            if street is not None:
+                apply_review(session, street, review)
+        if latest:
+            refresh_stats(session, area)
+        return len(latest)
 
 
 def _asdict(evidence: Evidence) -> dict:
@@ -269,17 +275,19 @@ def refresh_stats(session, area: AreaRow) -> dict:
     ):
         qids_of.setdefault(street_id, []).append(qid)
     streets = [
-        SimpleNamespace(category=r.category, length_m=r.length_m, person_name=r.person_name,
+        SimpleNamespace(category=r.category, mix=r.mix, length_m=r.length_m, person_name=r.person_name,
                         qids=qids_of.get(r.id, []), links=[])
-        for r in session.execute(select(StreetRow.id, StreetRow.category, StreetRow.length_m, StreetRow.person_name)
-                                 .where(StreetRow.run_id == run_id))
+        for r in session.execute(select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m,
+                                        StreetRow.person_name).where(StreetRow.run_id == run_id))
     ]
-    wanted = {q for qs in qids_of.values() for q in qs}
-    entities = {
-        r.qid: SimpleNamespace(gender=r.gender, kind=r.kind)
-        for r in session.execute(select(NamesakeRow.qid, NamesakeRow.gender, NamesakeRow.kind)
-                                 .where(NamesakeRow.qid.in_(list(wanted))))
-    } if wanted else {}
+    wanted = sorted({q for qs in qids_of.values() for q in qs})
+    entities = {}
+    for chunk in chunked(wanted):
+        entities.update({
+            r.qid: SimpleNamespace(gender=r.gender, kind=r.kind)
+            for r in session.execute(select(NamesakeRow.qid, NamesakeRow.gender, NamesakeRow.kind)
+                                     .where(NamesakeRow.qid.in_(chunk)))
+        })
     stats = headline(streets, entities)
     run = session.get(RunRow, run_id)
     run.stats = stats

@@ -5,12 +5,18 @@
 - by person: each distinct namesake counts once, however many streets carry the name.
 
 "Person-named" means a street whose category is woman, man, nonbinary or several.
+The headline, "share of person-named streets that honour women", counts the streets
+named after one woman or after several women only; a street honouring women and men
+together counts among the person-named streets but not as honouring women (the pages
+show those "mixed" streets separately).
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from app.domain import CATEGORIES, MAN, NONBINARY, PERSON_CATEGORIES, WOMAN
+from app.domain import CATEGORIES, MAN, NONBINARY, PERSON_CATEGORIES, SEVERAL, WOMAN, normalise_name
+
+GENDERS = (WOMAN, MAN, NONBINARY, "unknown")
 
 
 def share(part: float, whole: float) -> float | None:
@@ -18,42 +24,52 @@ def share(part: float, whole: float) -> float | None:
 
 
 def headline(streets, entities: dict) -> dict:
-    """Counts and shares for a run, from its street rows (category, length_m, links/qids, person_name)."""
+    """Counts and shares for a run, from its street rows (category, mix, length_m, links/qids, person_name)."""
     by_street = Counter({c: 0 for c in CATEGORIES})
     by_length = Counter({c: 0.0 for c in CATEGORIES})
+    several_by_mix = Counter()
+    several_length_by_mix = Counter()
     persons: dict[str, str] = {}  # person key -> gender group
     for street in streets:
+        length = street.length_m or 0.0
         by_street[street.category] += 1
-        by_length[street.category] += street.length_m or 0.0
+        by_length[street.category] += length
+        if street.category == SEVERAL:
+            several_by_mix[street.mix or "mixed"] += 1
+            several_length_by_mix[street.mix or "mixed"] += length
         qids = [link.qid for link in getattr(street, "links", [])] or list(getattr(street, "qids", []))
-        if street.category in PERSON_CATEGORIES:
-            if qids:
-                for qid in qids:
-                    entity = entities.get(qid)
-                    gender = getattr(entity, "gender", None) if entity is not None else None
-                    if entity is not None and getattr(entity, "kind", "human") in ("human", "fictional"):
-                        persons[qid] = gender or "unknown"
-            elif street.person_name:
-                # Known only from the name (first-name guess, title): one person per distinct name.
-                persons["name:" + street.person_name.casefold()] = street.category
+        # Every person Wikidata knows counts, whatever the street's category (a human of
+        # unknown gender sits on an "unknown" street and is still a person).
+        for qid in qids:
+            entity = entities.get(qid)
+            if entity is not None and getattr(entity, "kind", "human") in ("human", "fictional"):
+                persons[qid] = getattr(entity, "gender", None) or "unknown"
+        if not qids and street.category in (WOMAN, MAN, NONBINARY) and street.person_name:
+            # Known only from the name (first-name guess, title): one person per name and gender,
+            # so "General Flores" and "Doctora Flores" stay two people.
+            persons[f"name:{normalise_name(street.person_name)}:{street.category}"] = street.category
 
     person_streets = sum(by_street[c] for c in PERSON_CATEGORIES)
     person_length = sum(by_length[c] for c in PERSON_CATEGORIES)
+    women_streets = by_street[WOMAN] + several_by_mix["women"]
+    women_length = by_length[WOMAN] + several_length_by_mix["women"]
+    men_streets = by_street[MAN] + several_by_mix["men"]
     by_person = Counter(persons.values())
-    person_count = sum(by_person[g] for g in (WOMAN, MAN, NONBINARY, "unknown"))
-    women_share = share(by_street[WOMAN], person_streets)
+    person_count = sum(by_person[g] for g in GENDERS)
     return {
         "streets": sum(by_street.values()),
         "person_streets": person_streets,
         "by_street": dict(by_street),
+        "several_by_mix": {m: several_by_mix[m] for m in ("women", "men", "mixed")},
         "length_m": round(sum(by_length.values()), 1),
         "by_length_m": {k: round(v, 1) for k, v in by_length.items()},
-        "by_person": {g: by_person[g] for g in (WOMAN, MAN, NONBINARY, "unknown")},
+        "by_person": {g: by_person[g] for g in GENDERS},
         "persons": person_count,
-        "women_share": women_share,
-        "women_share_by_length": share(by_length[WOMAN], person_length),
+        "women_streets": women_streets,
+        "women_share": share(women_streets, person_streets),
+        "women_share_by_length": share(women_length, person_length),
         "women_share_by_person": share(by_person[WOMAN], person_count),
-        "men_share": share(by_street[MAN], person_streets),
+        "men_share": share(men_streets, person_streets),
     }
 
 

@@ -216,3 +216,29 @@ def test_nomenclator_csv_roundtrip(tmp_path):
     stream = io.StringIO()  # the CLI passes an open stream
     classify_csv(plain, stream, ["es"], "ES", column=None)
     assert stream.getvalue().splitlines()[1].startswith("Calle de Clara Campoamor,Clara Campoamor,woman")
+
+
+def test_a_review_without_ids_is_final():
+    from app.classify import decide as decide_street
+    from app.names import read_street_name
+
+    reading = read_street_name("Calle Laura Ramírez", ["es"])
+    review = Evidence("review", category="unknown", confidence="high", detail="not sure who")
+    guessed = decide_street("Calle Laura Ramírez", reading, build_evidence_from_reading(reading, "UY"), {})
+    assert guessed.category == "woman"
+    decided = decide_street("Calle Laura Ramírez", reading, build_evidence_from_reading(reading, "UY"), {},
+                            review=review)
+    assert (decided.category, decided.source, decided.needs_review) == ("unknown", "review", False)
+
+
+def test_review_conflicts_compare_what_the_review_said():
+    from app.classify import review_conflict
+
+    auto = Decision("man", "name_match", "medium", qids=["Q900002"])
+    assert review_conflict(auto, Decision("man", "review", "high"), []) is None  # same category, no ids given
+    assert review_conflict(auto, Decision("man", "review", "high", qids=["Q900003"]), ["Q900003"])
+    assert "name_match" in review_conflict(auto, Decision("not_person", "review", "high"), [])
+    # A review that filled a gap contradicts nothing; nor do our own guesses.
+    assert review_conflict(Decision("unknown", "osm_tag", "high", qids=["Q8"]),
+                           Decision("woman", "review", "high"), []) is None
+    assert review_conflict(Decision("woman", "first_name", "low"), Decision("man", "review", "high"), []) is None

@@ -77,7 +77,7 @@ def test_a_new_run_replaces_streets_but_keeps_reviews_and_old_run_stats(store):
         assert session.get(AreaRow, area.id).current_run_id == second
         streets = session.scalars(select(StreetRow)).all()
         assert [s.run_id for s in streets] == [second]
-        assert streets[0].reviewed is True
+        assert streets[0].reviewed is False  # the review is kept, but this run was not decided by it
         assert session.get(RunRow, first).stats["streets"] == 1
     assert latest_reviews(store, area.id)["w1"].category == "not_person"
 
@@ -105,3 +105,22 @@ def test_headline_stats_are_stored_with_the_area(store, sample_city):
     assert stats["by_street"]["not_person"] == 3
     # Juana, Delmira, Clara, María (in a "several" street) and Laura (known only by her first name)
     assert stats["by_person"]["woman"] == 5
+    assert stats["by_person"]["unknown"] == 1  # Ana Sin Datos: a person, though Wikidata has no gender
+    assert stats["several_by_mix"] == {"women": 0, "men": 1, "mixed": 1}
+
+
+def test_namesake_facts_from_cities_in_other_languages_are_merged(store):
+    from app.domain import Entity
+    from app.store.models import NamesakeRow
+    from app.store.records import upsert_namesakes
+
+    with store.session() as session:
+        upsert_namesakes(session, {"Q1": Entity("Q1", labels={"es": "Juana", "en": "Juana"},
+                                                articles={"es": "https://es.wikipedia.org/wiki/Juana"})})
+    with store.session() as session:  # a Portuguese city asks for pt and en only
+        upsert_namesakes(session, {"Q1": Entity("Q1", labels={"pt": "Joana", "en": "Juana I"},
+                                                articles={"pt": "https://pt.wikipedia.org/wiki/Joana"})})
+    with store.session() as session:
+        row = session.get(NamesakeRow, "Q1")
+        assert row.labels == {"es": "Juana", "en": "Juana I", "pt": "Joana"}
+        assert set(row.articles) == {"es", "pt"}

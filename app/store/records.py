@@ -6,7 +6,7 @@ from dataclasses import asdict
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from app.domain import Area, Decision, Entity, Street
+from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
 from app.store import Store
 from app.store.models import (
     AreaRow,
@@ -65,17 +65,46 @@ NAMESAKE_FIELDS = (
 )
 
 
+#: Per-language facts: each analysis fetches only its city's languages, so these are merged
+#: (new values win per language) instead of replaced; the namesakes table is shared by all cities.
+MERGED_FIELDS = ("labels", "descriptions", "articles")
+#: SQLite accepts at most 32,766 bound variables in one statement: query ids in chunks.
+IN_CHUNK = 500
+
+
+def chunked(items: list, size: int = IN_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def entity_from_row(row: NamesakeRow) -> Entity:
+    return Entity(qid=row.qid, **{name: getattr(row, name) for name in NAMESAKE_FIELDS})
+
+
+def stored_entities(session, qids) -> dict[str, Entity]:
+    """What the store knows about these namesakes, as plain Entity values."""
+    wanted = list(dict.fromkeys(q for q in qids if q))
+    found: dict[str, Entity] = {}
+    for chunk in chunked(wanted):
+        for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(chunk))):
+            found[row.qid] = entity_from_row(row)
+    return found
+
+
 def upsert_namesakes(session, entities: dict[str, Entity]) -> None:
-    existing = {
-        row.qid: row for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(list(entities))))
-    } if entities else {}
+    existing: dict[str, NamesakeRow] = {}
+    for chunk in chunked(list(entities)):
+        existing.update({row.qid: row for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(chunk)))})
     for qid, entity in entities.items():
         row = existing.get(qid)
+        values = namesake_values(entity)
         if row is None:
-            session.add(NamesakeRow(qid=qid, **namesake_values(entity)))
-        else:
-            for key, value in namesake_values(entity).items():
-                setattr(row, key, value)
+            session.add(NamesakeRow(qid=qid, **values))
+            continue
+        for key, value in values.items():
+            if key in MERGED_FIELDS:
+                value = {**(getattr(row, key) or {}), **(value or {})}
+            setattr(row, key, value)
 
 
 def street_tags(street: Street) -> dict:
@@ -112,7 +141,6 @@ def save_run(
         session.add(run)
         upsert_namesakes(session, entities)
         session.flush()
-        reviewed_keys = set(latest_reviews_keys(session, area_id))
         rows = []
         for street in streets:
             decision = decisions[street.key]
@@ -132,8 +160,10 @@ def save_run(
                 mix=decision.mix,
                 source=decision.source,
                 confidence=decision.confidence,
-                needs_review=decision.needs_review,
-                reviewed=street.key in reviewed_keys,
+                # A review settles the street: lower sources that disagree no longer ask for one.
+                needs_review=decision.needs_review and decision.source != SOURCE_REVIEW,
+                # "reviewed" means a review decides the street (README), not merely that one exists.
+                reviewed=decision.source == SOURCE_REVIEW,
                 review_conflict=conflicts.get(street.key),
                 evidence=[asdict(e) for e in decision.evidence],
             )
@@ -157,7 +187,3 @@ def save_run(
             # Only the current run's streets are kept: reviews live by street key, runs keep their stats.
             session.execute(delete(StreetRow).where(StreetRow.run_id == previous))
         return run.id
-
-
-def latest_reviews_keys(session, area_id: int) -> list[str]:
-    return list(session.scalars(select(ReviewRow.street_key).where(ReviewRow.area_id == area_id).distinct()))
