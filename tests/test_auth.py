@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from click.testing import CliRunner
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -108,3 +110,16 @@ def test_next_only_goes_to_local_paths(client, store):
                                                                      "csrf_token": token})
     assert response.status_code == 302
     assert "evil.example" not in response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example", "/\\evil.example", "https://evil.example/",
+                                    "/%09/evil.example".replace("%09", "\t"), "/\n/evil.example"])
+def test_redirects_never_leave_the_site(client, target):
+    response = client.get("/language/es", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_local_redirects_are_kept(client):
+    response = client.get("/language/pt", query_string={"next": "/cities/x?list=tags"})
+    assert response.headers["Location"].endswith("/cities/x?list=tags")

@@ -1,7 +1,9 @@
 """The web layer: blueprints that read the store and start jobs. No domain logic lives here."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, url_for
 
 from app.jobs import JobQueue
 from app.store import Store
@@ -13,6 +15,24 @@ def store() -> Store:
 
 def jobs() -> JobQueue:
     return current_app.extensions["jobs"]
+
+
+def local_path(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page: redirects must not leave the site.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+    "/\t/evil.example" or "/\\evil.example" would become "//evil.example": refuse them all.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target)
+        and not target.startswith("//")
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("pages.home")
 
 
 def register_web(app: Flask) -> None:

@@ -7,7 +7,7 @@ answers 429 with a readable page (or JSON under /api).
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user, logout_user
@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 from app.extensions import limiter, login_manager
 from app.reviews import find_user
 from app.store.models import UserRow
-from app.web import store
+from app.web import local_path, store
 
 bp = Blueprint("auth", __name__)
 
@@ -49,13 +49,6 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def safe_next(target: str | None) -> str:
-    """Only local paths: sign-in must not become an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
@@ -66,7 +59,7 @@ def login():
         if row is not None and row.active and check_password_hash(row.password_hash, form.password.data):
             login_user(Volunteer(row))
             flash(_("Signed in as %(name)s.", name=row.name), "info")
-            return redirect(safe_next(next_url))
+            return redirect(local_path(next_url))
         # The same answer for an unknown name and a wrong password: names are not revealed.
         flash(_("Wrong name or password."), "error")
         return render_template("login.html", form=form, next_url=next_url), 401
@@ -80,7 +73,7 @@ def logout():
     if current_user.is_authenticated:
         logout_user()
         flash(_("Signed out."), "info")
-    return redirect(safe_next(request.form.get("next")))
+    return redirect(local_path(request.form.get("next")))
 
 
 @bp.app_errorhandler(429)

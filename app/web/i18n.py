@@ -1,8 +1,10 @@
 """Interface language: Spanish, Portuguese or English, from a visible switch or the browser."""
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, redirect, request, session
 from flask_babel import get_locale
+
+from app.web import local_path
 
 
 def select_locale() -> str:
@@ -18,11 +20,7 @@ def register_i18n(app: Flask) -> None:
     def set_language(code: str):
         if code in app.config["LANGUAGES"]:
             session["lang"] = code
-        target = request.args.get("next") or ""
-        # Only local paths: the switch must not become an open redirect.
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("pages.home")
-        return redirect(target)
+        return redirect(local_path(request.args.get("next")))
 
     @app.context_processor
     def language_context():
