@@ -142,8 +142,20 @@ def street_record(city: City, street: StreetRow) -> dict:
 
 
 def neutralise(value: str) -> str:
-    """Prefix an apostrophe to a text cell a spreadsheet would otherwise run as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula.
+
+    Every ";"-separated part is checked too: spreadsheets in Spanish, Portuguese or
+    French locales may split a cell on ";" and run "Ana;=1+1" from its second part.
+    """
+    parts = value.split(";")
+    if not any(part.startswith(FORMULA_STARTS) for part in parts):
+        return value
+    return ";".join("'" + part if part.startswith(FORMULA_STARTS) else part for part in parts)
+
+
+def csv_writer(stream):
+    """The one CSV dialect of every download: all cells quoted (no locale can split them), CRLF."""
+    return csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
 
 
 def csv_cell(column: str, value) -> str:
@@ -166,7 +178,7 @@ def csv_row(record: dict) -> list[str]:
 
 def _csv_chunks(store: Store, city: City) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)
     # The byte-order mark makes Excel read the file as UTF-8 (accents intact).
     buffer.write("\ufeff")
     writer.writerow(COLUMNS)

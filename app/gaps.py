@@ -22,7 +22,6 @@ have its own copy (to be merged by the lead).
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
@@ -39,7 +38,7 @@ from app.domain import (
     UNKNOWN,
     WOMAN,
 )
-from app.exports import neutralise
+from app.exports import csv_writer, neutralise
 from app.store import Store
 from app.store.models import (
     AreaRow,
@@ -405,7 +404,7 @@ def csv_text(header: list[str], rows: list[list]) -> str:
     """UTF-8-BOM-prefixed CSV text (the BOM makes spreadsheet programs read UTF-8)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])

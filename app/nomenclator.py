@@ -74,14 +74,15 @@ def write_rows(rows: list[dict], out: str | Path | TextIO | None = None) -> None
     if out is None or (isinstance(out, (str, Path)) and str(out) == "-"):
         _write(rows, sys.stdout)
     elif isinstance(out, (str, Path)):
-        with Path(out).open("w", encoding="utf-8", newline="") as fh:
+        with Path(out).open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
             _write(rows, fh)
     else:
         _write(rows, out)
 
 
 def _write(rows: list[dict], fh) -> None:
-    writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, extrasaction="ignore", quoting=csv.QUOTE_ALL,
+                            lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         # Street names come from the user's file or from Wikidata: never let a spreadsheet run them.

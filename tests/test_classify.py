@@ -207,15 +207,15 @@ def test_nomenclator_csv_roundtrip(tmp_path):
     out = tmp_path / "out.csv"
     rows = classify_csv(source, out, ["es"], "ES")
     assert [r["category"] for r in rows] == ["woman", "not_person"]
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("name,person,category,source,confidence,wikidata_id")
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith('"name","person","category","source","confidence","wikidata_id"')
     assert len(lines) == 3
 
     import io
 
     stream = io.StringIO()  # the CLI passes an open stream
     classify_csv(plain, stream, ["es"], "ES", column=None)
-    assert stream.getvalue().splitlines()[1].startswith("Calle de Clara Campoamor,Clara Campoamor,woman")
+    assert stream.getvalue().splitlines()[1].startswith('"Calle de Clara Campoamor","Clara Campoamor","woman"')
 
 
 def test_a_review_without_ids_is_final():

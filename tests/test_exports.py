@@ -56,9 +56,10 @@ def test_csv_columns_bom_crlf_and_filename(client, sample_city):
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{sample_city}-streets.csv"'
     data = response.get_data()
-    assert data.startswith(b"\xef\xbb\xbfcity,street_id,street_name,osm_ids,length_m,category,persons,")
+    # Every cell quoted: no locale's list separator can split one.
+    assert data.startswith(b'\xef\xbb\xbf"city","street_id","street_name","osm_ids","length_m","category","persons",')
     lines = data.split(b"\r\n")
-    assert lines[0].decode("utf-8-sig").split(",") == list(COLUMNS)
+    assert next(csv.reader([lines[0].decode("utf-8-sig")])) == list(COLUMNS)
     assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF everywhere
     rows = parse_csv(data)
     assert len(rows) == len(ROWS)
@@ -172,3 +173,12 @@ def test_cli_export_csv_and_geojson(cli_env, tmp_path):
 
     result = CliRunner().invoke(main, ["export", "nowhere-1"])
     assert result.exit_code != 0 and "no analysed city" in result.output
+
+
+def test_every_part_of_a_list_cell_is_neutralised():
+    from app.exports import csv_cell, neutralise
+
+    assert neutralise("Ana;=1+1") == "Ana;'=1+1"
+    assert neutralise("Calle;=cmd|' /C calc'!A0") == "Calle;'=cmd|' /C calc'!A0"
+    assert csv_cell("persons", ["Ana", "@SUM(A1)"]) == "Ana;'@SUM(A1)"
+    assert neutralise("Ana;Pedro") == "Ana;Pedro"
