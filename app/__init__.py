@@ -43,6 +43,10 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         LANGUAGES=LANGUAGES,
         WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        # Every form and JSON body here is small; refuse anything bigger before reading it.
+        MAX_CONTENT_LENGTH=256 * 1024,
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/geo+json",
                             "application/javascript", "text/javascript", "text/csv"],
         SEND_FILE_MAX_AGE_DEFAULT=3600,

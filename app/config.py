@@ -32,6 +32,8 @@ class Settings:
     #: "external": jobs are only queued, `whose-streets worker` runs them (e.g. with Redis).
     job_mode: str = "thread"
     job_workers: int = 2
+    #: Analyses queued or running at once, over all cities; more are refused (each can be heavy).
+    max_active_jobs: int = 10
     #: huey's queue: an SQLite file in the instance folder by default, or redis://host:port/db.
     queue_url: str = ""
     offline: bool = False
@@ -78,8 +80,10 @@ def _secret_key(instance_path: Path, env: dict) -> str:
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    # Created readable by its owner only from the first byte (no window before a chmod).
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
     return key
 
 
@@ -100,6 +104,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
     if job_mode not in ("thread", "external"):
         raise ConfigError(f"JOB_MODE={job_mode!r} must be 'thread' or 'external'")
     workers = _number(env, "JOB_WORKERS", 2, int, minimum=1)
+    max_active_jobs = _number(env, "MAX_ACTIVE_JOBS", 10, int, minimum=1)
     queue_url = env.get("QUEUE_URL") or f"sqlite:///{instance / 'jobs-queue.sqlite'}"
     if not queue_url.startswith(("sqlite:///", "redis://")):
         raise ConfigError(f"QUEUE_URL={queue_url!r} must start with sqlite:/// or redis://")
@@ -113,6 +118,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         secret_key=_secret_key(instance, env),
         job_mode=job_mode,
         job_workers=workers,
+        max_active_jobs=max_active_jobs,
         queue_url=queue_url,
         offline=env.get("OFFLINE", "").lower() in ("1", "true", "yes"),
         remote_attempts=_number(env, "REMOTE_ATTEMPTS", 4, int, minimum=1),

@@ -55,11 +55,12 @@ KIND_GROUP = "group"  # family, couple, band, order...: several people
 KIND_FICTIONAL = "fictional"  # fictional/mythological character, deity: a person, flagged
 KIND_THING = "thing"  # place, event, date, ship, plant...: not a person
 
-QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}$")
+QID_RE = re.compile(r"Q[1-9][0-9]{0,11}")
 
 
 def is_qid(value: str) -> bool:
-    return bool(QID_RE.match(value or ""))
+    # fullmatch: "$" would accept a trailing newline, and query templates trust this check.
+    return isinstance(value, str) and bool(QID_RE.fullmatch(value))
 
 
 def normalise_name(name: str) -> str:

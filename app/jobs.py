@@ -19,7 +19,7 @@ from typing import Callable
 
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
@@ -35,6 +35,10 @@ MAX_ATTEMPTS = 3
 Progress = Callable[[str, int, int], None]
 #: Runs one analysis for a job; returns the id of the stored run (None if it stored none).
 Executor = Callable[[JobRow, Progress], int | None]
+
+
+class QueueFull(Exception):
+    """Too many analyses are waiting: the service refuses more rather than queue without end."""
 
 
 class JobProgress:
@@ -99,10 +103,24 @@ def run_job(store: Store, job_id: int, execute: Executor) -> None:
             row.done = row.total
     except Exception as exc:  # noqa: BLE001 - every failure must end up on the job, readable
         log.exception("job %s failed", job_id)
-        reason = str(exc) or exc.__class__.__name__
-        with store.session() as session:
-            row = session.get(JobRow, job_id)
-            row.status, row.finished_at, row.error = "failed", utcnow(), reason[:2000]
+        _mark_failed(store, job_id, str(exc) or exc.__class__.__name__)
+    except BaseException:
+        # Ctrl-C in `whose-streets analyze`, a worker being stopped: say so, then let it stop.
+        _mark_failed(store, job_id, "interrupted before it finished")
+        raise
+
+
+def _mark_failed(store: Store, job_id: int, reason: str, attempts: int = 3) -> None:
+    """Record a failure; a briefly locked database must not leave the job "running"."""
+    for attempt in range(attempts):
+        try:
+            with store.session() as session:
+                row = session.get(JobRow, job_id)
+                row.status, row.finished_at, row.error = "failed", utcnow(), reason[:2000]
+            return
+        except Exception:  # noqa: BLE001 - try again, then leave it to recover() at the next start
+            log.exception("could not record the failure of job %s", job_id)
+            time.sleep(0.5 * (attempt + 1))
 
 
 class _EmbeddedConsumer(Consumer):
@@ -135,11 +153,17 @@ class JobQueue:
     # --- starting jobs -------------------------------------------------------
 
     def submit(self, area_id: int, query: str, options: dict | None = None) -> tuple[JobRow, bool]:
-        """Queue an analysis of an area. Returns (job, created); an active job is returned as is."""
+        """Queue an analysis of an area. Returns (job, created); an active job is returned as is.
+
+        Raises QueueFull when MAX_ACTIVE_JOBS analyses are queued or running already.
+        """
         with self.store.session() as session:
             active = self._active_job(session, area_id)
             if active is not None:
                 return active, False
+            busy = session.scalar(select(func.count(JobRow.id)).where(JobRow.status.in_(ACTIVE)))
+            if busy >= self.settings.max_active_jobs:
+                raise QueueFull(f"{busy} analyses are already queued or running; try again in a few minutes")
             job = JobRow(area_id=area_id, query=query, options=options or {}, status="queued", stage="queued")
             session.add(job)
             try:
@@ -149,7 +173,12 @@ class JobQueue:
                 session.rollback()
                 return self._active_job(session, area_id), False
             job_id = job.id
-        self._task(job_id)
+        try:
+            self._task(job_id)
+        except Exception as exc:
+            # Not queued: a job left "queued" would block this city for good.
+            _mark_failed(self.store, job_id, f"could not queue the analysis: {exc}")
+            raise
         with self.store.session() as session:
             return self.get(session, job_id), True
 

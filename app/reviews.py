@@ -13,6 +13,7 @@ No Flask here: the web layer (app/web/reviews.py) calls these with the app's sto
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
@@ -56,6 +57,8 @@ def N_(message: str) -> str:
     """Marks a message for translation (pybabel extracts N_) without needing Flask here."""
     return message
 
+
+log = logging.getLogger(__name__)
 
 class ReviewError(ValueError):
     """The review cannot be taken as given (bad id, unknown category, street not found...).
@@ -117,11 +120,13 @@ def check_entities(store: Store, qids: list[str], languages: list[str], sparql=N
     qids = [q for q in qids if is_qid(q)]
     fetched: dict[str, Entity] = {}
     if sparql is not None and qids:
-        try:
-            from app.wikidata.entities import fetch_entities
+        from app.remote import RemoteError
+        from app.wikidata.entities import fetch_entities
 
+        try:
             fetched = fetch_entities(sparql, qids, list(languages))
-        except Exception:  # noqa: BLE001 - Wikidata unreachable or failing: the store is the fallback
+        except RemoteError as exc:  # Wikidata unreachable or failing: the store is the fallback
+            log.warning("checking %s on Wikidata failed: %s", ", ".join(qids), exc)
             fetched = {}
         if fetched:
             with store.session() as session:

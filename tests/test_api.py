@@ -60,3 +60,38 @@ def test_an_unreachable_overpass_is_reported_not_swallowed(tmp_path):
     assert "overpass" in error.lower() and "could not connect" in error
     with app.extensions["store"].session() as session:
         assert session.query(JobRow).count() == 0
+
+
+def test_a_full_queue_refuses_more_analyses(tmp_path):
+    from app import create_app
+    from app.domain import Area
+    from app.store.records import find_or_create_area
+    from tests.conftest import make_env
+
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path, MAX_ACTIVE_JOBS="1")},
+                     start_workers=False)  # no workers: queued jobs stay queued
+    store = app.extensions["store"]
+    for osm_id in (1001, 1003):
+        find_or_create_area(store, Area("relation", osm_id, f"City {osm_id}", admin_level=8))
+    client = app.test_client()
+    assert client.post("/api/cities", json={"query": "relation/1001"}).status_code == 202
+    refused = client.post("/api/cities", json={"query": "relation/1003"})
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "120"
+    assert "already queued or running" in refused.get_json()["error"]
+    # The city already queued still answers with its job.
+    assert client.post("/api/cities", json={"query": "relation/1001"}).status_code == 200
+
+
+def test_a_whole_country_is_refused_on_the_web(client, store):
+    from app.domain import Area
+    from app.store.records import find_or_create_area
+
+    find_or_create_area(store, Area("relation", 1002, "Uruguay", admin_level=2, country_code="UY"))
+    response = client.post("/api/cities", json={"query": "relation/1002"})
+    assert response.status_code == 422 and "--pbf" in response.get_json()["error"]
+
+
+def test_huge_bodies_are_refused_before_reading(client):
+    response = client.post("/api/cities", data=b"{" + b" " * (300 * 1024) + b"}",
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 413

@@ -78,3 +78,17 @@ def test_start_up_with_a_malformed_url_prints_one_line(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == ["Error: configuration: OVERPASS_URL='localhost:1234' is not an http(s) URL"]
+
+
+def test_qids_are_matched_whole():
+    from app.domain import is_qid
+
+    assert is_qid("Q42") and not is_qid("Q42\n") and not is_qid("Q0") and not is_qid(" Q42") and not is_qid(None)
+
+
+def test_retry_after_takes_seconds_or_a_date_and_never_crashes():
+    from app.remote import parse_retry_after
+
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("²") is None and parse_retry_after("soon") is None and parse_retry_after(None) is None

@@ -185,3 +185,21 @@ def _wait_for(condition, timeout=30.0):
             pass
         time.sleep(0.1)
     raise AssertionError("condition not met in time")
+
+
+def test_an_interrupted_foreground_job_is_marked_failed(tmp_path):
+    import pytest
+
+    from app.jobs import run_job
+
+    def execute(job, progress):
+        raise KeyboardInterrupt
+
+    store, queue = make_queue(tmp_path, execute)
+    area = find_or_create_area(store, AREA)
+    job = queue.create_foreground(area.id, "relation/1001")
+    with pytest.raises(KeyboardInterrupt):
+        run_job(store, job.id, execute)
+    with store.session() as session:
+        row = session.get(JobRow, job.id)
+        assert (row.status, row.error) == ("failed", "interrupted before it finished")

@@ -77,6 +77,8 @@ def check_answer(body: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise RetryableError("answer has no 'elements' list")
     remark = data.get("remark")
+    if remark is not None and not isinstance(remark, str):
+        remark = str(remark)
     if remark and ("runtime error" in remark or "runtime remark" in remark):
         if _RETRYABLE_REMARK.search(remark):
             raise RetryableError(f"Overpass says: {remark.strip()}")

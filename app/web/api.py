@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.areas import AreaLookupError, AmbiguousAreaError, lookup_area, search_areas
 from app.extensions import limiter
-from app.jobs import describe
+from app.jobs import QueueFull, describe
 from app.remote import RemoteError
 from app.store.models import AreaRow
 from app.store.records import find_or_create_area
@@ -84,8 +84,15 @@ def start_analysis():
         return jsonify({"error": str(exc)}), 400
     except RemoteError as exc:
         return jsonify({"error": str(exc)}), 502
+    if area.admin_level is not None and area.admin_level <= 2:
+        return jsonify({"error": f"{area.name} is a whole country: too big to fetch from Overpass here. "
+                                 "Analyse its cities, or a country extract with `whose-streets analyze "
+                                 f"{area.osm_ref} --pbf FILE`"}), 422
     row = find_or_create_area(store(), area)
-    job, created = jobs().submit(row.id, payload["query"])
+    try:
+        job, created = jobs().submit(row.id, payload["query"])
+    except QueueFull as exc:
+        return jsonify({"error": str(exc)}), 503, {"Retry-After": "120"}
     return jsonify({"job": describe(job), "created": created}), 202 if created else 200
 
 

@@ -202,7 +202,9 @@ def _build(facts: list[dict[str, str]], texts: list[dict[str, str]], langs: list
             d.descriptions[lang] = value
         elif field == "article":
             site = _SITE_RE.match(lang)
-            if site:
+            # Only a link to an article of that very site goes into pages and exports: the
+            # endpoint is configurable, so its answers are data, not trusted markup.
+            if site and value.startswith(f"https://{site.group(1)}.wikipedia.org/wiki/"):
                 d.articles[site.group(1)] = value
 
     return {qid: _entity(d, langs) for qid, d in drafts.items()}
