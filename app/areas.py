@@ -21,14 +21,20 @@ class AmbiguousAreaError(Exception):
         super().__init__(f"{len(candidates)} places are called {query!r}: choose one")
 
 
-def overpass_client(settings: Settings, store: Store, *, offline: bool = False):
+def overpass_client(settings: Settings, store: Store, *, offline: bool = False, interactive: bool = False):
+    """The Overpass client; ``interactive`` for lookups a web request waits on: two quick tries at most."""
     from app.osm.overpass import OverpassClient
 
+    policy = settings.retry_policy()
+    if interactive:
+        policy.attempts = min(policy.attempts, 2)
+        policy.timeout = min(policy.timeout, 30.0)
+        policy.max_delay = min(policy.max_delay, 5.0)
     return OverpassClient(
         settings.overpass_urls,
         contact=settings.contact,
         cache=StoreCache(store),
-        policy=settings.retry_policy(),
+        policy=policy,
         offline=offline or settings.offline,
     )
 
@@ -71,7 +77,8 @@ def known_area(store: Store, query: str) -> Area | None:
         return area_from_row(row) if row else None
 
 
-def lookup_area(settings: Settings, store: Store, query: str, *, offline: bool = False) -> Area:
+def lookup_area(settings: Settings, store: Store, query: str, *, offline: bool = False,
+                interactive: bool = False) -> Area:
     """An Area for an id, a known slug or an unambiguous name; AmbiguousAreaError otherwise."""
     from app.osm.area import AmbiguousArea, resolve_area
 
@@ -79,7 +86,7 @@ def lookup_area(settings: Settings, store: Store, query: str, *, offline: bool =
     if area is not None:
         return with_languages(area)
     try:
-        area = resolve_area(overpass_client(settings, store, offline=offline), query)
+        area = resolve_area(overpass_client(settings, store, offline=offline, interactive=interactive), query)
     except AmbiguousArea as exc:
         raise AmbiguousAreaError(query, list(exc.candidates)) from None
     if area is None:
@@ -90,4 +97,4 @@ def lookup_area(settings: Settings, store: Store, query: str, *, offline: bool =
 def search_areas(settings: Settings, store: Store, query: str) -> list[Area]:
     from app.osm.area import find_areas
 
-    return find_areas(overpass_client(settings, store), query)
+    return find_areas(overpass_client(settings, store, interactive=True), query)

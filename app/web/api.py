@@ -77,7 +77,7 @@ def start_analysis():
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return jsonify({"error": 'send JSON like {"query": "Montevideo"} or {"query": "relation/2929054"}'}), 400
     try:
-        area = lookup_area(current_app.config["SETTINGS"], store(), payload["query"])
+        area = lookup_area(current_app.config["SETTINGS"], store(), payload["query"], interactive=True)
     except AmbiguousAreaError as exc:
         return jsonify({"error": str(exc), "candidates": [candidate_json(a) for a in exc.candidates]}), 409
     except (ValueError, AreaLookupError) as exc:
