@@ -10,15 +10,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.areas import area_from_row, overpass_client, with_languages
+from app.classify import (
+    build_evidence_from_reading,
+    decide,
+    propagate_within_city,
+    review_conflict,
+    review_evidence,
+)
 from app.config import Settings
 from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
 from app.jobs import Executor, Progress
+from app.names import names_to_look_up, read_street_name
+from app.osm.pbf import streets_from_pbf
+from app.osm.streets import fetch_streets
+from app.remote import RemoteError
+from app.reviews import apply_reviews_since
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, JobRow
-from app.reviews import apply_reviews_since
 from app.store.records import latest_reviews, save_run, stored_entities
+from app.wikidata.client import SparqlClient
+from app.wikidata.entities import fetch_entities
+from app.wikidata.namesakes import resolve_namesakes
 
 log = logging.getLogger(__name__)
+
 
 @dataclass
 class Clients:
@@ -27,8 +42,6 @@ class Clients:
 
 
 def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> Clients:
-    from app.wikidata.client import SparqlClient
-
     return Clients(
         overpass=overpass_client(settings, store, offline=offline),
         sparql=SparqlClient(
@@ -50,17 +63,6 @@ def classify_streets(
     store: Store | None = None,
 ) -> tuple[dict, dict[str, Decision], dict[str, Entity], dict[str, str]]:
     """Readings, decisions, entity facts and review conflicts for every street."""
-    from app.classify import (
-        build_evidence_from_reading,
-        decide,
-        propagate_within_city,
-        review_conflict,
-        review_evidence,
-    )
-    from app.names import names_to_look_up, read_street_name
-    from app.wikidata.entities import fetch_entities
-    from app.wikidata.namesakes import resolve_namesakes
-
     progress("reading street names", 0, len(streets))
     readings = {s.key: read_street_name(s.name, area.languages) for s in streets}
     person_names = {key: names_to_look_up(r) for key, r in readings.items()}
@@ -70,7 +72,10 @@ def classify_streets(
 
     reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in entities}
     if reviewed_qids:
-        entities.update(fetch_entities(clients.sparql, sorted(reviewed_qids), area.languages))
+        try:
+            entities.update(fetch_entities(clients.sparql, sorted(reviewed_qids), area.languages))
+        except RemoteError as exc:
+            log.warning("reviewed namesakes could not be refreshed from Wikidata: %s", exc)
         # An id Wikidata no longer answers for (merged, deleted, or not cached offline) keeps
         # the facts the store has, so the volunteer's review still decides the street.
         missing = reviewed_qids - entities.keys()
@@ -116,15 +121,11 @@ def analyze(
     pbf: Path | None = None,
 ) -> int:
     """Run the whole analysis of a stored area and return the new run's id."""
-    from app.osm.streets import fetch_streets
-
     with store.session() as session:
         area = with_languages(area_from_row(session.get(AreaRow, area_id)))
 
     progress("OpenStreetMap: fetching streets", 0, 0)
     if pbf is not None:
-        from app.osm.pbf import streets_from_pbf
-
         streets = streets_from_pbf(pbf, area)
     else:
         streets = fetch_streets(clients.overpass, area)

@@ -156,7 +156,7 @@ def export_command(city: str, fmt: str, output: Path | None):
     """Write the per-street table of an analysed CITY (its slug, as `cities` lists it)."""
     from app.exports import CityNotFound, write_export
 
-    stream = output.open("w", encoding="utf-8", newline="") if output else click.get_text_stream("stdout")
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         write_export(_store(), city, fmt, stream)
     except CityNotFound as exc:
@@ -206,7 +206,7 @@ def classify_command(names_csv, languages, country, column, offline, output):
 
         clients = make_clients(current_app.config["SETTINGS"], _store())
         entity_lookup = lambda names, langs, cc: match_person_names(clients.sparql, names, langs, cc)  # noqa: E731
-    stream = output.open("w", encoding="utf-8-sig", newline="") if output else click.get_text_stream("stdout")
+    stream = output.open("w", encoding="utf-8-sig", newline="") if output else sys.stdout
     try:
         classify_csv(names_csv, stream, list(languages), country, column=column, entity_lookup=entity_lookup)
     except ValueError as exc:

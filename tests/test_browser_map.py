@@ -125,7 +125,7 @@ def test_csv_download_from_the_city_page(page, live_server, city):  # noqa: F811
     download = info.value
     assert download.suggested_filename == f"{city}-streets.csv"
     data = open(download.path(), "rb").read()
-    assert data.startswith("\ufeffcity,street_id".encode("utf-8"))
+    assert data.startswith('\ufeff"city","street_id"'.encode("utf-8"))
     assert "Calle Juana de Ibarbourou".encode() in data
 
 
