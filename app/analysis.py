@@ -27,7 +27,7 @@ from app.remote import RemoteError
 from app.reviews import apply_reviews_since
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, JobRow
-from app.store.records import latest_reviews, save_run, stored_entities
+from app.store.records import follow_renamed_streets, latest_reviews, save_run, stored_entities
 from app.wikidata.client import SparqlClient
 from app.wikidata.entities import fetch_entities
 from app.wikidata.namesakes import resolve_namesakes
@@ -133,6 +133,9 @@ def analyze(
         raise RuntimeError(f"OpenStreetMap has no named streets inside {area.name} ({area.osm_ref})")
     progress("OpenStreetMap: streets assembled", len(streets), len(streets))
 
+    moved = follow_renamed_streets(store, area_id, streets)
+    if moved:
+        log.info("reviews moved to the new keys of edited streets: %s", moved)
     reviews = latest_reviews(store, area_id)
     readings, decisions, entities, conflicts = classify_streets(area, streets, clients, reviews, progress, store)
 

@@ -3,7 +3,7 @@ import sqlite3
 
 from sqlalchemy import select
 
-from app.domain import WOMAN, Decision, Street
+from app.domain import HIGH, WOMAN, Decision, Street
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, ReviewRow, RunRow, StreetRow, UserRow
 from app.store.records import find_or_create_area, latest_reviews, save_run
@@ -124,3 +124,24 @@ def test_namesake_facts_from_cities_in_other_languages_are_merged(store):
         row = session.get(NamesakeRow, "Q1")
         assert row.labels == {"es": "Juana", "en": "Juana I", "pt": "Joana"}
         assert set(row.articles) == {"es", "pt"}
+
+
+def test_reviews_follow_a_street_whose_key_changed(store):
+    from app.store.records import follow_renamed_streets
+
+    area = find_or_create_area(store, AREA)
+    old = Street(key="w101", name="Calle Uno", osm_ids=["way/101", "way/102"], lines=[], length_m=200.0)
+    save_run(store, area.id, streets=[old], readings={}, decisions={"w101": Decision(WOMAN, "osm_tag", HIGH)},
+             entities={}, conflicts={}, source="overpass")
+    with store.session() as session:
+        user = UserRow(name="ana", password_hash="x")
+        session.add(user)
+        session.flush()
+        session.add(ReviewRow(area_id=area.id, street_key="w101", street_name="Calle Uno", user_id=user.id,
+                              category="not_person"))
+    # A mapper deleted way 101 and split 102: the street is now keyed by way 99.
+    edited = [Street(key="w99", name="Calle Uno", osm_ids=["way/99", "way/102"], lines=[], length_m=200.0),
+              Street(key="w5", name="Calle Dos", osm_ids=["way/5"], lines=[], length_m=50.0)]
+    assert follow_renamed_streets(store, area.id, edited) == {"w101": "w99"}
+    assert set(latest_reviews(store, area.id)) == {"w99"}
+    assert follow_renamed_streets(store, area.id, edited) == {}  # nothing left to move

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
@@ -187,3 +187,34 @@ def save_run(
             # Only the current run's streets are kept: reviews live by street key, runs keep their stats.
             session.execute(delete(StreetRow).where(StreetRow.run_id == previous))
         return run.id
+
+
+def follow_renamed_streets(store: Store, area_id: int, streets: list[Street]) -> dict[str, str]:
+    """Move reviews to a street's new key when OSM edits changed it; returns {old key: new key}.
+
+    A street's key comes from its lowest way id, so splitting or deleting that way gives the
+    street a new key in the next analysis. The previous run still knows which ways the old
+    key covered: the new street holding most of them inherits its reviews.
+    """
+    new_keys = {street.key for street in streets}
+    owner_of_way = {osm_id: street.key for street in streets for osm_id in street.osm_ids}
+    moved: dict[str, str] = {}
+    with store.session() as session:
+        area = session.get(AreaRow, area_id)
+        reviewed = set(session.scalars(select(ReviewRow.street_key).where(ReviewRow.area_id == area_id)))
+        lost = reviewed - new_keys
+        if not lost or area is None or area.current_run_id is None:
+            return moved
+        for key, osm_ids in session.execute(
+            select(StreetRow.key, StreetRow.osm_ids).where(StreetRow.run_id == area.current_run_id,
+                                                           StreetRow.key.in_(sorted(lost)))
+        ):
+            owners = [owner_of_way[osm_id] for osm_id in osm_ids or [] if osm_id in owner_of_way]
+            if owners:
+                moved[key] = max(set(owners), key=owners.count)
+        for old, new in moved.items():
+            session.execute(
+                update(ReviewRow).where(ReviewRow.area_id == area_id, ReviewRow.street_key == old)
+                .values(street_key=new)
+            )
+    return moved
