@@ -92,7 +92,6 @@ def classify_streets(
     automatic: dict[str, Decision] = {}
     for street in streets:
         automatic[street.key] = decide(street.name, readings[street.key], evidence[street.key], entities)
-    automatic = propagate_within_city(streets, automatic)
 
     decisions: dict[str, Decision] = {}
     conflicts: dict[str, str] = {}
@@ -109,6 +108,8 @@ def classify_streets(
             conflicts[street.key] = "the reviewed Wikidata ids are unknown to Wikidata and to the store"
         elif conflict := review_conflict(auto, decided, list(review.qids or [])):
             conflicts[street.key] = conflict
+    # Spread tags to untagged homonyms last, so a tag a volunteer rejected on its street spreads no further.
+    decisions = propagate_within_city(streets, decisions)
     return readings, decisions, entities, conflicts
 
 
