@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
+from app.remote import RemoteError
 from app.store import Store
 from app.store.models import JobRow, utcnow
 
@@ -103,11 +104,22 @@ def run_job(store: Store, job_id: int, execute: Executor) -> None:
             row.done = row.total
     except Exception as exc:  # noqa: BLE001 - every failure must end up on the job, readable
         log.exception("job %s failed", job_id)
-        _mark_failed(store, job_id, str(exc) or exc.__class__.__name__)
+        _mark_failed(store, job_id, public_reason(exc))
     except BaseException:
         # Ctrl-C in `whose-streets analyze`, a worker being stopped: say so, then let it stop.
         _mark_failed(store, job_id, "interrupted before it finished")
         raise
+
+
+#: Failures whose message is written for people (remote services, bad input, empty areas, files).
+EXPLAINED_FAILURES = (RemoteError, ValueError, LookupError, RuntimeError, OSError)
+
+
+def public_reason(exc: Exception) -> str:
+    """The reason shown on the job (anyone may read it): ours in full, internal errors only by kind."""
+    if isinstance(exc, EXPLAINED_FAILURES):
+        return str(exc) or exc.__class__.__name__
+    return f"internal error ({exc.__class__.__name__}); the details are in the service's log"
 
 
 def _mark_failed(store: Store, job_id: int, reason: str, attempts: int = 3) -> None:

@@ -203,3 +203,14 @@ def test_an_interrupted_foreground_job_is_marked_failed(tmp_path):
     with store.session() as session:
         row = session.get(JobRow, job.id)
         assert (row.status, row.error) == ("failed", "interrupted before it finished")
+
+
+def test_internal_errors_are_not_published_on_the_job():
+    from sqlalchemy.exc import OperationalError
+
+    from app.jobs import public_reason
+    from app.remote import RemoteError
+
+    assert public_reason(RemoteError("overpass", "HTTP 504")) == "overpass: HTTP 504"
+    hidden = public_reason(OperationalError("SELECT secret FROM t", {}, Exception("disk I/O error")))
+    assert "SELECT" not in hidden and "OperationalError" in hidden
