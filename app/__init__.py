@@ -52,6 +52,10 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(test_config)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
 
     store = Store(settings.database_url)
     store.upgrade()

@@ -34,6 +34,9 @@ class Settings:
     job_workers: int = 2
     #: Analyses queued or running at once, over all cities; more are refused (each can be heavy).
     max_active_jobs: int = 10
+    #: Reverse proxies in front of the app: their X-Forwarded-For then gives the client's address
+    #: (rate limits are per address; behind a proxy without this, every visitor would share one).
+    proxy_hops: int = 0
     #: huey's queue: an SQLite file in the instance folder by default, or redis://host:port/db.
     queue_url: str = ""
     offline: bool = False
@@ -119,6 +122,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         job_mode=job_mode,
         job_workers=workers,
         max_active_jobs=max_active_jobs,
+        proxy_hops=_number(env, "PROXY_HOPS", 0, int, minimum=0),
         queue_url=queue_url,
         offline=env.get("OFFLINE", "").lower() in ("1", "true", "yes"),
         remote_attempts=_number(env, "REMOTE_ATTEMPTS", 4, int, minimum=1),

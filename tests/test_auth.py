@@ -123,3 +123,20 @@ def test_redirects_never_leave_the_site(client, target):
 def test_local_redirects_are_kept(client):
     response = client.get("/language/pt", query_string={"next": "/cities/x?list=tags"})
     assert response.headers["Location"].endswith("/cities/x?list=tags")
+
+
+def test_behind_a_proxy_limits_count_each_client(tmp_path):
+    from app import create_app
+    from tests.conftest import make_env
+
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path, PROXY_HOPS="1"),
+                      "WTF_CSRF_ENABLED": False}, start_workers=False)
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/login", data={"name": "x", "password": "wrong password"},
+                    headers={"X-Forwarded-For": "203.0.113.1"})
+    assert client.post("/login", data={"name": "x", "password": "wrong password"},
+                       headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
+    # Another visitor behind the same proxy is not locked out by the first one.
+    assert client.post("/login", data={"name": "x", "password": "wrong password"},
+                       headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 401

@@ -7,12 +7,15 @@ answers 429 with a readable page (or JSON under /api).
 """
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -49,6 +52,11 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
@@ -56,7 +64,9 @@ def login():
     next_url = request.args.get("next") or request.form.get("next")
     if form.validate_on_submit():
         row = find_user(store(), form.name.data.strip())
-        if row is not None and row.active and check_password_hash(row.password_hash, form.password.data):
+        # Hash the password even for an unknown name, so the answer's timing does not tell names apart.
+        password_hash = row.password_hash if row is not None else _unknown_user_hash()
+        if check_password_hash(password_hash, form.password.data) and row is not None and row.active:
             login_user(Volunteer(row))
             flash(_("Signed in as %(name)s.", name=row.name), "info")
             return redirect(local_path(next_url))
