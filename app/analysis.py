@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import LANGUAGES as INTERFACE_LANGUAGES
 from app.areas import area_from_row, overpass_client, with_languages
 from app.classify import (
     build_evidence_from_reading,
@@ -27,7 +28,12 @@ from app.remote import RemoteError
 from app.reviews import apply_reviews_since
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, JobRow
-from app.store.records import follow_renamed_streets, latest_reviews, save_run, stored_entities
+from app.store.records import (
+    follow_renamed_streets,
+    latest_reviews,
+    save_run,
+    stored_entities,
+)
 from app.wikidata.client import SparqlClient
 from app.wikidata.entities import fetch_entities
 from app.wikidata.namesakes import resolve_namesakes
@@ -68,7 +74,9 @@ def classify_streets(
     person_names = {key: names_to_look_up(r) for key, r in readings.items()}
     person_names = {key: names for key, names in person_names.items() if names}
 
-    evidence, entities = resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress)
+    # Facts in the interface's languages too, so pages can show people in the visitor's language.
+    evidence, entities = resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress,
+                                           label_languages=INTERFACE_LANGUAGES)
 
     reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in entities}
     if reviewed_qids:

@@ -153,3 +153,13 @@ def test_pbf_needs_a_relation_id(pipeline_env, tmp_path):
     write_fixture_pbf(extract)
     result = analyze("Villa Ejemplo", "--pbf", str(extract))
     assert result.exit_code != 0 and "relation/ID" in result.output
+
+
+def test_people_are_described_in_the_visitors_language(pipeline_env):
+    assert analyze("relation/1001").exit_code == 0
+    app, _ = open_store(pipeline_env)
+    client = app.test_client()
+    page = client.get("/cities/villa-ejemplo-1001/streets/w101?lang=pt").get_data(as_text=True)
+    assert "poetisa uruguaia" in page  # the Portuguese description, fetched for a Spanish-speaking city
+    page = client.get("/cities/villa-ejemplo-1001/streets/w101?lang=es").get_data(as_text=True)
+    assert "poeta uruguaya" in page

@@ -52,7 +52,14 @@ from app.domain import (
 )
 from app.queries import Safe, load_query, render, sparql_qids, sparql_string
 from app.wikidata.client import SparqlClient
-from app.wikidata.entities import BATCH_SIZE, batches, clean_languages, fetch_entities, language_list, qid_of
+from app.wikidata.entities import (
+    BATCH_SIZE,
+    batches,
+    clean_languages,
+    fetch_entities,
+    language_list,
+    qid_of,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -226,8 +233,13 @@ def resolve_namesakes(
     *,
     progress: Progress | None = None,
     country: str | None = None,
+    label_languages: list[str] | tuple[str, ...] = (),
 ) -> tuple[dict[str, list[Evidence]], dict[str, Entity]]:
-    """street key -> evidence (maybe empty), and the facts of every QID mentioned (alternatives too)."""
+    """street key -> evidence (maybe empty), and the facts of every QID mentioned (alternatives too).
+
+    ``label_languages``: more languages to fetch labels, descriptions and articles in (the
+    interface's), beyond the city's; names are still matched in the city's languages only.
+    """
     languages = clean_languages(area.languages, extra=())
     evidence: dict[str, list[Evidence]] = {street.key: [] for street in streets}
 
@@ -278,7 +290,8 @@ def resolve_namesakes(
 
     mentioned = {q for items in evidence.values() for e in items for q in (*e.qids, *e.alternatives)}
     mentioned |= {q for qids in found_names.values() for q in qids}
-    entities = fetch_entities(client, mentioned, area.languages, progress=progress) if mentioned else {}
+    fact_languages = list(dict.fromkeys([*area.languages, *label_languages]))
+    entities = fetch_entities(client, mentioned, fact_languages, progress=progress) if mentioned else {}
 
     for street in pending:
         for name in dict.fromkeys(n.strip() for n in person_names.get(street.key, []) if n and n.strip()):
