@@ -26,7 +26,7 @@ import io
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, literal, or_, select
 
 from app.domain import (
     SOURCE_FIRST_NAME,
@@ -39,7 +39,7 @@ from app.domain import (
     WOMAN,
 )
 from app.exports import csv_writer, neutralise
-from app.store import Store
+from app.store import Store, fold
 from app.store.models import (
     AreaRow,
     NamesakeRow,
@@ -193,12 +193,12 @@ def current_area(store: Store, slug: str) -> AreaRow:
 
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
+    return f"%{escaped}%"
 
 
 def _text_filter(column, text: str):
-    # lower() folds ASCII only in SQLite: accents must be typed as in the name.
-    return func.lower(column).like(_like(text), escape="\\")
+    # Both sides folded the same way: "alvarez" finds "Álvarez" (accents too on SQLite).
+    return fold(column).like(fold(literal(_like(text), String())), escape="\\")
 
 
 def _order(columns_desc: list, descending: bool):

@@ -171,3 +171,11 @@ def test_formula_like_street_names_are_neutralised_in_csv(client, store):
              entities={}, conflicts={}, source="overpass")
     rows = csv_rows(client, area.slug, list="unknown")
     assert rows[0]["street_name"].startswith("'=")
+
+
+def test_the_name_filter_ignores_case_and_accents(client, sample_city):
+    for typed in ("ramirez", "RAMÍREZ", "Ramírez"):
+        page = client.get(f"/cities/{sample_city}/gaps", query_string={"list": "first_names", "q": typed})
+        assert "Calle Laura Ramírez" in page.get_data(as_text=True), typed
+    page = client.get(f"/cities/{sample_city}/gaps", query_string={"list": "first_names", "q": "gomez"})
+    assert "Calle Laura Ramírez" not in page.get_data(as_text=True)

@@ -7,10 +7,13 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import String, create_engine, event, inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.functions import GenericFunction
 
+from app.domain import normalise_name
 from app.store.models import Base, RemoteAnswerRow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -58,7 +61,27 @@ class Store:
         self.engine.dispose()
 
 
+class fold(GenericFunction):
+    """Text folded for searching: case- and accent-insensitive on SQLite, case-insensitive elsewhere."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(fold, "sqlite")
+def _fold_sqlite(element, compiler, **kw):
+    return f"ws_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(fold)
+def _fold_other(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Searching "alvarez" must find "Álvarez": SQLite's lower() folds ASCII only.
+    dbapi_connection.create_function("ws_fold", 1, lambda text: normalise_name(text) if text else text,
+                                     deterministic=True)
     cursor = dbapi_connection.cursor()
     # WAL lets pages read while a background analysis writes.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -91,4 +114,4 @@ class StoreCache:
                 row.url, row.request, row.body = url, request_text, body
 
 
-__all__ = ["Base", "Store", "StoreCache"]
+__all__ = ["Base", "Store", "StoreCache", "fold"]
