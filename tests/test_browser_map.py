@@ -147,67 +147,54 @@ def test_home_table_sorts_by_clicking_headers(page, live_server, live_app):  # n
     assert names() == ["Aldea Otra", "Villa Ejemplo"]
 
 
-def _json(route, body, status=200):
-    import json
+@pytest.fixture
+def pipeline_server(tmp_path, overpass_server, sparql_server):
+    """The whole service, as `whose-streets run` would serve it, against the two stand-in servers."""
+    from app import create_app
+    from tests.browser import LiveServer
+    from tests.conftest import make_env
 
-    route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+    env = make_env(tmp_path, OVERPASS_URL=overpass_server.url, SPARQL_URL=sparql_server.url,
+                   REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="5")
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": env, "MAP_TILES": None}, start_workers=True)
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+    app.extensions["jobs"].stop_workers()
+    app.extensions["store"].dispose()
 
 
-def test_home_analyses_a_city_from_candidates_to_the_city_page(page, live_server, city):  # noqa: F811
-    """The page's script against the API's answers (the pipeline itself is tested elsewhere)."""
-    posted, polls = [], []
-    page.route("**/api/areas?q=*", lambda route: _json(route, {"candidates": [
-        {"query": "relation/1003", "name": XSS_NAME, "admin_level": 8, "country_code": "AR",
-         "parent": "Argentina", "wikidata": "Q900101"},
-        {"query": "relation/1001", "name": "Villa Ejemplo", "admin_level": 8, "country_code": "UY",
-         "parent": "Uruguay", "wikidata": "Q900100"},
-    ]}))
-
-    def start(route):
-        posted.append(route.request.post_data_json)
-        _json(route, {"job": {"id": 7, "area": city, "status": "queued", "stage": "queued", "done": 0, "total": 0}},
-              202)
-
-    def job(route):
-        polls.append(1)
-        if len(polls) == 1:
-            _json(route, {"id": 7, "area": city, "status": "running", "stage": "Reading street names",
-                          "done": 3, "total": 10})
-        else:
-            _json(route, {"id": 7, "area": city, "status": "done", "stage": "done", "done": 10, "total": 10})
-
-    page.route("**/api/cities", start)
-    page.route("**/api/jobs/7", job)
-    page.goto(live_server.url + "/")
+def test_home_analyses_a_city_from_candidates_to_the_city_page(page, pipeline_server):
+    page.goto(pipeline_server.url + "/")
     page.fill("#analyse-query", "Villa Ejemplo")
     page.click("#analyse-form button[type=submit]")
     options = page.locator("#candidates li")
     options.first.wait_for()
-    assert options.count() == 2
-    assert XSS_NAME in options.first.inner_text()  # shown as text
-    assert "Q900101" in options.first.inner_text() and "admin level 8" in options.first.inner_text()
-    options.nth(1).locator("input").check()
+    # Two boundaries carry the name: the visitor chooses, with the country to tell them apart.
+    texts = [options.nth(i).inner_text() for i in range(options.count())]
+    assert len(texts) == 2
+    assert any("Uruguay" in t and "Q900100" in t for t in texts)
+    assert any("Argentina" in t and "Q900101" in t for t in texts)
+    uruguay = next(i for i, t in enumerate(texts) if "Uruguay" in t)
+    options.nth(uruguay).locator("input").check()
     page.click("#candidates-form button[type=submit]")
-    page.wait_for_function("document.getElementById('job-stage').textContent.includes('Reading street names')")
-    assert page.locator("#job-count").inner_text() == "3 / 10"
-    page.wait_for_url(f"{live_server.url}/cities/{city}", timeout=10000)
-    assert posted == [{"query": "relation/1001"}]
+    page.wait_for_url(f"{pipeline_server.url}/cities/villa-ejemplo-1001", timeout=60000)
+    page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
+    assert page.locator("path.leaflet-interactive").count() == len(ROWS)
     assert page.dialogs_seen == []
 
 
-def test_home_shows_a_failed_analysis_and_skips_candidates_for_ids(page, live_server):  # noqa: F811
-    page.route("**/api/cities", lambda route: _json(
-        route, {"job": {"id": 8, "area": "x-1", "status": "queued", "stage": "queued", "done": 0, "total": 0}}, 202))
-    page.route("**/api/jobs/8", lambda route: _json(
-        route, {"id": 8, "area": "x-1", "status": "failed", "stage": "fetching streets", "done": 0, "total": 0,
-                "error": "Overpass did not answer in 180 s"}))
-    asked_areas = []
-    page.route("**/api/areas?q=*", lambda route: (asked_areas.append(1), _json(route, {"candidates": []})))
-    page.goto(live_server.url + "/")
-    page.fill("#analyse-query", "relation/2929054")
+def test_home_shows_why_an_analysis_failed(page, pipeline_server, overpass_server):
+    from app.store.records import find_or_create_area
+    from tests.standins.overpass import Fault
+
+    # A city already known needs no lookup: the first request to Overpass is the streets query.
+    find_or_create_area(pipeline_server.app.extensions["store"], AREA)
+    overpass_server.faults.extend([Fault.http(504)] * 10)
+    page.goto(pipeline_server.url + "/")
+    page.fill("#analyse-query", "relation/1001")  # an id: no candidates step
     page.click("#analyse-form button[type=submit]")
-    error = page.locator("#analyse-error")
-    error.wait_for()
-    page.wait_for_function("document.getElementById('analyse-error').textContent.includes('did not answer')")
-    assert "Overpass did not answer in 180 s" in error.inner_text()
-    assert asked_areas == []
+    page.wait_for_function("document.getElementById('analyse-error').textContent.includes('504')",
+                           timeout=60000)
+    assert page.locator("#candidates li").count() == 0
+
