@@ -1,45 +1,45 @@
 """Public pages: the list of cities, a city's map and statistics, presenter mode and downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from babel import Locale, UnknownLocaleError
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.domain import CATEGORIES, MAN, NONBINARY, NOT_PERSON, PERSON_CATEGORIES, SEVERAL, UNKNOWN, WOMAN
+from app.domain import CATEGORIES, PERSON_CATEGORIES
 from app.exports import CityNotFound, export_filename, iter_export
-from app.maps import OSM_TILES, PALETTE, city_map, compressed, map_etag, map_payload, render_parts
+from app.maps import (
+    OSM_TILES,
+    PALETTE,
+    city_map,
+    compressed,
+    map_etag,
+    map_payload,
+    render_parts,
+)
 from app.stats import category_rows, person_rows, run_breakdowns
 from app.store.models import AreaRow, RunRow
 from app.web import store
+from app.web.words import (
+    CATEGORY_LABELS,
+    CONFIDENCE_WORDS,
+    GENDER_LABELS,
+    MIX_WORDS,
+    SOURCE_NAMES,
+    words,
+)
 
 bp = Blueprint("pages", __name__)
-
-CATEGORY_LABELS = {
-    WOMAN: _l("Women"),
-    MAN: _l("Men"),
-    NONBINARY: _l("Non-binary or another gender"),
-    SEVERAL: _l("Several people"),
-    NOT_PERSON: _l("Not a person"),
-    UNKNOWN: _l("Unknown"),
-}
-GENDER_LABELS = {WOMAN: _l("Women"), MAN: _l("Men"), NONBINARY: _l("Non-binary or another gender"),
-                 "unknown": _l("Gender unknown")}
-#: How each source of a decision is said in words, in popups and on street pages.
-SOURCE_WORDS = {
-    "review": _l("checked by a volunteer"),
-    "osm_tag": _l("from the OpenStreetMap tag name:etymology:wikidata"),
-    "street_item": _l("from the street's own Wikidata item (named after, P138)"),
-    "wikidata_street": _l("from a Wikidata item for this street in this city"),
-    "name_match": _l("matched by name against people in Wikidata"),
-    "title": _l("inferred from a title in the name (e.g. General, Santa)"),
-    "first_name": _l("inferred from first name"),
-    "rule": _l("by a rule (dates, places, things)"),
-}
-CONFIDENCE_WORDS = {"high": _l("high confidence"), "medium": _l("medium confidence"), "low": _l("low confidence")}
-MIX_WORDS = {"women": _l("all women"), "men": _l("all men"), "mixed": _l("women and men")}
-
 
 def language_name(code: str | None) -> str:
     """A language code as a name in the reader's language ("es" -> "Spanish", "español"...)."""
@@ -54,10 +54,6 @@ def language_name(code: str | None) -> str:
 def century_label(start: int) -> str:
     """1800 -> "1800–1899"; years before the common era as negative numbers."""
     return f"{start}–{start + 99}"
-
-
-def _labels(mapping: dict) -> dict:
-    return {key: str(value) for key, value in mapping.items()}
 
 
 def load_area(slug: str) -> tuple[AreaRow, RunRow]:
@@ -93,10 +89,10 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
         "presenter": presenter,
         "categories": list(CATEGORIES),
         "personCategories": list(PERSON_CATEGORIES),
-        "labels": _labels(CATEGORY_LABELS),
-        "sources": _labels(SOURCE_WORDS),
-        "confidences": _labels(CONFIDENCE_WORDS),
-        "mixes": _labels(MIX_WORDS),
+        "labels": words(CATEGORY_LABELS),
+        "sources": words(SOURCE_NAMES),
+        "confidences": words(CONFIDENCE_WORDS),
+        "mixes": words(MIX_WORDS),
         "text": {
             "article": str(_l("Wikipedia article")),
             "noArticle": gettext("No article in %(language)s yet: start one", language=language_name(language)),
@@ -122,7 +118,7 @@ def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
     m = city_map(
         bounds=bounds,
         counts=counts,
-        labels=_labels(CATEGORY_LABELS),
+        labels=words(CATEGORY_LABELS),
         assets={
             "leaflet_js": url_for("assets.vendor", package="leaflet", filename="leaflet.js"),
             "leaflet_css": url_for("assets.vendor", package="leaflet", filename="leaflet.css"),

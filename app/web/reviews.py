@@ -15,10 +15,19 @@ Template filters registered on the app (usable by every template):
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -36,52 +45,30 @@ from app.reviews import (
 )
 from app.store.models import AreaRow
 from app.web import store
+from app.web.words import (
+    CATEGORY_NAMES,
+    CONFIDENCE_NAMES,
+    GENDER_NAMES,
+    KIND_NAMES,
+    SOURCE_NAMES,
+    word,
+)
 
 bp = Blueprint("reviews", __name__)
 
 #: The entity check may query Wikidata: keep scripts from turning it into a proxy.
 ENTITY_LIMIT = "30 per minute"
 
-CATEGORY_NAMES = {
-    "woman": _l("woman"),
-    "man": _l("man"),
-    "nonbinary": _l("non-binary or another gender"),
-    "several": _l("several people"),
-    "not_person": _l("not a person"),
-    "unknown": _l("unknown"),
-}
-SOURCE_NAMES = {
-    "review": _l("a volunteer's review"),
-    "osm_tag": _l("the OpenStreetMap tag name:etymology:wikidata"),
-    "street_item": _l("the street's own Wikidata item (named after)"),
-    "wikidata_street": _l("a Wikidata item for this street in this city (named after)"),
-    "name_match": _l("a Wikidata person whose name matches the street name"),
-    "title": _l("a title in the street name"),
-    "first_name": _l("a guess from the first name"),
-    "rule": _l("our rules for names that are not people (dates, places, things)"),
-    "none": _l("no evidence"),
-}
-CONFIDENCE_NAMES = {"high": _l("high"), "medium": _l("medium"), "low": _l("low")}
-GENDER_NAMES = {"woman": _l("woman"), "man": _l("man"), "nonbinary": _l("non-binary or another gender"),
-                "unknown": _l("gender not recorded")}
-KIND_NAMES = {"human": _l("person"), "group": _l("group of people"), "fictional": _l("fictional character"),
-              "thing": _l("not a person")}
-
-
-def _name(table: dict, value) -> str:
-    return str(table.get(value, value or "")) if value else str(table.get("none", ""))
-
-
 def evidence_text(evidence: dict) -> str:
     """One piece of evidence in words: where it comes from, what it points to, how sure."""
     evidence = evidence or {}
-    parts = [_("From %(source)s", source=_name(SOURCE_NAMES, evidence.get("source")))]
+    parts = [_("From %(source)s", source=word(SOURCE_NAMES, evidence.get("source")))]
     if evidence.get("qids"):
         parts.append(_("points to %(ids)s", ids=", ".join(evidence["qids"])))
     if evidence.get("category"):
-        parts.append(_("suggests: %(category)s", category=_name(CATEGORY_NAMES, evidence["category"])))
+        parts.append(_("suggests: %(category)s", category=word(CATEGORY_NAMES, evidence["category"])))
     if evidence.get("confidence"):
-        parts.append(_("confidence: %(level)s", level=_name(CONFIDENCE_NAMES, evidence["confidence"])))
+        parts.append(_("confidence: %(level)s", level=word(CONFIDENCE_NAMES, evidence["confidence"])))
     text = "; ".join(parts) + "."
     if evidence.get("alternatives"):
         text += " " + _("Other candidates: %(ids)s.", ids=", ".join(evidence["alternatives"]))
@@ -94,11 +81,11 @@ def evidence_text(evidence: dict) -> str:
 def register_filters(state) -> None:
     app = state.app
     app.add_template_filter(label_in, "label_in")
-    app.add_template_filter(lambda v: _name(CATEGORY_NAMES, v), "category_name")
-    app.add_template_filter(lambda v: _name(SOURCE_NAMES, v), "source_name")
-    app.add_template_filter(lambda v: _name(CONFIDENCE_NAMES, v), "confidence_name")
-    app.add_template_filter(lambda v: _name(GENDER_NAMES, v or "unknown"), "gender_name")
-    app.add_template_filter(lambda v: _name(KIND_NAMES, v), "kind_name")
+    app.add_template_filter(lambda v: word(CATEGORY_NAMES, v), "category_name")
+    app.add_template_filter(lambda v: word(SOURCE_NAMES, v), "source_name")
+    app.add_template_filter(lambda v: word(CONFIDENCE_NAMES, v), "confidence_name")
+    app.add_template_filter(lambda v: word(GENDER_NAMES, v or "unknown"), "gender_name")
+    app.add_template_filter(lambda v: word(KIND_NAMES, v), "kind_name")
     app.add_template_filter(evidence_text, "evidence_text")
     app.add_template_filter(osm_url, "osm_url")
 
