@@ -26,7 +26,7 @@ from app.osm.pbf import streets_from_pbf
 from app.osm.streets import fetch_streets
 from app.remote import RemoteError
 from app.reviews import apply_reviews_since
-from app.store import Store, StoreCache
+from app.store import Store
 from app.store.models import AreaRow, JobRow
 from app.store.records import (
     follow_renamed_streets,
@@ -53,9 +53,10 @@ def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> 
         sparql=SparqlClient(
             settings.sparql_url,
             contact=settings.contact,
-            cache=StoreCache(store),
+            cache=settings.remote_cache(store),
             policy=settings.retry_policy(),
             offline=offline or settings.offline,
+            max_age=settings.cache_max_age,
         ),
     )
 

@@ -5,8 +5,12 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.domain import Area
-from app.store import Store, StoreCache
+from app.store import Store
 from app.store.models import AreaRow
+
+
+#: Boundaries rarely change: what visitors type is answered from the cache for a day.
+AREA_LOOKUP_MAX_AGE = 24 * 3600.0
 
 
 class AreaLookupError(Exception):
@@ -22,20 +26,24 @@ class AmbiguousAreaError(Exception):
 
 
 def overpass_client(settings: Settings, store: Store, *, offline: bool = False, interactive: bool = False):
-    """The Overpass client; ``interactive`` for lookups a web request waits on: two quick tries at most."""
+    """The Overpass client; ``interactive`` for lookups a web request waits on: two quick tries at most,
+    answered from the cache for longer (AREA_LOOKUP_MAX_AGE)."""
     from app.osm.overpass import OverpassClient
 
     policy = settings.retry_policy()
+    max_age = settings.cache_max_age
     if interactive:
+        max_age = max(max_age, AREA_LOOKUP_MAX_AGE)
         policy.attempts = min(policy.attempts, 2)
         policy.timeout = min(policy.timeout, 30.0)
         policy.max_delay = min(policy.max_delay, 5.0)
     return OverpassClient(
         settings.overpass_urls,
         contact=settings.contact,
-        cache=StoreCache(store),
+        cache=settings.remote_cache(store),
         policy=policy,
         offline=offline or settings.offline,
+        max_age=max_age,
     )
 
 

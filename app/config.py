@@ -44,11 +44,23 @@ class Settings:
     remote_attempts: int = 4
     remote_backoff: float = 1.0
     remote_timeout: float = 180.0
+    #: Seconds a cached remote answer counts as fresh: an online re-analysis within this window
+    #: reuses it (a double click does not double the load), after it asks again.
+    cache_max_age: float = 300.0
+    #: The bounds of the remote-answer cache; the oldest answers are pruned beyond them.
+    cache_max_entries: int = 20000
+    cache_max_mb: float = 2000.0
 
     def retry_policy(self):
         from app.remote import RetryPolicy
 
         return RetryPolicy(attempts=self.remote_attempts, base_delay=self.remote_backoff, timeout=self.remote_timeout)
+
+    def remote_cache(self, store):
+        """The store's remote-answer cache, within this configuration's bounds."""
+        from app.store import StoreCache
+
+        return StoreCache(store, max_entries=self.cache_max_entries, max_bytes=int(self.cache_max_mb * 1024 * 1024))
 
 
 def _check_http_url(name: str, value: str) -> str:
@@ -128,6 +140,9 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         remote_attempts=_number(env, "REMOTE_ATTEMPTS", 4, int, minimum=1),
         remote_backoff=_number(env, "REMOTE_BACKOFF", 1.0, float, minimum=0),
         remote_timeout=_number(env, "REMOTE_TIMEOUT", 180.0, float, minimum=0.1),
+        cache_max_age=_number(env, "CACHE_MAX_AGE", 300.0, float, minimum=0),
+        cache_max_entries=_number(env, "CACHE_MAX_ENTRIES", 20000, int, minimum=1),
+        cache_max_mb=_number(env, "CACHE_MAX_MB", 2000.0, float, minimum=1),
     )
 
 

@@ -47,7 +47,8 @@ class RetryableError(Exception):
 
 
 class ResponseCache(Protocol):
-    def get(self, service: str, key: str) -> str | None: ...
+    def get(self, service: str, key: str, max_age: float | None = None) -> str | None:
+        """The cached answer, if there is one fetched less than ``max_age`` seconds ago (None: any age)."""
 
     def put(self, service: str, key: str, url: str, request_text: str, body: str) -> None: ...
 
@@ -55,14 +56,69 @@ class ResponseCache(Protocol):
 class MemoryCache:
     """A cache that lives as long as the object: for one-off runs and the CLI's --offline checks."""
 
-    def __init__(self) -> None:
-        self._answers: dict[tuple[str, str], str] = {}
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._answers: dict[tuple[str, str], tuple[str, float]] = {}
 
-    def get(self, service: str, key: str) -> str | None:
-        return self._answers.get((service, key))
+    def get(self, service: str, key: str, max_age: float | None = None) -> str | None:
+        found = self._answers.get((service, key))
+        if found is None or (max_age is not None and self.clock() - found[1] > max_age):
+            return None
+        return found[0]
 
     def put(self, service: str, key: str, url: str, request_text: str, body: str) -> None:
-        self._answers[(service, key)] = body
+        self._answers[(service, key)] = (body, self.clock())
+
+
+class CachedAnswers:
+    """How a client uses the cache, so that a re-analysis sees today's edits.
+
+    - an answer fetched less than ``max_age`` seconds ago is used (a double click does not double
+      the load); ``max_age=None`` takes any age;
+    - an answer this client already got is used again whatever its age (one analysis never asks twice);
+    - offline, any cached answer is used, and a request not in the cache fails;
+    - an online request that failed after every retry falls back to the cached answer of any age,
+      so a presenter on bad Wi-Fi still gets the last known data (counted in ``stale_answers``).
+    """
+
+    def __init__(self, service: str, cache: ResponseCache | None, *, max_age: float | None = None,
+                 offline: bool = False):
+        self.service = service
+        self.cache = cache
+        self.max_age = max_age
+        self.offline = offline
+        self._seen: set[str] = set()
+        self.hits = 0
+        self.stale_answers = 0
+
+    def answer(self, request_text: str, fetch: Callable[[], tuple[str, str]]) -> str:
+        """The answer to ``request_text``: from the cache when fresh, else ``fetch()`` -> (url, body)."""
+        key = cache_key(self.service, request_text)
+        cached = self._get(key, None if self.offline or self.max_age is None or key in self._seen else self.max_age)
+        if cached is not None:
+            self.hits += 1
+            return cached
+        if self.offline:
+            raise RemoteError(self.service, "working offline and this request is not in the cache")
+        try:
+            url, body = fetch()
+        except RemoteError as exc:
+            stale = self._get(key, None)
+            if stale is None:
+                raise
+            log.warning("%s failed (%s): using the cached answer instead", self.service, exc)
+            self.stale_answers += 1
+            return stale
+        self._seen.add(key)
+        if self.cache is not None:
+            self.cache.put(self.service, key, url, request_text, body)
+        return body
+
+    def _get(self, key: str, max_age: float | None) -> str | None:
+        body = self.cache.get(self.service, key, max_age) if self.cache is not None else None
+        if body is not None:
+            self._seen.add(key)
+        return body
 
 
 def cache_key(service: str, request_text: str) -> str:
@@ -136,20 +192,25 @@ class HttpClient:
         policy: RetryPolicy | None = None,
         offline: bool = False,
         session: requests.Session | None = None,
+        max_age: float | None = None,
     ):
         if not urls and not offline:
             raise ValueError(f"{service}: no endpoint configured")
         self.service = service
         self.urls = list(urls)
         self.cache = cache
+        self.answers = CachedAnswers(service, cache, max_age=max_age, offline=offline)
         self.policy = policy or RetryPolicy()
         self.offline = offline
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent(contact)
-        #: Counters for benchmarks and progress messages.
+        #: Counters for benchmarks and progress messages (cache hits: ``answers.hits``).
         self.requests_sent = 0
         self.bytes_sent = 0
-        self.cache_hits = 0
+
+    @property
+    def cache_hits(self) -> int:
+        return self.answers.hits
 
     def post(
         self,
@@ -159,15 +220,11 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         check: Callable[[str], str] | None = None,
     ) -> str:
-        key = cache_key(self.service, request_text)
-        if self.cache is not None:
-            cached = self.cache.get(self.service, key)
-            if cached is not None:
-                self.cache_hits += 1
-                return cached
-        if self.offline:
-            raise RemoteError(self.service, "working offline and this request is not in the cache")
+        return self.answers.answer(
+            request_text, lambda: self._post_to_mirrors(request_text, form_field, headers, check))
 
+    def _post_to_mirrors(self, request_text, form_field, headers, check) -> tuple[str, str]:
+        """(url, body) from the first mirror that answers."""
         errors: list[str] = []
         for url in self.urls:
             try:
@@ -181,9 +238,7 @@ class HttpClient:
                 # This mirror gave up: try the next one, and keep why for the final message.
                 errors.append(str(exc))
                 continue
-            if self.cache is not None:
-                self.cache.put(self.service, key, url, request_text, body)
-            return body
+            return url, body
         raise RemoteError(self.service, "no mirror could answer: " + " | ".join(errors))
 
     def _post_once(

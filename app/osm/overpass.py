@@ -36,8 +36,10 @@ class OverpassClient:
         cache: ResponseCache | None = None,
         policy: RetryPolicy | None = None,
         offline: bool = False,
+        max_age: float | None = None,
     ):
-        self.http = HttpClient(SERVICE, urls, contact=contact, cache=cache, policy=policy, offline=offline)
+        self.http = HttpClient(SERVICE, urls, contact=contact, cache=cache, policy=policy, offline=offline,
+                               max_age=max_age)
 
     @property
     def policy(self) -> RetryPolicy:

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import String, create_engine, event, inspect, select
+from sqlalchemy import String, create_engine, delete, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.functions import GenericFunction
 
 from app.domain import normalise_name
-from app.store.models import Base, RemoteAnswerRow
+from app.store.models import Base, RemoteAnswerRow, utcnow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -92,16 +93,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class StoreCache:
-    """The remote-answer cache (app.remote.ResponseCache) kept in the store."""
+    """The remote-answer cache (app.remote.ResponseCache) kept in the store, within bounds.
 
-    def __init__(self, store: Store):
+    After each new answer the oldest ones are pruned until at most ``max_entries`` answers
+    weighing at most ``max_bytes`` remain (None: no bound), so that neither analyses nor the
+    area lookups visitors type can grow the database without end.
+    """
+
+    def __init__(self, store: Store, *, max_entries: int | None = None, max_bytes: int | None = None):
         self.store = store
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
 
-    def get(self, service: str, key: str) -> str | None:
+    def get(self, service: str, key: str, max_age: float | None = None) -> str | None:
+        stmt = select(RemoteAnswerRow.body).where(RemoteAnswerRow.service == service, RemoteAnswerRow.key == key)
+        if max_age is not None:
+            stmt = stmt.where(RemoteAnswerRow.fetched_at >= utcnow() - timedelta(seconds=max_age))
         with self.store.session() as session:
-            return session.scalar(
-                select(RemoteAnswerRow.body).where(RemoteAnswerRow.service == service, RemoteAnswerRow.key == key)
-            )
+            return session.scalar(stmt)
 
     def put(self, service: str, key: str, url: str, request_text: str, body: str) -> None:
         with self.store.session() as session:
@@ -109,9 +118,36 @@ class StoreCache:
                 select(RemoteAnswerRow).where(RemoteAnswerRow.service == service, RemoteAnswerRow.key == key)
             )
             if row is None:
-                session.add(RemoteAnswerRow(service=service, key=key, url=url, request=request_text, body=body))
-            else:
-                row.url, row.request, row.body = url, request_text, body
+                row = RemoteAnswerRow(service=service, key=key)
+                session.add(row)
+            row.url, row.request, row.body = url, request_text, body
+            row.size, row.fetched_at = len(body), utcnow()
+        self.prune()
+
+    def prune(self) -> int:
+        """Delete the oldest answers beyond the bounds; returns how many went."""
+        if self.max_entries is None and self.max_bytes is None:
+            return 0
+        with self.store.session() as session:
+            count, weight = session.execute(
+                select(func.count(), func.coalesce(func.sum(RemoteAnswerRow.size), 0))
+            ).one()
+            over_count = count - self.max_entries if self.max_entries is not None else 0
+            over_weight = weight - self.max_bytes if self.max_bytes is not None else 0
+            if over_count <= 0 and over_weight <= 0:
+                return 0
+            doomed: list[int] = []
+            freed = 0
+            oldest_first = select(RemoteAnswerRow.id, RemoteAnswerRow.size).order_by(
+                RemoteAnswerRow.fetched_at, RemoteAnswerRow.id)
+            for answer_id, size in session.execute(oldest_first).all():
+                if len(doomed) >= over_count and freed >= over_weight:
+                    break
+                doomed.append(answer_id)
+                freed += size or 0
+            for start in range(0, len(doomed), 500):
+                session.execute(delete(RemoteAnswerRow).where(RemoteAnswerRow.id.in_(doomed[start:start + 500])))
+            return len(doomed)
 
 
 __all__ = ["Base", "Store", "StoreCache", "fold"]

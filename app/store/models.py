@@ -223,7 +223,11 @@ class JobRow(Base):
 
 
 class RemoteAnswerRow(Base):
-    """A cached answer of Overpass or SPARQL, with the request that produced it."""
+    """A cached answer of Overpass or SPARQL, with the request that produced it.
+
+    Bounded by app.store.StoreCache: the oldest answers go first when there are too many or they
+    weigh too much (``size``, the body's length, is indexed with the age so the bound is cheap to check).
+    """
 
     __tablename__ = "remote_answers"
 
@@ -234,5 +238,9 @@ class RemoteAnswerRow(Base):
     request: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    __table_args__ = (UniqueConstraint("service", "key", name="uq_remote_answer"),)
+    __table_args__ = (
+        UniqueConstraint("service", "key", name="uq_remote_answer"),
+        Index("ix_remote_answers_age", "fetched_at", "size"),
+    )

@@ -20,11 +20,11 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 from app.remote import (
+    CachedAnswers,
     RemoteError,
     ResponseCache,
     RetryableError,
     RetryPolicy,
-    cache_key,
     parse_retry_after,
     retrying,
     user_agent,
@@ -55,15 +55,20 @@ class SparqlClient:
         cache: ResponseCache | None = None,
         policy: RetryPolicy | None = None,
         offline: bool = False,
+        max_age: float | None = None,
     ):
         self.url = url
         self.agent = user_agent(contact)
         self.cache = cache
+        self.answers = CachedAnswers(SERVICE, cache, max_age=max_age, offline=offline)
         self.policy = policy or RetryPolicy()
         self.offline = offline
         self.requests_sent = 0
         self.bytes_sent = 0
-        self.cache_hits = 0
+
+    @property
+    def cache_hits(self) -> int:
+        return self.answers.hits
 
     def select(self, query: str) -> list[dict[str, str]]:
         """Rows of a SELECT answer, each ``{variable: value}`` for the bound variables."""
@@ -74,18 +79,8 @@ class SparqlClient:
         ]
 
     def select_raw(self, query: str) -> str:
-        key = cache_key(SERVICE, query)
-        if self.cache is not None:
-            cached = self.cache.get(SERVICE, key)
-            if cached is not None:
-                self.cache_hits += 1
-                return cached
-        if self.offline:
-            raise RemoteError(SERVICE, "working offline and this query is not in the cache", url=self.url)
-        body = retrying(SERVICE, lambda: self._send(query), self.policy, describe=self.url)
-        if self.cache is not None:
-            self.cache.put(SERVICE, key, self.url, query, body)
-        return body
+        return self.answers.answer(
+            query, lambda: (self.url, retrying(SERVICE, lambda: self._send(query), self.policy, describe=self.url)))
 
     def _send(self, query: str) -> str:
         """One HTTP request; failures that may pass are raised as RetryableError."""
