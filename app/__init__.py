@@ -6,7 +6,6 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es", "pt", "en")
 
 
@@ -22,6 +21,7 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     from app.config import load_settings
     from app.extensions import babel, compress, csrf, limiter, login_manager
     from app.jobs import JobQueue
+    from app.resources import bundled_dir
     from app.store import Store
     from app.web import register_web
     from app.web.i18n import select_locale
@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
-        static_folder=str(REPO_ROOT / "static"),
+        static_folder=str(bundled_dir("static")),
         static_url_path="/static",
     )
     settings = load_settings(app.instance_path, test_config.pop("ENV", None))

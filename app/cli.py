@@ -16,9 +16,9 @@ from app.config import ConfigError
 def _create_app_for_cli():
     from app import create_app
 
-    # Only `whose-streets run` serves requests, so only it starts the embedded workers.
+    # Only `run` and `serve` answer requests, so only they start the embedded workers.
     ctx = click.get_current_context(silent=True)
-    serving = ctx is not None and ctx.info_name == "run"
+    serving = ctx is not None and ctx.info_name in ("run", "serve")
     try:
         return create_app(start_workers=None if serving else False)
     except ConfigError as exc:
@@ -214,6 +214,38 @@ def classify_command(names_csv, languages, country, column, offline, output):
     finally:
         if output:
             stream.close()
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Threads answering requests (the analyses have their own, JOB_WORKERS).")
+@with_appcontext
+def serve_command(host: str, port: int, threads: int):
+    """Serve the app with a production WSGI server (waitress); `run` is for development."""
+    import signal
+
+    import waitress
+
+    app = current_app._get_current_object()
+
+    def stop(_signum, _frame):
+        # systemd and container runtimes stop services with SIGTERM: end like Ctrl-C does, so the
+        # finally below marks running analyses as interrupted instead of leaving them to their lease.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"Whose Streets on http://{host}:{port}/ (waitress, {threads} threads); data in {app.instance_path}",
+               err=True)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="whose-streets",
+                       # Analyses are started through the API; nothing here streams large uploads.
+                       max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.extensions["jobs"].stop_workers()
 
 
 @main.command("worker")

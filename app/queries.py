@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from app.domain import is_qid
+from app.resources import bundled_dir
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -35,7 +34,7 @@ def load_query(name: str) -> str:
     """The text of ``queries/<name>`` (e.g. ``"streets.overpassql"``)."""
     if not _NAME_RE.match(name) or name.startswith("."):
         raise ValueError(f"not a query name: {name!r}")
-    path = QUERIES_DIR / name
+    path = bundled_dir("queries") / name
     if not path.is_file():
         raise FileNotFoundError(f"no query file {path}")
     return path.read_text(encoding="utf-8")

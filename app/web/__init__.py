@@ -37,11 +37,12 @@ def local_path(target: str | None) -> str:
 
 def register_web(app: Flask) -> None:
     from app.extensions import csrf
-    from app.web import api, assets, auth, gaps, pages, reviews
+    from app.web import api, assets, auth, gaps, health, pages, reviews
     from app.web.i18n import register_i18n
 
     register_i18n(app)
     app.register_blueprint(assets.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(gaps.bp)
