@@ -115,6 +115,19 @@ def analyze_command(city: str, pbf: Path | None, offline: bool):
         if job.status != "done":
             raise click.ClickException(f"analysis failed: {job.error}")
     _print_cities([row.slug])
+    _print_changes(row.id)
+
+
+def _print_changes(area_id: int) -> None:
+    """What changed since the city's previous analysis (the summary of its Changes page)."""
+    from app.changes import NoComparison, changes_since, summary_lines
+
+    try:
+        changes = changes_since(_store(), area_id)
+    except NoComparison as exc:
+        click.echo(f"No changes to show: {exc}.")
+        return
+    click.echo("\n".join(summary_lines(changes)))
 
 
 def _print_cities(slugs: list[str] | None = None) -> None:

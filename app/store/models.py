@@ -47,6 +47,10 @@ class AreaRow(Base):
     current_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", use_alter=True, name="fk_area_current_run"))
     #: Headline figures of the current run, copied here so the city list needs no joins.
     stats: Mapped[dict | None] = mapped_column(JSON)
+    #: Edit-a-thon mode: the run that was current when volunteers marked the start of an event,
+    #: and when; the Changes page and presenter mode then count "since the start of the event".
+    event_run_id: Mapped[int | None] = mapped_column(Integer)
+    event_started_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (UniqueConstraint("osm_type", "osm_id", name="uq_area_osm"),)
 
@@ -109,6 +113,29 @@ class StreetRow(Base):
     links: Mapped[list[StreetNamesakeRow]] = relationship(
         back_populates="street", cascade="all, delete-orphan", order_by="StreetNamesakeRow.position"
     )
+
+
+class StreetSnapshotRow(Base):
+    """What one run said about one street, kept for every run so two runs can be compared.
+
+    Street rows are kept for the current run only (they carry geometry); these small rows stay.
+    ``namesakes`` holds, per namesake, its qid, label in the city's language, gender group and
+    whether it had an article in that language (the shared namesakes table changes with every run).
+    """
+
+    __tablename__ = "street_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(20))
+    #: Whether OSM carried name:etymology:wikidata on the street.
+    tagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    namesakes: Mapped[list] = mapped_column(JSON, default=list)
+
+    __table_args__ = (UniqueConstraint("run_id", "key", name="uq_snapshot_run_key"),)
 
 
 class NamesakeRow(Base):

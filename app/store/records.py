@@ -15,6 +15,7 @@ from app.store.models import (
     RunRow,
     StreetNamesakeRow,
     StreetRow,
+    StreetSnapshotRow,
     utcnow,
 )
 
@@ -122,6 +123,33 @@ def street_tags(street: Street) -> dict:
     return tags
 
 
+def namesake_facts(namesakes, language: str | None) -> list[dict]:
+    """What a snapshot keeps of each namesake (Entity values or NamesakeRow rows alike)."""
+    facts = []
+    for n in namesakes:
+        labels = n.labels or {}
+        label = labels.get(language or "") or labels.get("en") or next(iter(labels.values()), n.qid)
+        facts.append({"qid": n.qid, "label": label, "gender": n.gender,
+                      "article": bool(language and (n.articles or {}).get(language))})
+    return facts
+
+
+def is_tagged(tags: dict | None) -> bool:
+    """Whether OSM carries name:etymology:wikidata on the street (as street_tags stores it)."""
+    return bool((tags or {}).get("name:etymology:wikidata"))
+
+
+def save_snapshot(session, run_id: int, rows: list[StreetRow], entities: dict, language: str | None) -> None:
+    """Keep what comparing runs needs of each street of a run being saved (app.changes reads it)."""
+    session.add_all([
+        StreetSnapshotRow(run_id=run_id, key=row.key, name=row.name, category=row.category, source=row.source,
+                          tagged=is_tagged(row.tags),
+                          namesakes=namesake_facts([entities[link.qid] for link in row.links
+                                                    if link.qid in entities], language))
+        for row in rows
+    ])
+
+
 def save_run(
     store: Store,
     area_id: int,
@@ -133,7 +161,7 @@ def save_run(
     conflicts: dict[str, str],
     source: str,
 ) -> int:
-    """Store a finished analysis as the area's current run; earlier runs keep only their summary."""
+    """Store a finished analysis as the area's current run; earlier runs keep their summary and snapshot."""
     from app.stats import headline
 
     with store.session() as session:
@@ -175,11 +203,12 @@ def save_run(
             rows.append(row)
         session.add_all(rows)
         session.flush()
+        area = session.get(AreaRow, area_id)
+        save_snapshot(session, run.id, rows, entities, (area.languages or [None])[0])
 
         stats = headline(rows, entities)
         run.stats = stats
         run.finished_at = utcnow()
-        area = session.get(AreaRow, area_id)
         previous = area.current_run_id
         area.current_run_id = run.id
         area.stats = stats

@@ -37,7 +37,7 @@ def local_path(target: str | None) -> str:
 
 def register_web(app: Flask) -> None:
     from app.extensions import csrf
-    from app.web import api, assets, auth, gaps, health, pages, reviews
+    from app.web import api, assets, auth, changes, gaps, health, pages, reviews
     from app.web.i18n import register_i18n
 
     register_i18n(app)
@@ -47,6 +47,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(reviews.bp)
+    app.register_blueprint(changes.bp)
     # The JSON API takes only application/json bodies, which a cross-site form cannot send,
     # so it needs no CSRF token (scripts could not get one anyway).
     csrf.exempt(api.bp)

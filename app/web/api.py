@@ -45,6 +45,21 @@ def city(slug: str):
         return jsonify(area_summary(area))
 
 
+@bp.get("/cities/<slug>/changes")
+def city_changes(slug: str):
+    """What changed between an earlier run (``since``: a run id, ``event``, default the previous) and the latest."""
+    from app.web.changes import city_changes as changes_of
+
+    area, found, reason = changes_of(slug)
+    if found is None:
+        return jsonify({"city": area.slug, "error": reason}), 404
+    return jsonify({"city": area.slug, "event_started_at": iso(area.event_started_at), **found.as_json()})
+
+
+def iso(moment) -> str | None:
+    return moment.isoformat() + "Z" if moment else None
+
+
 @bp.get("/areas")
 @limiter.limit("30/minute")
 def areas():
@@ -103,6 +118,11 @@ def job(job_id: int):
         if row is None:
             abort(404, description=f"no job {job_id}")
         return jsonify(describe(row))
+
+
+@bp.errorhandler(400)
+def bad_request(exc):
+    return jsonify({"error": exc.description}), 400
 
 
 @bp.errorhandler(404)

@@ -16,6 +16,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.changes import event_changes, history
 from app.domain import CATEGORIES, PERSON_CATEGORIES
 from app.exports import CityNotFound, export_filename, iter_export
 from app.maps import (
@@ -30,6 +31,7 @@ from app.maps import (
 from app.stats import category_rows, person_rows, run_breakdowns
 from app.store.models import AreaRow, RunRow
 from app.web import store
+from app.web.charts import line_chart
 from app.web.words import (
     CATEGORY_LABELS,
     CONFIDENCE_WORDS,
@@ -131,6 +133,17 @@ def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
     return render_parts(m)
 
 
+def progress_charts(area: AreaRow) -> dict:
+    """The city's headline share and unresolved streets across its analyses, as chart coordinates."""
+    runs = history(store(), area.id)
+    series = [(run.finished_at.strftime("%Y-%m-%d %H:%M") if run.finished_at else "?", run) for run in runs]
+    return {
+        "runs": len(runs),
+        "share": line_chart([(when, run.women_share) for when, run in series], fmt=percent_filter, highest=1.0),
+        "unresolved": line_chart([(when, run.unresolved) for when, run in series], fmt=number_filter),
+    }
+
+
 @bp.route("/cities/<slug>")
 def city(slug: str):
     area, run = load_area(slug)
@@ -138,6 +151,7 @@ def city(slug: str):
     breakdowns = run_breakdowns(store(), run.id)
     return render_template(
         "city.html",
+        progress=progress_charts(area),
         area=area,
         run=run,
         stats=stats,
@@ -158,7 +172,8 @@ def present(slug: str):
     area, run = load_area(slug)
     stats = area.stats or {}
     return render_template("present.html", area=area, run=run, stats=stats, map=build_map(area, run, presenter=True),
-                           category_rows=category_rows(stats), labels=CATEGORY_LABELS, palette=PALETTE)
+                           category_rows=category_rows(stats), labels=CATEGORY_LABELS, palette=PALETTE,
+                           event=event_changes(store(), area.id) if area.event_run_id else None)
 
 
 @bp.route("/cities/<slug>/map.geojson")
