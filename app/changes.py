@@ -109,7 +109,11 @@ class Changes:
 
 
 class NoComparison(LookupError):
-    """The city has no earlier run to compare with (or the one asked for is unknown)."""
+    """The city has no earlier run to compare with (or the one asked for is unknown); ``code`` says which."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
 
 
 def _snapshot(session, run_id: int) -> dict[str, StreetFacts]:
@@ -212,10 +216,10 @@ def changes_since(store: Store, area_id: int, since: int | str | None = None) ->
     with store.session() as session:
         area = session.get(AreaRow, area_id)
         if area is None or area.current_run_id is None:
-            raise NoComparison("this city has not been analysed")
+            raise NoComparison("not_analysed", "this city has not been analysed")
         if since == SINCE_EVENT:
             if area.event_run_id is None:
-                raise NoComparison("no event has been started for this city")
+                raise NoComparison("no_event", "no event has been started for this city")
             before_id = area.event_run_id
         elif since is None:
             before_id = session.scalar(
@@ -225,13 +229,13 @@ def changes_since(store: Store, area_id: int, since: int | str | None = None) ->
             before_id = int(since)
         before_run = session.get(RunRow, before_id) if before_id is not None else None
         if before_run is None or before_run.area_id != area_id:
-            raise NoComparison("there is no earlier analysis of this city to compare with")
+            raise NoComparison("no_earlier_run", "there is no earlier analysis of this city to compare with")
         language = (area.languages or [None])[0]
         after_run = session.get(RunRow, area.current_run_id)
         # The event's run may be the current one: its snapshot against its live rows shows the reviews since.
         before = _snapshot(session, before_run.id)
         if not before:
-            raise NoComparison("that analysis was made before runs kept their streets: it cannot be compared")
+            raise NoComparison("no_snapshot", "that analysis was made before runs kept their streets: it cannot be compared")
         after = _live(session, after_run.id, language)
         return Changes(RunSummary.of(before_run), RunSummary.of(after_run), compare(before, after))
 

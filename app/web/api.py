@@ -52,7 +52,7 @@ def city_changes(slug: str):
 
     area, found, reason = changes_of(slug)
     if found is None:
-        return jsonify({"city": area.slug, "error": reason}), 404
+        return jsonify({"city": area.slug, "error": str(reason)}), 404
     return jsonify({"city": area.slug, "event_started_at": iso(area.event_started_at), **found.as_json()})
 
 

@@ -54,6 +54,12 @@ WHY_WORDS = {
     "wikidata_facts": _l("Wikidata's facts changed"),
     "article_written": _l("article written"),
 }
+NO_COMPARISON_WORDS = {
+    "not_analysed": _l("this city has not been analysed"),
+    "no_event": _l("no event has been started for this city"),
+    "no_earlier_run": _l("there is no earlier analysis of this city to compare with"),
+    "no_snapshot": _l("that analysis was made before analyses kept their streets"),
+}
 #: Re-analyses a city may be asked for by volunteers: each one asks Overpass and Wikidata again.
 REANALYZE_LIMIT = "2 per 10 minutes"
 
@@ -67,7 +73,7 @@ def since_from_request() -> int | str | None:
     abort(400, description="since must be a run id, 'event' or 'previous'")
 
 
-def city_changes(slug: str) -> tuple[object, Changes | None, str | None]:
+def city_changes(slug: str) -> tuple[object, Changes | None, NoComparison | None]:
     """The area, its changes for the request's ``since`` (None when there is nothing to compare) and why not."""
     try:
         area = current_area(store(), slug)
@@ -77,14 +83,15 @@ def city_changes(slug: str) -> tuple[object, Changes | None, str | None]:
     try:
         return area, changes_since(store(), area.id, since), None
     except NoComparison as exc:
-        return area, None, str(exc)
+        return area, None, exc
 
 
 @bp.get("/cities/<slug>/changes")
 def changes(slug: str):
     area, found, reason = city_changes(slug)
     return render_template(
-        "changes.html", area=area, changes=found, reason=reason, runs=earlier_runs(store(), area.id),
+        "changes.html", area=area, changes=found, runs=earlier_runs(store(), area.id),
+        reason=NO_COMPARISON_WORDS.get(reason.code, str(reason)) if reason else None,
         since=request.args.get("since", ""), kinds=CHANGE_KINDS, titles=CHANGE_TITLES, why_words=WHY_WORDS,
     )
 
@@ -93,7 +100,7 @@ def changes(slug: str):
 def changes_csv(slug: str):
     area, found, reason = city_changes(slug)
     if found is None:
-        abort(404, description=reason)
+        abort(404, description=str(reason))
     rows = [[getattr(row, column) for column in COLUMNS] for row in found.rows]
     filename = f"{area.slug}-changes-{found.before.id}-{found.after.id}.csv"
     return Response(csv_text(["city", *COLUMNS], [[area.slug, *row] for row in rows]),
