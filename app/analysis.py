@@ -21,6 +21,7 @@ from app.classify import (
 from app.config import Settings
 from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
 from app.jobs import Executor, Progress
+from app.mapdata import prepare_map_data_for_area
 from app.names import names_to_look_up, read_street_name
 from app.osm.pbf import streets_from_pbf
 from app.osm.streets import fetch_streets
@@ -164,6 +165,8 @@ def analyze(
     # apply them to the new run, exactly as saving them would have.
     newest = max((review.id for review in reviews.values()), default=0)
     apply_reviews_since(store, area_id, newest)
+    progress("preparing the map", 0, 0)
+    prepare_map_data_for_area(store, area_id)
     return run_id
 
 

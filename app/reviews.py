@@ -33,6 +33,7 @@ from app.domain import (
     Evidence,
     is_qid,
 )
+from app.mapdata import prepare_map_data_for_area
 from app.store import Store
 from app.store.models import (
     AreaRow,
@@ -197,7 +198,9 @@ def save_review(
         refresh_stats(session, area)
         session.flush()
         session.expunge(review)
-        return review
+    # The review changed the city's revision: have its map data ready for the next visitor.
+    prepare_map_data_for_area(store, area_id)
+    return review
 
 
 def _evidence_of(values: dict) -> Evidence:

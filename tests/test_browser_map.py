@@ -20,6 +20,12 @@ def open_city(page, live_server, slug, path=""):  # noqa: F811
     page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
 
 
+def popup_with_facts(page):
+    """The open popup, once the street's facts (fetched when it opened) are in it."""
+    page.locator(".leaflet-popup-content .ws-popup[data-facts=loaded]").wait_for(timeout=15000)
+    return page.locator(".leaflet-popup-content")
+
+
 def test_city_map_draws_every_street_and_only_asks_the_app(page, live_server, city):  # noqa: F811
     open_city(page, live_server, city)
     assert page.locator("path.leaflet-interactive").count() == len(ROWS)
@@ -36,8 +42,7 @@ def test_search_opens_the_popup_of_the_right_person(page, live_server, city):  #
     open_city(page, live_server, city)
     page.fill("#street-search", "ibarbou")
     page.locator("#street-results button").first.click()
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    popup = popup_with_facts(page)
     text = popup.inner_text()
     assert "Juana de Ibarbourou" in text
     assert "poeta uruguaya" in text and "1892" in text
@@ -54,8 +59,7 @@ def test_a_woman_without_article_gets_a_dashed_line_and_a_create_link(page, live
     assert dashed.count() >= 1
     page.fill("#street-search", "Delmira")
     page.keyboard.press("Enter")
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    popup = popup_with_facts(page)
     link = popup.locator("a.ws-create")
     assert "es.wikipedia.org/w/index.php?title=Delmira_Agustini&action=edit" in link.get_attribute("href")
     assert "No article in Spanish yet" in link.inner_text()
@@ -77,9 +81,38 @@ def test_clicking_a_street_opens_its_popup(page, live_server, city):  # noqa: F8
         return [box.left + p.x, box.top + p.y];
     }""")
     page.mouse.click(x, y)
-    page.locator(".leaflet-popup-content").wait_for()
-    assert "Clara Silva" in page.locator(".leaflet-popup-content").inner_text()
+    assert "Clara Silva" in popup_with_facts(page).inner_text()
     assert [u for u in page.requests_seen if not u.startswith(live_server.url)] == []
+
+
+def test_popup_facts_arrive_on_demand_over_a_slow_network(page, live_server, city):  # noqa: F811
+    open_city(page, live_server, city)
+    facts_requests = lambda: [u for u in page.requests_seen if "/streets/w101.json" in u]  # noqa: E731
+    assert facts_requests() == []  # nothing asked before a popup opens
+    # From now on every request to the app takes 1.5 s more, like conference Wi-Fi.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 1500,
+                                                  "downloadThroughput": 50_000, "uploadThroughput": 20_000})
+    page.evaluate("WhoseStreets.focusStreet('w101')")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    # At once: the street and its category from the map data, and a word that the rest is coming.
+    assert "Calle Juana de Ibarbourou" in popup.inner_text()
+    assert "Loading the street's facts" in popup.inner_text()
+    assert "Juana de Ibarbourou (1892" not in popup.inner_text()
+    text = popup_with_facts(page).inner_text()
+    assert "Juana de Ibarbourou" in text and "poeta uruguaya" in text and "1892" in text
+    assert "Loading" not in text
+    assert popup.locator("a[href='https://es.wikipedia.org/wiki/Juana_de_Ibarbourou']").count() == 1
+    assert len(facts_requests()) == 1
+    # Opened again with the network gone: the facts fetched once are still there.
+    page.evaluate("WhoseStreets.state.map.closePopup()")
+    cdp.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
+                                                  "downloadThroughput": -1, "uploadThroughput": -1})
+    page.evaluate("WhoseStreets.focusStreet('w101')")
+    assert "poeta uruguaya" in popup_with_facts(page).inner_text()
+    assert len(facts_requests()) == 1
 
 
 def test_hostile_street_name_shows_as_text(page, live_server, city):  # noqa: F811
@@ -88,8 +121,7 @@ def test_hostile_street_name_shows_as_text(page, live_server, city):  # noqa: F8
     results = page.locator("#street-results button")
     assert XSS_NAME in results.first.inner_text()
     results.first.click()
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    popup = popup_with_facts(page)
     assert XSS_NAME in popup.inner_text()
     assert page.locator(".leaflet-popup-content img").count() == 0
     page.wait_for_timeout(200)

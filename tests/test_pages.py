@@ -5,7 +5,7 @@ import gzip
 import json
 import re
 
-from app.maps import simplify_line
+from app.mapdata import FLAG_NO_ARTICLE, decode_lines, encode_lines, simplify_line
 from tests.sample_city import ROWS, XSS_NAME
 
 CDN_HINTS = ("https://cdn", "unpkg.com", "jsdelivr", "googleapis", "cdnjs", "bootstrapcdn", "code.jquery.com")
@@ -44,7 +44,7 @@ def test_city_page_uses_only_the_apps_own_assets(client, sample_city):
     assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     # The street data is fetched, not pasted into the page.
     assert "Juana de Ibarbourou" not in html
-    assert f"/cities/{sample_city}/map.geojson?rev=" in html
+    assert f"/cities/{sample_city}/map.json?rev=" in html
 
 
 def test_city_page_escapes_hostile_names(client, store, sample_city):
@@ -87,40 +87,76 @@ def test_presenter_page_shows_the_headline(client, sample_city):
         assert hint not in html
 
 
-def test_map_geojson_has_every_street_with_category_and_simplified_coordinates(client, sample_city):
-    response = client.get(f"/cities/{sample_city}/map.geojson")
+def street_columns(data: dict) -> dict:
+    """The map data's columns as one dict per street name."""
+    columns = data["streets"]
+    return {name: {key: columns[key][i] for key in columns} | {"index": i}
+            for i, name in enumerate(columns["name"])}
+
+
+def test_map_data_has_every_street_with_category_flags_and_quantised_lines(client, sample_city):
+    response = client.get(f"/cities/{sample_city}/map.json")
     assert response.status_code == 200
-    assert response.mimetype == "application/geo+json"
+    assert response.mimetype == "application/json"
     data = json.loads(response.get_data(as_text=True))
-    assert data["type"] == "FeatureCollection"
-    assert len(data["features"]) == len(ROWS)
-    by_name = {f["properties"]["street_name"]: f for f in data["features"]}
-    juana = by_name["Calle Juana de Ibarbourou"]["properties"]
-    assert juana["category"] == "woman" and juana["wikidata_ids"] == ["Q900001"]
-    assert juana["osm_ids"] == ["way/101", "way/102"] and juana["street_id"] == "w101"
-    assert data["namesakes"]["Q900001"]["label"] == "Juana de Ibarbourou"
-    assert by_name["Calle Delmira Agustini"]["properties"]["no_article"] is True
-    assert "no_article" not in juana
-    assert data["namesakes"]["Q900001"]["article"] == "https://es.wikipedia.org/wiki/Juana_de_Ibarbourou"
-    assert data["namesakes"]["Q900001"]["birth_year"] == 1892
-    assert by_name["Calle Laura Ramírez"]["properties"]["persons"] == ["Laura Ramírez"]
-    for feature in data["features"]:
-        assert feature["geometry"]["type"] == "MultiLineString"
-        for line in feature["geometry"]["coordinates"]:
+    assert len(data["streets"]["id"]) == len(ROWS)
+    by_name = street_columns(data)
+    juana = by_name["Calle Juana de Ibarbourou"]
+    assert data["categories"][juana["category"]] == "woman" and juana["id"] == "w101"
+    assert not juana["flags"] & FLAG_NO_ARTICLE
+    assert by_name["Calle Delmira Agustini"]["flags"] & FLAG_NO_ARTICLE
+    # Popup facts are not in the map data: they are fetched when a popup opens.
+    assert "Q900001" not in json.dumps(data) and "1892" not in json.dumps(data)
+    # A namesake the street name does not mention is there for the map's search.
+    laura = by_name["Calle Laura Ramírez"]
+    assert str(laura["index"]) not in data["people"]
+    for lines in data["streets"]["lines"]:
+        for line in decode_lines(lines, data["precision"]):
+            assert len(line) >= 2
             for lon, lat in line:
                 assert round(lon, 5) == lon and round(lat, 5) == lat
+                assert -57 < lon < -55 and -35 < lat < -33  # lon/lat order kept (sample city: Uruguay)
+    south, west = data["bounds"][0]
+    north, east = data["bounds"][1]
+    assert south < north and west < east
 
 
-def test_map_geojson_is_compressed_and_cached_by_revision(client, sample_city):
+def test_encoded_lines_round_trip_at_the_map_precision():
+    lines = [[[-56.16489, -34.90523], [-56.1643, -34.90601], [-56.16401, -34.9062]], [[0.0, 0.0], [0.00001, -0.00001]]]
+    encoded = encode_lines(lines)
+    assert all(isinstance(text, str) for text in encoded)
+    assert decode_lines(encoded) == lines
+
+
+def test_map_data_is_compressed_and_cached_by_revision(client, sample_city):
     # A city's revision is "<run id>.<newest review id>": run 1, no review yet.
-    response = client.get(f"/cities/{sample_city}/map.geojson?rev=1.0", headers={"Accept-Encoding": "gzip"})
+    response = client.get(f"/cities/{sample_city}/map.json?rev=1.0", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
-    assert len(json.loads(gzip.decompress(response.get_data()))["features"]) == len(ROWS)
+    assert len(json.loads(gzip.decompress(response.get_data()))["streets"]["id"]) == len(ROWS)
     assert response.cache_control.max_age == 86400
     etag = response.headers["ETag"]
-    again = client.get(f"/cities/{sample_city}/map.geojson?rev=1.0",
+    again = client.get(f"/cities/{sample_city}/map.json?rev=1.0",
                        headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304
+    plain = client.get(f"/cities/{sample_city}/map.json", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.cache_control.max_age == 60
+    assert json.loads(plain.get_data()) == json.loads(gzip.decompress(response.get_data()))
+
+
+def test_street_facts_for_a_popup(client, sample_city):
+    response = client.get(f"/cities/{sample_city}/streets/w101.json?rev=1.0")
+    assert response.status_code == 200 and response.cache_control.max_age == 86400
+    facts = response.get_json()
+    assert facts["street_name"] == "Calle Juana de Ibarbourou" and facts["category"] == "woman"
+    assert facts["osm_ids"] == ["way/101", "way/102"]
+    juana = facts["namesakes"][0]
+    assert juana["qid"] == "Q900001" and juana["label"] == "Juana de Ibarbourou"
+    assert juana["article"] == "https://es.wikipedia.org/wiki/Juana_de_Ibarbourou" and juana["birth_year"] == 1892
+    assert client.get(f"/cities/{sample_city}/streets/w101.json",
+                      headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    laura = client.get(f"/cities/{sample_city}/streets/w114.json").get_json()
+    assert laura["namesakes"] == [] and laura["persons"] == ["Laura Ramírez"]
+    assert client.get(f"/cities/{sample_city}/streets/w999.json").status_code == 404
 
 
 def test_simplify_line_drops_needless_points_and_rounds():
@@ -138,5 +174,5 @@ def test_vendor_and_static_text_assets_go_out_compressed(client):
 
 
 def test_unknown_city_is_404_everywhere(client, sample_city):
-    for path in ("", "/present", "/map.geojson", "/streets.csv", "/streets.geojson"):
+    for path in ("", "/present", "/map.json", "/streets/w101.json", "/streets.csv", "/streets.geojson"):
         assert client.get(f"/cities/no-such-city-1{path}").status_code == 404, path

@@ -165,16 +165,19 @@ def test_a_woman_without_a_wikidata_item_can_be_set(volunteer, store):
 
 
 def test_map_data_changes_after_a_review(volunteer, store, sample_city):
-    before = volunteer.get(f"/cities/{sample_city}/map.geojson")
-    if before.status_code == 404:
-        pytest.skip("map data endpoint not there yet")
+    from app.store.models import MapDataRow
+
+    before = json.loads(volunteer.get(f"/cities/{sample_city}/map.json").get_data(as_text=True))
     review(volunteer, "w108", mode="category", category="not_person")
-    after = json.loads(volunteer.get(f"/cities/{sample_city}/map.geojson").get_data(as_text=True))
-    text = json.dumps(after)
-    assert "Calle Mercedes" in text
-    features = after.get("features", [])
-    mercedes = [f for f in features if "Calle Mercedes" in json.dumps(f, ensure_ascii=False)]
-    assert mercedes and "not_person" in json.dumps(mercedes[0])
+    # Rebuilt with the review, before anyone asks for it.
+    with store.session() as session:
+        assert session.scalar(select(MapDataRow.revision)) != before["revision"]
+    after = json.loads(volunteer.get(f"/cities/{sample_city}/map.json").get_data(as_text=True))
+    assert after["revision"] != before["revision"]
+    mercedes = after["streets"]["id"].index("w108")
+    assert after["categories"][after["streets"]["category"][mercedes]] == "not_person"
+    facts = volunteer.get(f"/cities/{sample_city}/streets/w108.json").get_json()
+    assert facts["category"] == "not_person" and facts["reviewed"] is True
 
 
 def test_review_values_are_validated():

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -247,6 +248,24 @@ class JobRow(Base):
     )
 
     area: Mapped[AreaRow] = relationship()
+
+
+class MapDataRow(Base):
+    """The map data of an area's current revision, gzip-compressed JSON built by app.mapdata.
+
+    One row per area, replaced after each analysis and each review, so no visitor waits for it.
+    """
+
+    __tablename__ = "map_data"
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
+    #: app.exports.City.revision the data was built from ("<run id>.<newest review id>").
+    revision: Mapped[str] = mapped_column(String(40))
+    #: app.mapdata.FORMAT_VERSION the data was built with.
+    format: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    bounds: Mapped[list | None] = mapped_column(JSON)
+    built_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class RemoteAnswerRow(Base):

@@ -18,16 +18,9 @@ from sqlalchemy import select
 
 from app.changes import event_changes, history
 from app.domain import CATEGORIES, PERSON_CATEGORIES
-from app.exports import CityNotFound, export_filename, iter_export
-from app.maps import (
-    OSM_TILES,
-    PALETTE,
-    city_map,
-    compressed,
-    map_etag,
-    map_payload,
-    render_parts,
-)
+from app.exports import CityNotFound, export_filename, find_city, iter_export
+from app.mapdata import street_facts, stored_map_data
+from app.maps import OSM_TILES, PALETTE, city_map, render_parts
 from app.stats import category_rows, person_rows, run_breakdowns
 from app.store.models import AreaRow, RunRow
 from app.web import store
@@ -82,11 +75,15 @@ def home():
 
 
 def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict:
-    """What our map script needs besides the data: URLs and translated words (no street data)."""
+    """What our map script needs besides the data: URLs and translated words (no street data).
+
+    A street's popup facts are at ``streetUrl + key + ".json?rev=" + revision``.
+    """
     language = (area.languages or [None])[0]
     return {
-        "dataUrl": url_for("pages.map_geojson", slug=area.slug, rev=revision),
+        "dataUrl": url_for("pages.map_json", slug=area.slug, rev=revision),
         "streetUrl": url_for("pages.city", slug=area.slug) + "/streets/",
+        "revision": revision,
         "language": language,
         "presenter": presenter,
         "categories": list(CATEGORIES),
@@ -107,6 +104,8 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
             "noMatch": str(_l("No street found")),
             "loading": str(_l("Loading streets…")),
             "loadFailed": str(_l("The streets could not be loaded.")),
+            "factsLoading": str(_l("Loading the street's facts…")),
+            "factsFailed": str(_l("The street's facts could not be loaded.")),
             "image": str(_l("Picture from Wikimedia Commons")),
             "unknownPerson": str(_l("Person known only from the street name")),
         },
@@ -114,7 +113,8 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
 
 
 def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
-    city, _body, bounds = map_payload(store(), area.slug)
+    data = stored_map_data(store(), area.slug)
+    city, bounds = data.city, data.bounds
     counts = (area.stats or {}).get("by_street") or {}
     tiles = current_app.config.get("MAP_TILES", OSM_TILES)
     m = city_map(
@@ -176,39 +176,49 @@ def present(slug: str):
                            event=event_changes(store(), area.id) if area.event_run_id else None)
 
 
-@bp.route("/cities/<slug>/map.geojson")
-def map_geojson(slug: str):
-    """The streets the map draws: simplified geometry, the CSV's facts, namesakes listed once.
+@bp.route("/cities/<slug>/map.json")
+def map_json(slug: str):
+    """The streets the map draws (app.mapdata): prepared before any visitor, stored gzip-compressed.
 
-    Compressed here once per run (and cached) rather than by flask-compress on every request.
+    Sent as stored to clients accepting gzip (all browsers), decompressed for the others.
     """
     try:
-        city, body, _bounds = map_payload(store(), slug)
+        data = stored_map_data(store(), slug)
     except CityNotFound:
         abort(404)
-    encoding = next((e for e in ("br", "gzip") if e in request.accept_encodings and _can_encode(e)), None)
-    if encoding:
-        body = compressed(body, (store().url, city.revision, "map"), encoding)
-    response = Response(body, mimetype="application/geo+json")
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
+    gzipped = "gzip" in request.accept_encodings
+    response = Response(data.body_gzip if gzipped else data.body, mimetype="application/json")
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
-    response.set_etag(map_etag(city) + (f"-{encoding}" if encoding else ""))
-    # The page asks for ?rev=<revision>: that URL's content never changes, so browsers may keep it.
-    immutable = request.args.get("rev") == city.revision
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400 if immutable else 60
-    return response.make_conditional(request)
+    response.set_etag(data.etag + ("-gzip" if gzipped else ""))
+    return revision_cached(response, data.city.revision)
 
 
-def _can_encode(encoding: str) -> bool:
-    if encoding != "br":
-        return True
+@bp.route("/cities/<slug>/streets/<key>.json")
+def street_json(slug: str, key: str):
+    """What a street's popup shows, fetched when the popup opens (app.mapdata.street_facts)."""
     try:
-        import brotli  # noqa: F401  (installed with flask-compress on CPython)
-    except ImportError:
-        return False
-    return True
+        city = find_city(store(), slug)
+    except CityNotFound:
+        abort(404)
+    facts = street_facts(store(), city, key)
+    if facts is None:
+        abort(404)
+    response = current_app.json.response(facts)
+    response.set_etag(f"run-{city.revision}-{key}")
+    return revision_cached(response, city.revision)
+
+
+def revision_cached(response: Response, revision: str) -> Response:
+    """Cache headers for data that belongs to a revision of a city.
+
+    Pages ask for ``?rev=<revision>``: that URL's content never changes, so browsers may keep it a day;
+    other URLs are kept a minute, and revalidated by ETag after that.
+    """
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400 if request.args.get("rev") == revision else 60
+    return response.make_conditional(request)
 
 
 def _download(slug: str, fmt: str, mimetype: str) -> Response:

@@ -1,9 +1,10 @@
-// The city map: fetch the streets once (map.geojson), draw them into the category groups Folium
-// created, build popups on demand, and find streets by name. Data from OpenStreetMap and Wikidata is
+// The city map: fetch the streets once (map.json: columnar, encoded polylines), draw them into the
+// category groups Folium created, fetch a street's facts when its popup opens, and find streets by name. Data from OpenStreetMap and Wikidata is
 // untrusted: every piece of it goes into the page through textContent or a checked URL, never as HTML.
 window.WhoseStreets = (function () {
   "use strict";
-  var state = { map: null, groups: {}, config: null, byKey: {}, features: [], namesakes: {}, listeners: [] };
+  var state = { map: null, groups: {}, config: null, byKey: {}, streets: [], facts: {}, listeners: [] };
+  var FLAG_NO_ARTICLE = 1;  // app.mapdata.FLAG_NO_ARTICLE
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -37,9 +38,9 @@ window.WhoseStreets = (function () {
     return "https://" + lang + ".wikipedia.org/w/index.php?title=" + title + "&action=edit";
   }
 
-  function personBlock(qid) {
+  function personBlock(person) {
     var text = state.config.text;
-    var person = state.namesakes[qid] || { label: qid };
+    var qid = person.qid;
     var box = el("div", "ws-person");
     // The picture is optional content from Wikimedia Commons: the element exists only once the
     // popup is open (popups are built on opening), so no page load ever asks Commons for anything.
@@ -65,7 +66,7 @@ window.WhoseStreets = (function () {
       var create = createArticleUrl(person.label || "");
       if (create) { var a = link(create, text.noArticle); a.className = "ws-create"; links.appendChild(a); }
     }
-    if (/^Q\d+$/.test(qid)) {
+    if (/^Q\d+$/.test(qid || "")) {
       if (links.childNodes.length) links.append(" · ");
       links.appendChild(link("https://www.wikidata.org/wiki/" + qid, text.wikidata));
     }
@@ -73,33 +74,41 @@ window.WhoseStreets = (function () {
     return box;
   }
 
-  function buildPopup(feature) {
-    var p = feature.properties, c = state.config, text = c.text;
+  // The popup's head comes from the map data at once; the rest (namesakes, evidence, links) from
+  // /cities/<slug>/streets/<key>.json, fetched when the popup first opens and kept for the visit.
+  function popupHead(street) {
+    var c = state.config;
     var root = el("div", "ws-popup");
-    root.appendChild(el("h3", null, p.street_name));
+    root.appendChild(el("h3", null, street.name));
     var cat = el("p", "ws-category");
     var swatch = el("span", "ws-swatch");
-    swatch.style.background = c.palette[p.category];
-    cat.append(swatch, " ", c.labels[p.category] || p.category);
-    if (p.mix && c.mixes[p.mix]) cat.append(" (" + c.mixes[p.mix] + ")");
+    swatch.style.background = c.palette[street.category];
+    cat.append(swatch, " ", c.labels[street.category] || street.category);
     root.appendChild(cat);
-    (p.wikidata_ids || []).forEach(function (qid) { root.appendChild(personBlock(qid)); });
-    if (!(p.wikidata_ids || []).length && (p.persons || []).length) {
+    return root;
+  }
+
+  function fillPopup(root, street, facts) {
+    var c = state.config, text = c.text;
+    var cat = root.querySelector(".ws-category");
+    if (facts.mix && c.mixes[facts.mix]) cat.append(" (" + c.mixes[facts.mix] + ")");
+    (facts.namesakes || []).forEach(function (person) { root.appendChild(personBlock(person)); });
+    if (!(facts.namesakes || []).length && (facts.persons || []).length) {
       var guess = el("p", "ws-person-name");
-      guess.appendChild(el("strong", null, p.persons.join(", ")));
+      guess.appendChild(el("strong", null, facts.persons.join(", ")));
       guess.append(" ", el("span", "ws-note", "— " + text.unknownPerson));
       root.appendChild(guess);
     }
-    if (p.source) {
+    if (facts.source) {
       var ev = el("p", "ws-evidence");
       ev.appendChild(el("span", "ws-label", text.evidence + ": "));
-      ev.append((c.sources[p.source] || p.source) + " (" + (c.confidences[p.confidence] || p.confidence) + ")");
-      if (p.evidence) ev.append(" — " + p.evidence);
+      ev.append((c.sources[facts.source] || facts.source) + " (" + (c.confidences[facts.confidence] || facts.confidence) + ")");
+      if (facts.evidence) ev.append(" — " + facts.evidence);
       root.appendChild(ev);
     }
-    if (p.reviewed) root.appendChild(el("p", "ws-reviewed", text.reviewed));
+    if (facts.reviewed) root.appendChild(el("p", "ws-reviewed", text.reviewed));
     var osm = el("p", "ws-links");
-    (p.osm_ids || []).forEach(function (ref, i) {
+    (facts.osm_ids || []).forEach(function (ref, i) {
       var m = /^(way|relation|node)\/(\d+)$/.exec(ref);
       if (!m) return;
       if (i) osm.append(" · ");
@@ -109,22 +118,67 @@ window.WhoseStreets = (function () {
       osm.appendChild(edit);
     });
     root.appendChild(osm);
-    var page = el("a", "ws-street-page", text.streetPage);
-    page.href = c.streetUrl + encodeURIComponent(p.street_id);
-    root.appendChild(el("p")).appendChild(page);
+  }
+
+  function streetPageLink(street) {
+    var page = el("a", "ws-street-page", state.config.text.streetPage);
+    page.href = state.config.streetUrl + encodeURIComponent(street.id);
+    var p = el("p");
+    p.appendChild(page);
+    return p;
+  }
+
+  function factsOf(street) {
+    if (!state.facts[street.id]) {
+      var c = state.config;
+      var url = c.streetUrl + encodeURIComponent(street.id) + ".json?rev=" + encodeURIComponent(c.revision);
+      state.facts[street.id] = fetch(url, { headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .catch(function (e) { delete state.facts[street.id]; throw e; });  // a later opening tries again
+    }
+    return state.facts[street.id];
+  }
+
+  function buildPopup(street, layer) {
+    var root = popupHead(street);
+    root.setAttribute("data-facts", "loading");
+    var status = el("p", "ws-popup-status", state.config.text.factsLoading);
+    root.appendChild(status);
+    root.appendChild(streetPageLink(street));
+    factsOf(street).then(function (facts) {
+      var page = root.lastChild;
+      status.remove();
+      page.remove();
+      fillPopup(root, street, facts);
+      root.appendChild(page);
+      root.setAttribute("data-facts", "loaded");
+    }, function (e) {
+      status.textContent = state.config.text.factsFailed + " (" + e.message + ")";
+      root.setAttribute("data-facts", "failed");
+    }).then(function () {
+      var popup = layer.getPopup();
+      if (popup && popup.isOpen()) popup.update();
+    });
     return root;
   }
 
-  function style(feature) {
-    var p = feature.properties, c = state.config;
+  // Leaflet calls this on every opening and every popup.update(): one element per street, built
+  // again only when fetching its facts failed (so the next opening tries again).
+  function popupContent(street, layer) {
+    if (!street.popup || street.popup.getAttribute("data-facts") === "failed") street.popup = buildPopup(street, layer);
+    return street.popup;
+  }
+
+  function style(street) {
+    var c = state.config;
     return {
-      color: c.palette[p.category] || "#555",
-      weight: c.weights[p.category] || 3,
+      color: c.palette[street.category] || "#555",
+      weight: c.weights[street.category] || 3,
       opacity: 0.9,
       lineCap: "round",
-      className: "ws-street ws-cat-" + p.category,
+      className: "ws-street ws-cat-" + street.category,
       // Dashed: a person without an article in the city's language (a gap worth filling).
-      dashArray: p.no_article ? "6 6" : null,
+      dashArray: street.flags & FLAG_NO_ARTICLE ? "6 6" : null,
     };
   }
 
@@ -132,39 +186,57 @@ window.WhoseStreets = (function () {
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
   }
 
+  // Google's encoded polyline format (app.mapdata.encode_lines): each value is the difference from
+  // the previous one, times 10^precision, zig-zag signed, written 5 bits per character from "?".
+  function decodePolyline(text, factor) {
+    var points = [], index = 0, lat = 0, lng = 0;
+    while (index < text.length) {
+      for (var k = 0; k < 2; k++) {
+        var shift = 0, result = 0, byte;
+        do {
+          byte = text.charCodeAt(index++) - 63;
+          result |= (byte & 0x1f) << shift;
+          shift += 5;
+        } while (byte >= 0x20);
+        var delta = result & 1 ? ~(result >> 1) : result >> 1;
+        if (k === 0) lat += delta; else lng += delta;
+      }
+      points.push([lat / factor, lng / factor]);
+    }
+    return points;
+  }
+
   function draw(data) {
-    state.namesakes = data.namesakes || {};
-    state.features = data.features || [];
-    var byCategory = {};
-    state.config.categories.forEach(function (cat) { byCategory[cat] = []; });
-    state.features.forEach(function (f) {
-      (byCategory[f.properties.category] || (byCategory[f.properties.category] = [])).push(f);
-      var names = (f.properties.persons || []).concat((f.properties.wikidata_ids || []).map(function (q) {
-        return (state.namesakes[q] || {}).label || "";
-      }));
-      f.properties._search = normalise(f.properties.street_name + " " + names.join(" "));
-    });
-    Object.keys(byCategory).forEach(function (cat) {
-      var group = state.groups[cat];
-      if (!group) return;
-      L.geoJSON(byCategory[cat], {
-        pane: "ws-" + cat,
-        style: style,
-        onEachFeature: function (feature, layer) {
-          state.byKey[feature.properties.street_id] = layer;
-          // A handle for tests and user styles: the street key on its SVG path.
-          layer.on("add", function () {
-            var node = layer.getElement && layer.getElement();
-            if (node) node.setAttribute("data-street", feature.properties.street_id);
-          });
-          layer.bindPopup(function () { return buildPopup(feature); }, { maxWidth: 320, minWidth: 200 });
-        },
-      }).addTo(group);
+    var columns = data.streets, people = data.people || {};
+    var factor = Math.pow(10, data.precision);
+    state.streets = [];
+    columns.id.forEach(function (id, i) {
+      var street = {
+        id: id,
+        name: columns.name[i],
+        category: data.categories[columns.category[i]],
+        flags: columns.flags[i],
+      };
+      street.search = normalise(street.name + " " + (people[i] || ""));
+      var group = state.groups[street.category];
+      var latlngs = columns.lines[i].map(function (text) { return decodePolyline(text, factor); });
+      var layer = L.polyline(latlngs, Object.assign({ pane: "ws-" + street.category }, style(street)));
+      layer.street = street;
+      street.layer = layer;
+      state.byKey[id] = layer;
+      // A handle for tests and user styles: the street key on its SVG path.
+      layer.on("add", function () {
+        var node = layer.getElement && layer.getElement();
+        if (node) node.setAttribute("data-street", id);
+      });
+      layer.bindPopup(function () { return popupContent(street, layer); }, { maxWidth: 320, minWidth: 200 });
+      if (group) layer.addTo(group);
+      state.streets.push(street);
     });
     // For tests and benchmarks: the streets are in the page (Leaflet creates the SVG paths synchronously).
     window.wsStreetsDrawnAt = performance.now();
     window.wsStreetsDrawn = true;
-    document.dispatchEvent(new CustomEvent("ws:drawn", { detail: { streets: state.features.length } }));
+    document.dispatchEvent(new CustomEvent("ws:drawn", { detail: { streets: state.streets.length } }));
   }
 
   function toggle(category, show) {
@@ -181,8 +253,7 @@ window.WhoseStreets = (function () {
   function focusStreet(key) {
     var layer = state.byKey[key];
     if (!layer) return false;
-    var feature = layer.feature;
-    toggle(feature.properties.category, true);
+    toggle(layer.street.category, true);
     state.map.fitBounds(layer.getBounds(), { maxZoom: 17, animate: false });
     layer.openPopup();
     return true;
@@ -192,8 +263,8 @@ window.WhoseStreets = (function () {
     var q = normalise(query);
     if (!q) return [];
     var hits = [];
-    for (var i = 0; i < state.features.length && hits.length < (limit || 10); i++) {
-      if (state.features[i].properties._search.indexOf(q) !== -1) hits.push(state.features[i]);
+    for (var i = 0; i < state.streets.length && hits.length < (limit || 10); i++) {
+      if (state.streets[i].search.indexOf(q) !== -1) hits.push(state.streets[i]);
     }
     return hits;
   }
@@ -206,14 +277,14 @@ window.WhoseStreets = (function () {
       results.textContent = "";
       var hits = search(input.value, 10);
       if (input.value.trim() && !hits.length) results.appendChild(el("li", "ws-none", state.config.text.noMatch));
-      hits.forEach(function (f) {
+      hits.forEach(function (street) {
         var li = el("li");
-        var button = el("button", "ws-result", f.properties.street_name);
+        var button = el("button", "ws-result", street.name);
         button.type = "button";
         var swatch = el("span", "ws-swatch");
-        swatch.style.background = state.config.palette[f.properties.category];
+        swatch.style.background = state.config.palette[street.category];
         button.prepend(swatch, " ");
-        button.addEventListener("click", function () { focusStreet(f.properties.street_id); });
+        button.addEventListener("click", function () { focusStreet(street.id); });
         li.appendChild(button);
         results.appendChild(li);
       });
@@ -223,7 +294,7 @@ window.WhoseStreets = (function () {
       if (event.key === "Enter") {
         event.preventDefault();
         var hits = search(input.value, 1);
-        if (hits.length) focusStreet(hits[0].properties.street_id);
+        if (hits.length) focusStreet(hits[0].id);
       }
     });
     input.disabled = false;
@@ -242,7 +313,7 @@ window.WhoseStreets = (function () {
     map.attributionControl.addAttribution(config.osmAttribution);
     var status = el("div", "ws-status", config.text.loading);
     map.getContainer().appendChild(status);
-    fetch(config.dataUrl, { headers: { "Accept": "application/geo+json" } })
+    fetch(config.dataUrl, { headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) { draw(data); status.remove(); wireSearch(); })
       .catch(function (e) { status.textContent = config.text.loadFailed + " (" + e.message + ")"; });
