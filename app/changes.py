@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.domain import UNKNOWN, WOMAN
 from app.store import Store
@@ -27,7 +27,10 @@ CATEGORY_CHANGED = "category_changed"
 NEW_STREET = "new_street"
 VANISHED_STREET = "vanished_street"
 NEW_ARTICLE = "new_article"
-CHANGE_KINDS = (NEWLY_TAGGED, NEWLY_RESOLVED, CATEGORY_CHANGED, NEW_STREET, VANISHED_STREET, NEW_ARTICLE)
+#: Not a change between the two runs but the latest run's state: reviews that fresh data now contradicts.
+REVIEW_CONTRADICTED = "review_contradicted"
+CHANGE_KINDS = (NEWLY_TAGGED, NEWLY_RESOLVED, CATEGORY_CHANGED, NEW_STREET, VANISHED_STREET, NEW_ARTICLE,
+                REVIEW_CONTRADICTED)
 
 #: Why a street's classification changed (codes; the pages say them in words).
 WHY_REVIEW = "review"
@@ -52,6 +55,8 @@ class StreetFacts:
     source: str | None
     tagged: bool
     namesakes: list[dict] = field(default_factory=list)
+    #: What OSM or Wikidata now say against the street's review (live rows only).
+    conflict: str | None = None
 
 
 @dataclass
@@ -127,11 +132,13 @@ def _live(session, run_id: int, language: str | None) -> dict[str, StreetFacts]:
     """The current run as its street rows say now (reviews saved since the analysis included)."""
     rows = session.scalars(
         select(StreetRow).where(StreetRow.run_id == run_id)
-        .options(selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
+        .options(load_only(StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.source, StreetRow.tags,
+                           StreetRow.review_conflict),
+                 selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
     )
     return {
         row.key: StreetFacts(row.key, row.name, row.category, row.source, is_tagged(row.tags),
-                             namesake_facts([link.namesake for link in row.links], language))
+                             namesake_facts([link.namesake for link in row.links], language), row.review_conflict)
         for row in rows
     }
 
@@ -143,6 +150,9 @@ def compare(before: dict[str, StreetFacts], after: dict[str, StreetFacts]) -> li
         then = before.get(key)
         ids = [n["qid"] for n in now.namesakes]
         persons = [n["label"] for n in now.namesakes]
+        if now.conflict:
+            rows.append(Change(REVIEW_CONTRADICTED, key, now.name, category_after=now.category,
+                               source_after=now.source or "", why=now.conflict, wikidata_ids=ids, persons=persons))
         if then is None:
             rows.append(Change(NEW_STREET, key, now.name, "", now.category, "", now.source or "", "", ids, persons))
             continue

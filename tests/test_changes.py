@@ -143,8 +143,15 @@ def test_a_review_that_osm_now_contradicts_is_flagged(edited_city):
         mercedes = session.scalar(select(StreetRow).where(StreetRow.key == "w108"))
     assert (mercedes.category, mercedes.source) == ("not_person", "review")
     assert mercedes.review_conflict and "Q900005" in mercedes.review_conflict
-    page = app.test_client().get(f"/cities/{SLUG}/streets/w108").get_data(as_text=True)
+    client = app.test_client()
+    page = client.get(f"/cities/{SLUG}/streets/w108").get_data(as_text=True)
     assert "review-conflict" in page and "Q900005" in page
+    # The Changes page lists it for volunteers to look at again.
+    data = client.get(f"/api/cities/{SLUG}/changes").get_json()
+    [contradicted] = [row for row in data["changes"] if row["change"] == "review_contradicted"]
+    assert contradicted["street_id"] == "w108" and "Q900005" in contradicted["why"]
+    page = client.get(f"/cities/{SLUG}/changes").get_data(as_text=True)
+    assert "Reviews that OpenStreetMap or Wikidata now contradict" in page
 
 
 def test_an_offline_reanalysis_sends_nothing(edited_city, overpass_server, sparql_server):
@@ -244,3 +251,22 @@ def test_an_edit_a_thon_counts_from_its_start_and_volunteers_can_reanalyse(pipel
         assert 'id="present-event"' not in client.get(f"/cities/{SLUG}/present").get_data(as_text=True)
     finally:
         app.extensions["jobs"].stop_workers()
+
+
+def test_the_city_page_says_when_a_new_analysis_runs_or_failed(app, client, store, sample_city):
+    from app.jobs import _mark_failed
+    from app.store.models import JobRow
+    from tests.test_auth import add_user, csrf_token, sign_in
+
+    add_user(store)
+    assert sign_in(client).status_code == 302
+    token = csrf_token(client, f"/cities/{sample_city}")
+    response = client.post(f"/cities/{sample_city}/reanalyze", data={"csrf_token": token})
+    assert response.status_code == 302  # queued; this app runs no workers
+    page = client.get(response.location).get_data(as_text=True)
+    assert "A new analysis is running" in page
+    with store.session() as session:
+        job_id = session.scalar(select(JobRow.id))
+    _mark_failed(store, job_id, "Overpass: HTTP 504 <b>")
+    page = client.get(f"/cities/{sample_city}").get_data(as_text=True)
+    assert "The latest analysis failed: Overpass: HTTP 504 &lt;b&gt;" in page

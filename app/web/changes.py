@@ -22,6 +22,7 @@ from app.changes import (
     NEW_STREET,
     NEWLY_RESOLVED,
     NEWLY_TAGGED,
+    REVIEW_CONTRADICTED,
     SINCE_EVENT,
     VANISHED_STREET,
     Changes,
@@ -45,6 +46,7 @@ CHANGE_TITLES = {
     NEW_STREET: _l("New streets"),
     VANISHED_STREET: _l("Streets no longer found"),
     NEW_ARTICLE: _l("Women who got an article"),
+    REVIEW_CONTRADICTED: _l("Reviews that OpenStreetMap or Wikidata now contradict"),
 }
 WHY_WORDS = {
     "review": _l("a volunteer's review"),

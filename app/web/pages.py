@@ -22,7 +22,7 @@ from app.exports import CityNotFound, export_filename, find_city, iter_export
 from app.mapdata import street_facts, stored_map_data
 from app.maps import OSM_TILES, PALETTE, city_map, render_parts
 from app.stats import category_rows, person_rows, run_breakdowns
-from app.store.models import AreaRow, RunRow
+from app.store.models import AreaRow, JobRow, RunRow
 from app.web import store
 from app.web.charts import line_chart
 from app.web.words import (
@@ -144,6 +144,18 @@ def progress_charts(area: AreaRow) -> dict:
     }
 
 
+def latest_job(area: AreaRow, run: RunRow) -> JobRow | None:
+    """The area's newest analysis when it is still running, or failed after the run the page shows."""
+    with store().session() as session:
+        job = session.scalars(select(JobRow).where(JobRow.area_id == area.id).order_by(JobRow.id.desc())
+                              .limit(1)).first()
+    if job is None or job.status == "done":
+        return None
+    if job.status == "failed" and (job.finished_at is None or job.finished_at < (run.finished_at or job.finished_at)):
+        return None
+    return job
+
+
 @bp.route("/cities/<slug>")
 def city(slug: str):
     area, run = load_area(slug)
@@ -152,6 +164,7 @@ def city(slug: str):
     return render_template(
         "city.html",
         progress=progress_charts(area),
+        job=latest_job(area, run),
         area=area,
         run=run,
         stats=stats,
