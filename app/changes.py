@@ -9,16 +9,25 @@ the event" figures and the summary `whose-streets analyze` prints.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import func, select
 
 from app.domain import UNKNOWN, WOMAN
 from app.store import Store
-from app.store.models import AreaRow, RunRow, StreetNamesakeRow, StreetRow, StreetSnapshotRow, utcnow
-from app.store.records import is_tagged, namesake_facts
+from app.store.models import (
+    AreaRow,
+    NamesakeRow,
+    ReviewRow,
+    RunRow,
+    StreetNamesakeRow,
+    StreetRow,
+    StreetSnapshotRow,
+    utcnow,
+)
+from app.store.records import chunked, is_tagged, namesake_facts
 
 #: The kinds of change, in the order the pages list them.
 NEWLY_TAGGED = "newly_tagged"
@@ -92,7 +101,7 @@ class Change:
     persons: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict:
-        return asdict(self)
+        return {column: getattr(self, column) for column in COLUMNS}
 
 
 @dataclass
@@ -122,25 +131,43 @@ class NoComparison(LookupError):
 
 
 def _snapshot(session, run_id: int) -> dict[str, StreetFacts]:
+    s = StreetSnapshotRow
     return {
-        row.key: StreetFacts(row.key, row.name, row.category, row.source, row.tagged, list(row.namesakes or []))
-        for row in session.scalars(select(StreetSnapshotRow).where(StreetSnapshotRow.run_id == run_id))
+        key: StreetFacts(key, name, category, source, bool(tagged), list(namesakes or []))
+        for key, name, category, source, tagged, namesakes in session.execute(
+            select(s.key, s.name, s.category, s.source, s.tagged, s.namesakes).where(s.run_id == run_id))
     }
 
 
 def _live(session, run_id: int, language: str | None) -> dict[str, StreetFacts]:
-    """The current run as its street rows say now (reviews saved since the analysis included)."""
-    rows = session.scalars(
-        select(StreetRow).where(StreetRow.run_id == run_id)
-        .options(load_only(StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.source, StreetRow.tags,
-                           StreetRow.review_conflict),
-                 selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
-    )
-    return {
-        row.key: StreetFacts(row.key, row.name, row.category, row.source, is_tagged(row.tags),
-                             namesake_facts([link.namesake for link in row.links], language), row.review_conflict)
-        for row in rows
-    }
+    """The current run as its street rows say now (reviews saved since the analysis included).
+
+    Plain column queries rather than ORM objects: a big city has tens of thousands of streets.
+    """
+    qids_of: dict[int, list[str]] = {}
+    for street_id, qid in session.execute(
+        select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
+        .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
+        .where(StreetRow.run_id == run_id).order_by(StreetNamesakeRow.street_id, StreetNamesakeRow.position)
+    ):
+        qids_of.setdefault(street_id, []).append(qid)
+    wanted = sorted({q for qids in qids_of.values() for q in qids})
+    namesakes: dict[str, SimpleNamespace] = {}
+    for chunk in chunked(wanted):
+        for qid, labels, gender, articles in session.execute(
+            select(NamesakeRow.qid, NamesakeRow.labels, NamesakeRow.gender, NamesakeRow.articles)
+            .where(NamesakeRow.qid.in_(chunk))
+        ):
+            namesakes[qid] = SimpleNamespace(qid=qid, labels=labels, gender=gender, articles=articles)
+    facts: dict[str, StreetFacts] = {}
+    for street_id, key, name, category, source, tags, conflict in session.execute(
+        select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.source, StreetRow.tags,
+               StreetRow.review_conflict).where(StreetRow.run_id == run_id)
+    ):
+        people = [namesakes[q] for q in qids_of.get(street_id, []) if q in namesakes]
+        facts[key] = StreetFacts(key, name, category, source, is_tagged(tags), namesake_facts(people, language),
+                                 conflict)
+    return facts
 
 
 def compare(before: dict[str, StreetFacts], after: dict[str, StreetFacts]) -> list[Change]:
@@ -242,12 +269,28 @@ def changes_since(store: Store, area_id: int, since: int | str | None = None) ->
             raise NoComparison("no_earlier_run", "there is no earlier analysis of this city to compare with")
         language = (area.languages or [None])[0]
         after_run = session.get(RunRow, area.current_run_id)
+        # Reviews change the current run in place: the latest review id is part of what the result depends on.
+        revision = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area_id)) or 0
+        memo_key = (store.url, area_id, before_run.id, after_run.id, revision)
+        found = _MEMO.get(memo_key)
+        if found is not None:
+            return found
         # The event's run may be the current one: its snapshot against its live rows shows the reviews since.
         before = _snapshot(session, before_run.id)
         if not before:
             raise NoComparison("no_snapshot", "that analysis was made before runs kept their streets: it cannot be compared")
         after = _live(session, after_run.id, language)
-        return Changes(RunSummary.of(before_run), RunSummary.of(after_run), compare(before, after))
+        found = Changes(RunSummary.of(before_run), RunSummary.of(after_run), compare(before, after))
+    if len(_MEMO) >= MEMO_MAX:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[memo_key] = found
+    return found
+
+
+#: Comparisons already made, by (database, area, run before, run after, latest review): presenter mode
+#: and the Changes page ask for the same one again and again, and a big city takes seconds to compare.
+_MEMO: dict[tuple, Changes] = {}
+MEMO_MAX = 32
 
 
 def summary_lines(changes: Changes, limit: int = 20) -> list[str]:

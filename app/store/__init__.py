@@ -95,9 +95,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class StoreCache:
     """The remote-answer cache (app.remote.ResponseCache) kept in the store, within bounds.
 
-    After each new answer the oldest ones are pruned until at most ``max_entries`` answers
-    weighing at most ``max_bytes`` remain (None: no bound), so that neither analyses nor the
-    area lookups visitors type can grow the database without end.
+    After a new answer passes a bound, the oldest ones are pruned until at most 90 % of
+    ``max_entries`` answers weighing at most 90 % of ``max_bytes`` remain (None: no bound), so that
+    neither analyses nor the area lookups visitors type can grow the database without end.
     """
 
     def __init__(self, store: Store, *, max_entries: int | None = None, max_bytes: int | None = None):
@@ -125,17 +125,22 @@ class StoreCache:
         self.prune()
 
     def prune(self) -> int:
-        """Delete the oldest answers beyond the bounds; returns how many went."""
+        """Delete the oldest answers once a bound is passed; returns how many went.
+
+        It prunes down to PRUNE_TO of each bound, so that the pruning itself runs once every
+        many answers rather than at each one.
+        """
         if self.max_entries is None and self.max_bytes is None:
             return 0
         with self.store.session() as session:
             count, weight = session.execute(
                 select(func.count(), func.coalesce(func.sum(RemoteAnswerRow.size), 0))
             ).one()
-            over_count = count - self.max_entries if self.max_entries is not None else 0
-            over_weight = weight - self.max_bytes if self.max_bytes is not None else 0
-            if over_count <= 0 and over_weight <= 0:
+            if (self.max_entries is None or count <= self.max_entries) and \
+                    (self.max_bytes is None or weight <= self.max_bytes):
                 return 0
+            over_count = count - int(self.max_entries * PRUNE_TO) if self.max_entries is not None else 0
+            over_weight = weight - int(self.max_bytes * PRUNE_TO) if self.max_bytes is not None else 0
             doomed: list[int] = []
             freed = 0
             oldest_first = select(RemoteAnswerRow.id, RemoteAnswerRow.size).order_by(
@@ -148,6 +153,10 @@ class StoreCache:
             for start in range(0, len(doomed), 500):
                 session.execute(delete(RemoteAnswerRow).where(RemoteAnswerRow.id.in_(doomed[start:start + 500])))
             return len(doomed)
+
+
+#: What pruning leaves of each bound of the remote-answer cache.
+PRUNE_TO = 0.9
 
 
 __all__ = ["Base", "Store", "StoreCache", "fold"]

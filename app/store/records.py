@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
@@ -141,13 +141,14 @@ def is_tagged(tags: dict | None) -> bool:
 
 def save_snapshot(session, run_id: int, rows: list[StreetRow], entities: dict, language: str | None) -> None:
     """Keep what comparing runs needs of each street of a run being saved (app.changes reads it)."""
-    session.add_all([
-        StreetSnapshotRow(run_id=run_id, key=row.key, name=row.name, category=row.category, source=row.source,
-                          tagged=is_tagged(row.tags),
-                          namesakes=namesake_facts([entities[link.qid] for link in row.links
-                                                    if link.qid in entities], language))
+    values = [
+        {"run_id": run_id, "key": row.key, "name": row.name, "category": row.category, "source": row.source,
+         "tagged": is_tagged(row.tags),
+         "namesakes": namesake_facts([entities[link.qid] for link in row.links if link.qid in entities], language)}
         for row in rows
-    ])
+    ]
+    if values:
+        session.execute(insert(StreetSnapshotRow), values)  # one executemany, no ORM objects
 
 
 def save_run(

@@ -62,6 +62,8 @@ NO_COMPARISON_WORDS = {
     "no_earlier_run": _l("there is no earlier analysis of this city to compare with"),
     "no_snapshot": _l("that analysis was made before analyses kept their streets"),
 }
+#: Rows shown per kind of change on the page; the CSV and JSON have them all.
+ROWS_SHOWN = 200
 #: Re-analyses a city may be asked for by volunteers: each one asks Overpass and Wikidata again.
 REANALYZE_LIMIT = "2 per 10 minutes"
 
@@ -95,6 +97,7 @@ def changes(slug: str):
         "changes.html", area=area, changes=found, runs=earlier_runs(store(), area.id),
         reason=NO_COMPARISON_WORDS.get(reason.code, str(reason)) if reason else None,
         since=request.args.get("since", ""), kinds=CHANGE_KINDS, titles=CHANGE_TITLES, why_words=WHY_WORDS,
+        limit=ROWS_SHOWN,
     )
 
 
