@@ -78,7 +78,7 @@ def classify_streets(
 
     # Facts in the interface's languages too, so pages can show people in the visitor's language.
     evidence, entities = resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress,
-                                           label_languages=INTERFACE_LANGUAGES)
+                                           label_languages=INTERFACE_LANGUAGES, readings=readings)
 
     reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in entities}
     if reviewed_qids:

@@ -30,6 +30,9 @@ SOURCE_OSM_TAG = "osm_tag"
 SOURCE_STREET_ITEM = "street_item"
 SOURCE_WIKIDATA_STREET = "wikidata_street"
 SOURCE_NAME_MATCH = "name_match"
+#: Found from the name alone: streets of the same name elsewhere in the country, or a family name.
+SOURCE_SAME_NAME_STREETS = "same_name_streets"
+SOURCE_FAMILY_NAME = "family_name"
 SOURCE_TITLE = "title"
 SOURCE_FIRST_NAME = "first_name"
 SOURCE_RULE = "rule"  # our own non-person rules (dates, numbers, places...)
@@ -39,6 +42,8 @@ SOURCES = (
     SOURCE_STREET_ITEM,
     SOURCE_WIKIDATA_STREET,
     SOURCE_NAME_MATCH,
+    SOURCE_SAME_NAME_STREETS,
+    SOURCE_FAMILY_NAME,
     SOURCE_TITLE,
     SOURCE_FIRST_NAME,
     SOURCE_RULE,
@@ -142,6 +147,9 @@ class Entity:
     death_year: int | None = None
     image: str | None = None  # Commons file name
     occupations: list[str] = field(default_factory=list)  # labels
+    #: Occupations (P106) as QIDs, plus "P410" for anyone holding a military rank: what a title in
+    #: the street name is checked against ("Général" fits an officer). Not stored: only name matching uses it.
+    occupation_qids: list[str] = field(default_factory=list)
     citizenships: list[str] = field(default_factory=list)  # QIDs
     sitelinks: int = 0
     articles: dict[str, str] = field(default_factory=dict)  # lang -> Wikipedia URL

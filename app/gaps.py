@@ -16,6 +16,9 @@ The four lists (``LISTS``):
   names carried by the most streets first, then the longest total length: a name
   shared by several streets is one review that helps many rows.
 - ``first_names``: people known only from a first-name guess (no Wikidata item).
+- ``matches``: namesakes found from the street name alone (a label, a family name, same-named
+  streets elsewhere) whose runner-up came too close: a volunteer confirms the choice or picks
+  another candidate in one click (a review). Longest streets first.
 
 The CSV helpers (``csv_text``, ``safe_cell``) live here too; app/exports.py may
 have its own copy (to be merged by the lead).
@@ -30,9 +33,11 @@ from sqlalchemy import String, and_, func, literal, or_, select
 
 from app.domain import (
     SOURCE_FIRST_NAME,
+    SOURCE_FAMILY_NAME,
     SOURCE_NAME_MATCH,
     SOURCE_OSM_TAG,
     SOURCE_REVIEW,
+    SOURCE_SAME_NAME_STREETS,
     SOURCE_STREET_ITEM,
     SOURCE_WIKIDATA_STREET,
     UNKNOWN,
@@ -49,11 +54,14 @@ from app.store.models import (
 )
 
 PAGE_SIZE = 50
-LISTS = ("articles", "tags", "unknown", "first_names")
+LISTS = ("articles", "tags", "unknown", "first_names", "matches")
+#: Sources that found a namesake from the street name alone: guesses a volunteer should check.
+NAME_ALONE_SOURCES = (SOURCE_NAME_MATCH, SOURCE_SAME_NAME_STREETS, SOURCE_FAMILY_NAME)
 #: Sources whose namesake is known but not (yet) written into OSM. A reviewed street with
 #: a Wikidata id is a gap too: the volunteer's finding belongs in OSM; so is an osm_tag
 #: decision on an untagged street, inherited from a tagged street of the same name.
-TAG_GAP_SOURCES = (SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH, SOURCE_REVIEW, SOURCE_OSM_TAG)
+TAG_GAP_SOURCES = (SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH, SOURCE_SAME_NAME_STREETS,
+                   SOURCE_FAMILY_NAME, SOURCE_REVIEW, SOURCE_OSM_TAG)
 ETYMOLOGY_TAG = "name:etymology:wikidata"
 #: Sort keys each list accepts (anything else falls back to the first, the default).
 SORTS = {
@@ -61,11 +69,14 @@ SORTS = {
     "tags": ("name", "length", "source"),
     "unknown": ("streets", "length", "name"),
     "first_names": ("name", "length", "person"),
+    "matches": ("length", "name", "source"),
 }
 #: Which lists take a ?source= filter, and the sources offered.
 SOURCE_FILTERS = {
     "tags": TAG_GAP_SOURCES,
-    "unknown": ("none", "osm_tag", "street_item", "wikidata_street", "name_match", "review"),
+    "unknown": ("none", "osm_tag", "street_item", "wikidata_street", "name_match", "same_name_streets",
+                "family_name", "review"),
+    "matches": NAME_ALONE_SOURCES,
 }
 
 
@@ -209,7 +220,8 @@ def gap_page(store: Store, area: AreaRow, query: GapQuery, *, everything: bool =
     """One page of one gap list (``everything=True``: all rows, for CSV)."""
     query = query.normalised()
     language = (area.languages or ["en"])[0]
-    handler = {"articles": _articles, "tags": _tags, "unknown": _unknown, "first_names": _first_names}[query.list]
+    handler = {"articles": _articles, "tags": _tags, "unknown": _unknown, "first_names": _first_names,
+               "matches": _matches}[query.list]
     with store.session() as session:
         total, rows = handler(session, area, query, language, everything)
     return GapPage(query=query, total=total, rows=rows, language=language)
@@ -284,16 +296,7 @@ def _tags(session, area: AreaRow, query: GapQuery, language: str, everything: bo
         # Only streets with a namesake id to write: a review that set a bare category has none.
         select(StreetNamesakeRow.id).where(StreetNamesakeRow.street_id == StreetRow.id).exists(),
     ]
-    if query.text:
-        conditions.append(_text_filter(StreetRow.name, query.text))
-    total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
-    descending = {"name": False, "length": True, "source": False}[query.sort] \
-        if query.descending is None else query.descending
-    primary = {"name": StreetRow.name, "length": StreetRow.length_m, "source": StreetRow.source}[query.sort]
-    stmt = (select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.osm_ids, StreetRow.length_m,
-                   StreetRow.source, StreetRow.category)
-            .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
-    found = session.execute(_paginate(stmt, query, everything)).all()
+    total, found = _streets_sorted(session, conditions, query, everything)
     links = _links_of(session, [r.id for r in found])
     rows = []
     for r in found:
@@ -307,6 +310,20 @@ def _tags(session, area: AreaRow, query: GapQuery, language: str, everything: bo
             "josm_url": josm_url(r.osm_ids or [], qids),
         })
     return total, rows
+
+
+def _streets_sorted(session, conditions: list, query: GapQuery, everything: bool, *extra_columns):
+    """(total, page of rows) of one street per row, filtered by name, sorted by name, length or source."""
+    if query.text:
+        conditions = [*conditions, _text_filter(StreetRow.name, query.text)]
+    total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
+    descending = {"name": False, "length": True, "source": False}[query.sort] \
+        if query.descending is None else query.descending
+    primary = {"name": StreetRow.name, "length": StreetRow.length_m, "source": StreetRow.source}[query.sort]
+    stmt = (select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.osm_ids, StreetRow.length_m,
+                   StreetRow.source, StreetRow.category, *extra_columns)
+            .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
+    return total, session.execute(_paginate(stmt, query, everything)).all()
 
 
 def _links_of(session, street_ids: list[int]) -> dict[int, list[NamesakeRow]]:
@@ -386,6 +403,43 @@ def _first_names(session, area: AreaRow, query: GapQuery, language: str, everyth
     return total, rows
 
 
+def _matches(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+    conditions = [
+        StreetRow.run_id == area.current_run_id,
+        StreetRow.source.in_([query.source] if query.source else NAME_ALONE_SOURCES),
+        StreetRow.needs_review.is_(True),
+        StreetRow.reviewed.is_(False),
+    ]
+    total, found = _streets_sorted(session, conditions, query, everything,
+                                   StreetRow.confidence, StreetRow.evidence)
+    links = _links_of(session, [r.id for r in found])
+    how = {r.id: next((e for e in (r.evidence or []) if isinstance(e, dict) and e.get("source") == r.source), {})
+           for r in found}
+    other_qids = {q for e in how.values() for q in (e.get("alternatives") or [])}
+    others = {n.qid: n for n in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(sorted(other_qids))))} \
+        if other_qids else {}
+    rows = []
+    for r in found:
+        chosen = links.get(r.id, [])
+        alternatives = [q for q in (how[r.id].get("alternatives") or []) if q not in {n.qid for n in chosen}]
+        rows.append({
+            "key": r.key, "name": r.name, "osm_ids": list(r.osm_ids or []), "length_m": r.length_m,
+            "source": r.source, "category": r.category, "confidence": r.confidence,
+            "qids": [n.qid for n in chosen],
+            "namesakes": [_candidate(n) for n in chosen],
+            "alternatives": [_candidate(others[q]) if q in others else {"qid": q, "labels": {}, "descriptions": {}}
+                             for q in alternatives],
+            "how_found": how[r.id].get("detail") or "",
+        })
+    return total, rows
+
+
+def _candidate(namesake: NamesakeRow) -> dict:
+    return {"qid": namesake.qid, "labels": dict(namesake.labels or {}),
+            "descriptions": dict(namesake.descriptions or {}), "gender": namesake.gender,
+            "birth_year": namesake.birth_year, "death_year": namesake.death_year}
+
+
 # --- CSV ---------------------------------------------------------------------
 
 
@@ -418,6 +472,8 @@ CSV_COLUMNS = {
     "unknown": ["street_name", "streets", "length_m", "street_ids", "osm_ids"],
     "first_names": ["street_id", "street_name", "person", "category", "osm_ids", "length_m",
                     "wikidata_search_url", "wikidata_new_item_url"],
+    "matches": ["street_id", "street_name", "length_m", "source", "confidence", "category", "wikidata_ids",
+                "other_candidates", "how_found"],
 }
 
 
@@ -434,6 +490,9 @@ def gap_csv(page: GapPage, city: str) -> str:
         elif name == "unknown":
             rows.append([r["name"], r["streets"], r["length_m"], [m["key"] for m in r["members"]],
                          [o for m in r["members"] for o in m["osm_ids"]]])
+        elif name == "matches":
+            rows.append([r["key"], r["name"], r["length_m"], r["source"], r["confidence"], r["category"], r["qids"],
+                         [a["qid"] for a in r["alternatives"]], r["how_found"]])
         else:
             rows.append([r["key"], r["name"], r["person"], r["category"], r["osm_ids"], r["length_m"],
                          r["search_url"], r["new_item_url"]])

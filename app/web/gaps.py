@@ -1,4 +1,4 @@
-"""Gap lists for volunteers: /cities/<slug>/gaps?list=articles|tags|unknown|first_names.
+"""Gap lists for volunteers: /cities/<slug>/gaps?list=articles|tags|unknown|first_names|matches.
 
 Query parameters: ``sort`` (per list, see app.gaps.SORTS), ``dir`` (asc/desc), ``q``
 (text filter on names), ``source`` (tags and unknown lists), ``page`` and
@@ -19,6 +19,7 @@ LIST_TITLES = {
     "tags": _l("Missing OSM tag"),
     "unknown": _l("Unresolved streets"),
     "first_names": _l("Known only by first name"),
+    "matches": _l("Check these matches"),
 }
 SORT_TITLES = {
     "sitelinks": _l("Articles in other languages"),

@@ -167,6 +167,9 @@ def review(slug: str, key: str):
         message = _(exc.message, **exc.params) if exc.params else _(exc.message)
         return render_street(area, row, form=form, error=message, status=400)
     flash(_("Review saved: the street's classification is updated."), "info")
+    back = request.form.get("next", "")
+    if back.startswith(f"/cities/{slug}/") and not back.startswith("//") and "\\" not in back:
+        return redirect(back)  # one-click checks go back to their list; only this city's pages
     return redirect(url_for("reviews.street", slug=slug, key=key))
 
 

@@ -37,6 +37,9 @@ SOURCE_NAMES = {
     "street_item": _l("the street's own Wikidata item (named after)"),
     "wikidata_street": _l("a Wikidata item for this street in this city (named after)"),
     "name_match": _l("a Wikidata person whose name matches the street name"),
+    # Guesses from the name alone: say so, they are not Wikidata statements about the street.
+    "same_name_streets": _l("guessed from streets of the same name elsewhere in the country"),
+    "family_name": _l("guessed from a family name in the street name"),
     "title": _l("a title in the street name"),
     # Always this label: a first-name guess must never pass for a Wikidata fact.
     "first_name": _l("inferred from first name"),

@@ -134,6 +134,7 @@ class _Draft:
         self.images: list[str] = []
         self.citizenships: list[str] = []
         self.occupations: dict[str, dict[str, str]] = {}  # occupation QID -> lang -> label
+        self.ranks: list[str] = []  # military rank (P410) QIDs
         self.sitelinks = 0
         self.labels: dict[str, str] = {}
         self.descriptions: dict[str, str] = {}
@@ -185,6 +186,8 @@ def _build(facts: list[dict[str, str]], texts: list[dict[str, str]], langs: list
                 labels = d.occupations.setdefault(occupation, {})
                 if row.get("text") and row.get("lang"):
                     labels[row["lang"]] = row["text"]
+        elif field == "P410":
+            _add(d.ranks, qid_of(value))
         elif field == "sitelinks":
             try:
                 d.sitelinks = max(d.sitelinks, int(value))
@@ -233,6 +236,8 @@ def _entity(d: _Draft, langs: list[str]) -> Entity:
         death_year=min(d.deaths) if d.deaths else None,
         image=sorted(d.images)[0] if d.images else None,
         occupations=occupations,
+        # "P410" stands for "holds a military rank": titles check that, not which rank.
+        occupation_qids=[*d.occupations, *(["P410"] if d.ranks else [])],
         citizenships=d.citizenships,
         sitelinks=d.sitelinks,
         articles=d.articles,

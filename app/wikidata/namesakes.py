@@ -14,21 +14,16 @@ that order:
     (b). Items with P131 = the city (or a place whose P131 is the city) and P138,
     whose label in a city language equals, after ``normalise_name``, the OSM name
     or one of its ``name:<lang>`` values.
-(d) ``name_match``: only for streets without (a)-(c). Each candidate person name
-    read from the street name is matched EXACTLY (same characters) against the
-    ``rdfs:label`` and ``skos:altLabel`` of humans (P31 Q5) in the city's
-    languages, "mul" and English. Only humans are matched: a label match on a
-    thing ("Mercedes" the city, the given-name item...) would be wrong more often
-    than right, so no ``thing`` evidence is produced here.
-
-Choosing between homonyms (d): candidates are ranked by (1) citizenship (P27) of
-the city's country, (2) an article in a Wikipedia of the city's languages,
-(3) sitelink count. The best one becomes ``qids``, the others ``alternatives``:
-
-- one candidate: confidence medium;
-- the best is ahead on citizenship or local article: medium;
-- ahead only on sitelinks, with at least twice as many and 10 more: low, needs_review;
-- otherwise (a tie): low, needs_review.
+(d) Only for streets without (a)-(c), from the street name alone (app.wikidata.namematch):
+    humans whose ``rdfs:label`` or ``skos:altLabel`` is EXACTLY (same characters) a person
+    name read from the street name (``name_match``), street items elsewhere in the country
+    with the same name and a P138 (``same_name_streets``), and humans whose family name
+    (P734) matches a surname read from it (``family_name``). Only humans are matched by
+    label: a label match on a thing ("Mercedes" the city, the given-name item...) would be
+    wrong more often than right. Every candidate gathers points with reasons (citizenship
+    of the country, ties to the city, a local article, sitelinks, the title); the best is
+    chosen with the runners-up kept as ``alternatives``, medium when it leads clearly, low
+    and ``needs_review`` when the runner-up is close.
 """
 from __future__ import annotations
 
@@ -37,9 +32,7 @@ from collections.abc import Callable
 
 from app.domain import (
     HIGH,
-    LOW,
     MEDIUM,
-    SOURCE_NAME_MATCH,
     SOURCE_OSM_TAG,
     SOURCE_STREET_ITEM,
     SOURCE_WIKIDATA_STREET,
@@ -52,6 +45,18 @@ from app.domain import (
 )
 from app.queries import Safe, load_query, render, sparql_qids, sparql_string
 from app.wikidata.client import SparqlClient
+from app.wikidata.namematch import (
+    FamilyHit,
+    Found,
+    NameClue,
+    choose,
+    city_street_types,
+    clue_for,
+    humans_by_family_name,
+    score,
+    shortlist,
+    streets_elsewhere,
+)
 from app.wikidata.entities import (
     BATCH_SIZE,
     batches,
@@ -147,50 +152,16 @@ def humans_by_name(
     return found
 
 
-# --- choosing between homonyms ------------------------------------------------------------------
-
-
-def _score(entity: Entity | None, country: str | None, languages: list[str]) -> tuple[int, int, int]:
-    if entity is None:
-        return (0, 0, 0)
-    citizen = int(bool(country) and country in entity.citizenships)
-    local_article = int(any(lang in entity.articles for lang in languages))
-    return (citizen, local_article, entity.sitelinks)
+# --- choosing between candidates (app.wikidata.namematch) ------------------------------------------
 
 
 def name_evidence(
     name: str, candidates: list[str], entities: dict[str, Entity], country: str | None, languages: list[str]
 ) -> Evidence | None:
     """One name_match Evidence for the humans labelled ``name``; None if there are none."""
-    candidates = [q for q in candidates if q in entities] or list(candidates)
-    if not candidates:
-        return None
-    local = [lang for lang in languages if lang != "mul"]
-    ranked = sorted(candidates, key=lambda q: (_score(entities.get(q), country, local), -int(q[1:])), reverse=True)
-    best, others = ranked[0], ranked[1:]
-    if not others:
-        return Evidence(
-            source=SOURCE_NAME_MATCH,
-            qids=[best],
-            confidence=MEDIUM,
-            detail=f"name {name!r} is the label of one human in Wikidata ({best})",
-        )
-    top, second = _score(entities.get(best), country, local), _score(entities.get(others[0]), country, local)
-    if top[:2] > second[:2]:
-        why = "citizenship of the country" if top[0] > second[0] else "an article in the local Wikipedia"
-        confidence, review = MEDIUM, False
-    elif top[2] >= 2 * second[2] and top[2] >= second[2] + 10:
-        why, confidence, review = "many more Wikipedia articles", LOW, True
-    else:
-        why, confidence, review = "no clear difference between them", LOW, True
-    return Evidence(
-        source=SOURCE_NAME_MATCH,
-        qids=[best],
-        confidence=confidence,
-        detail=f"name {name!r} is the label of {len(ranked)} humans; chose {best} by {why}",
-        alternatives=others,
-        needs_review=review,
-    )
+    clue = NameClue(full_names=[name], name_part=name)
+    found = Found(label_matches={q: name for q in candidates})
+    return choose(clue, score(clue, found, entities, country, languages))
 
 
 def match_person_names(
@@ -234,8 +205,13 @@ def resolve_namesakes(
     progress: Progress | None = None,
     country: str | None = None,
     label_languages: list[str] | tuple[str, ...] = (),
+    readings: dict | None = None,
 ) -> tuple[dict[str, list[Evidence]], dict[str, Entity]]:
     """street key -> evidence (maybe empty), and the facts of every QID mentioned (alternatives too).
+
+    ``readings``: street key -> ``app.names.NameReading``. With them, a street without
+    (a)-(c) is also looked for through same-named streets elsewhere and family names
+    (app.wikidata.namematch); without them, only the exact ``person_names``.
 
     ``label_languages``: more languages to fetch labels, descriptions and articles in (the
     interface's), beyond the city's; names are still matched in the city's languages only.
@@ -281,24 +257,75 @@ def resolve_namesakes(
             if found:
                 evidence[street.key].append(found)
 
-    # (d) Person names read from the street name.
+    # (d) The name alone: exact labels, same-named streets elsewhere in the country, family names.
     pending = [s for s in streets if not evidence[s.key]]
-    wanted_names = sorted({n.strip() for s in pending for n in person_names.get(s.key, []) if n and n.strip()})
+    readings = readings or {}
+    types = city_street_types(streets, languages) if readings else {}
+    clues = {
+        s.key: clue_for(s, readings.get(s.key), person_names.get(s.key, []), languages, types) for s in pending
+    }
+    clues = {key: clue for key, clue in clues.items() if not clue.empty}
+    wanted_names = sorted({n for clue in clues.values() for n in clue.full_names})
     found_names = humans_by_name(client, wanted_names, languages, progress=progress) if wanted_names else {}
-    if found_names and country is None:
+    wants_more = any(clue.street_labels or clue.surnames for clue in clues.values())
+    if (found_names or wants_more) and country is None:
         country = country_qid(client, area.country_code)
+    labels: dict[str, set[str]] = {}
+    for clue in clues.values():
+        for lang, names in clue.street_labels.items():
+            labels.setdefault(lang, set()).update(names)
+    elsewhere = streets_elsewhere(client, labels, country, progress=progress) if labels and country else {}
+    surnames = {name for clue in clues.values() for name in clue.surnames}
+    family = (
+        humans_by_family_name(client, surnames, languages, country=country, city=area.wikidata, progress=progress)
+        if surnames
+        else {}
+    )
+    founds = {
+        street.key: _found_for(street, clues[street.key], found_names, elsewhere, family)
+        for street in pending
+        if street.key in clues
+    }
 
     mentioned = {q for items in evidence.values() for e in items for q in (*e.qids, *e.alternatives)}
-    mentioned |= {q for qids in found_names.values() for q in qids}
+    for found in founds.values():
+        mentioned |= {*found.label_matches, *(q for qs in found.streets.values() for q in qs)}
+        mentioned |= {hit.qid for hit in found.family}
     fact_languages = list(dict.fromkeys([*area.languages, *label_languages]))
     entities = fetch_entities(client, mentioned, fact_languages, progress=progress) if mentioned else {}
 
-    for street in pending:
-        for name in dict.fromkeys(n.strip() for n in person_names.get(street.key, []) if n and n.strip()):
-            found = name_evidence(name, found_names.get(name, []), entities, country, languages)
-            if found:
-                evidence[street.key].append(found)
+    for key, found in founds.items():
+        chosen = choose(clues[key], score(clues[key], found, entities, country, languages))
+        if chosen:
+            evidence[key].append(chosen)
     return evidence, entities
+
+
+def _found_for(
+    street: Street,
+    clue: NameClue,
+    found_names: dict[str, list[str]],
+    elsewhere: dict[str, dict[str, list[str]]],
+    family: dict[str, list[FamilyHit]],
+) -> Found:
+    """What the batched lookups returned for one street's clue."""
+    found = Found()
+    for name in clue.full_names:
+        for qid in found_names.get(name, []):
+            found.label_matches.setdefault(qid, name)
+    for label in dict.fromkeys(label for names in clue.street_labels.values() for label in names):
+        for item, namesakes in elsewhere.get(label, {}).items():
+            if item != street.wikidata:  # the street's own item is evidence (b), not a namesake elsewhere
+                found.streets.setdefault(item, list(namesakes))
+    hits: dict[str, FamilyHit] = {}
+    for i, spelling in enumerate(clue.surnames):
+        for hit in family.get(spelling, []):
+            if hit.qid not in hits:
+                hits[hit.qid] = hit
+                if i:
+                    found.loose_family.add(hit.qid)
+    found.family = shortlist(list(hits.values()))
+    return found
 
 
 def _city_match(street: Street, index: dict[str, dict[str, list[str]]]) -> Evidence | None:
