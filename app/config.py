@@ -7,6 +7,7 @@ app at local stand-ins. A bad value stops start-up with one readable line
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ class Settings:
     proxy_hops: int = 0
     #: huey's queue: an SQLite file in the instance folder by default, or redis://host:port/db.
     queue_url: str = ""
+    #: The queue's name: several services (or test runs) may share one Redis without sharing jobs.
+    queue_name: str = "whose-streets"
     offline: bool = False
     #: Politeness and patience towards Overpass and SPARQL (see app.remote.RetryPolicy).
     remote_attempts: int = 4
@@ -136,6 +139,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         max_active_jobs=max_active_jobs,
         proxy_hops=_number(env, "PROXY_HOPS", 0, int, minimum=0),
         queue_url=queue_url,
+        queue_name=_queue_name(env),
         offline=env.get("OFFLINE", "").lower() in ("1", "true", "yes"),
         remote_attempts=_number(env, "REMOTE_ATTEMPTS", 4, int, minimum=1),
         remote_backoff=_number(env, "REMOTE_BACKOFF", 1.0, float, minimum=0),
@@ -144,6 +148,13 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         cache_max_entries=_number(env, "CACHE_MAX_ENTRIES", 20000, int, minimum=1),
         cache_max_mb=_number(env, "CACHE_MAX_MB", 2000.0, float, minimum=1),
     )
+
+
+def _queue_name(env: dict) -> str:
+    name = env.get("QUEUE_NAME") or "whose-streets"
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
+        raise ConfigError(f"QUEUE_NAME={name!r} must be 1 to 64 letters, digits, '-' or '_'")
+    return name
 
 
 def _number(env: dict, name: str, default, kind, *, minimum):

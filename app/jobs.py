@@ -141,10 +141,10 @@ class _EmbeddedConsumer(Consumer):
         pass
 
 
-def make_huey(settings: Settings, name: str = "whose-streets"):
+def make_huey(settings: Settings):
     if settings.queue_url.startswith("redis://"):
-        return RedisHuey(name, url=settings.queue_url)
-    return SqliteHuey(name, filename=settings.queue_url[len("sqlite:///"):])
+        return RedisHuey(settings.queue_name, url=settings.queue_url)
+    return SqliteHuey(settings.queue_name, filename=settings.queue_url[len("sqlite:///"):])
 
 
 class JobQueue:

@@ -6,7 +6,7 @@ import pytest
 from app import create_app
 
 # The stand-in servers (Overpass replaying fixtures, SPARQL on pyoxigraph) as pytest fixtures.
-pytest_plugins = ["tests.standins.overpass", "tests.standins.sparql", "tests.browser"]
+pytest_plugins = ["tests.standins.overpass", "tests.standins.sparql", "tests.browser", "tests.backends"]
 
 
 def make_env(tmp_path, **extra) -> dict:
@@ -19,6 +19,10 @@ def make_env(tmp_path, **extra) -> dict:
         "SECRET_KEY": "test-secret",
         "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
     }
+    # PostgreSQL + Redis when the test runs on them (tests/backends.py).
+    from tests.backends import CURRENT  # imported late: pytest loads it as a plugin first
+
+    env.update(CURRENT)
     env.update(extra)
     return env
 

@@ -36,28 +36,52 @@ def _head() -> str:
     return head
 
 
-def test_an_old_database_is_upgraded_and_keeps_its_data(tmp_path):
+def test_an_old_database_is_upgraded_and_keeps_its_data(tmp_path, backend):
+    """A database made by the first release, holding a city, a run, a volunteer, a review and a job,
+    brought up to the newest schema (on SQLite, and on PostgreSQL when it is under test)."""
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import inspect, text
 
     from app.store import MIGRATIONS
+    from tests.conftest import make_env
 
-    path = tmp_path / "old.sqlite"
-    store = Store(f"sqlite:///{path}")
-    with store.engine.begin() as connection:  # a database made by the first release
+    store = Store(make_env(tmp_path)["DATABASE_URL"])
+    with store.engine.begin() as connection:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
-    with store.engine.begin() as connection:  # the columns of that release only (the model has more now)
-        connection.exec_driver_sql(
-            "INSERT INTO areas (slug, name, osm_type, osm_id, languages, created_at) "
-            "VALUES ('old-city-1', 'Old City', 'relation', 1, '[\"es\"]', '2026-01-01 00:00:00')")
+    with store.engine.begin() as connection:  # rows as the first release wrote them
+        connection.execute(text(
+            "INSERT INTO areas (id, slug, name, osm_type, osm_id, languages, created_at) "
+            "VALUES (1, 'old-city-1', 'Old City', 'relation', 1, '[\"es\"]', '2026-01-01 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO runs (id, area_id, started_at, finished_at, source, stats) "
+            "VALUES (1, 1, '2026-01-01 10:00:00', '2026-01-01 10:05:00', 'overpass', '{\"streets\": 1}')"))
+        connection.execute(text(
+            "INSERT INTO streets (id, run_id, area_id, key, name, kind, osm_ids, length_m, geometry, tags, "
+            "category, confidence, needs_review, reviewed, evidence) VALUES (1, 1, 1, 'w1', 'Calle Uno', "
+            "'street', '[\"way/1\"]', 111.0, '[]', '{}', 'woman', 'high', false, true, '[]')"))
+        connection.execute(text(
+            "INSERT INTO users (id, name, password_hash, created_at, active) "
+            "VALUES (1, 'ana', 'x', '2026-01-01 10:00:00', true)"))
+        connection.execute(text(
+            "INSERT INTO reviews (id, area_id, street_key, street_name, user_id, created_at, qids, category, note) "
+            "VALUES (1, 1, 'w1', 'Calle Uno', 1, '2026-01-02 10:00:00', '[]', 'woman', 'checked')"))
+        connection.execute(text(
+            "INSERT INTO jobs (id, area_id, query, status, stage, done, total, attempts, options, created_at, "
+            "run_id) VALUES (1, 1, 'relation/1', 'done', 'done', 1, 1, 1, '{}', '2026-01-01 10:00:00', 1)"))
     store.upgrade()
     with store.session() as session:
         assert session.scalar(select(AreaRow.name)) == "Old City"
-    indexes = {row[0] for row in sqlite3.connect(path).execute("select name from sqlite_master where type='index'")}
-    assert "ix_streets_run_source" in indexes
+        assert session.scalar(select(ReviewRow.note)) == "checked"
+        assert session.scalar(select(StreetRow.name).where(StreetRow.run_id == 1)) == "Calle Uno"
+        assert session.scalar(select(RunRow.stats)) == {"streets": 1}
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == _head()
+    assert "ix_streets_run_source" in {index["name"] for index in inspect(store.engine).get_indexes("streets")}
+    store.dispose()
 
 
 def test_cache_round_trip_survives_a_new_store(tmp_path):
@@ -160,3 +184,10 @@ def test_reviews_follow_a_street_whose_key_changed(store):
     assert follow_renamed_streets(store, area.id, edited) == {"w101": "w99"}
     assert set(latest_reviews(store, area.id)) == {"w99"}
     assert follow_renamed_streets(store, area.id, edited) == {}  # nothing left to move
+
+
+def test_the_store_and_queue_are_those_of_the_backend_under_test(app, backend):
+    from huey import RedisHuey, SqliteHuey
+
+    assert app.extensions["store"].engine.dialect.name == backend
+    assert isinstance(app.extensions["jobs"].huey, RedisHuey if backend == "postgresql" else SqliteHuey)
