@@ -130,8 +130,9 @@ def analyze(
     progress: Progress,
     *,
     pbf: Path | None = None,
+    job_id: int | None = None,
 ) -> int:
-    """Run the whole analysis of a stored area and return the new run's id."""
+    """Run the whole analysis of a stored area and return the new run's id (stored with ``job_id``)."""
     with store.session() as session:
         area = with_languages(area_from_row(session.get(AreaRow, area_id)))
 
@@ -160,6 +161,7 @@ def analyze(
         entities=entities,
         conflicts=conflicts,
         source="pbf" if pbf is not None else "overpass",
+        job_id=job_id,
     )
     # Reviews saved while this analysis ran went to the previous run's streets, now gone:
     # apply them to the new run, exactly as saving them would have.
@@ -177,6 +179,6 @@ def job_executor(store: Store, settings: Settings) -> Executor:
         options = job.options or {}
         clients = make_clients(settings, store, offline=bool(options.get("offline")))
         pbf = Path(options["pbf"]) if options.get("pbf") else None
-        return analyze(store, job.area_id, clients, progress, pbf=pbf)
+        return analyze(store, job.area_id, clients, progress, pbf=pbf, job_id=job.id)
 
     return execute

@@ -74,7 +74,7 @@ def analyze_command(city: str, pbf: Path | None, offline: bool):
     """Analyse CITY (a name, relation/ID or a Wikidata id) in the foreground."""
     from app.analysis import job_executor
     from app.areas import AmbiguousAreaError, AreaLookupError, lookup_area, with_languages
-    from app.jobs import JobProgress, run_job
+    from app.jobs import JobProgress, run_claimed
     from app.remote import RemoteError
     from app.store.models import JobRow
     from app.store.records import find_or_create_area
@@ -102,14 +102,22 @@ def analyze_command(city: str, pbf: Path | None, offline: bool):
 
     row = find_or_create_area(store, area)
     options = {"offline": offline, **({"pbf": str(pbf.resolve())} if pbf else {})}
-    job = current_app.extensions["jobs"].create_foreground(row.id, city, options)
+    queue = current_app.extensions["jobs"]
+    job = queue.start_foreground(row.id, city, options)
     if job is None:
         raise click.ClickException(f"an analysis of {area.name} is already running")
     click.echo(f"Analysing {area.name} ({area.osm_ref}), languages: {', '.join(area.languages) or '?'}", err=True)
-    progress = CliProgress(JobProgress(store, job.id, min_interval=0.5))
+    worker = queue.leases.worker_id
+    progress = CliProgress(JobProgress(store, job.id, min_interval=0.5, worker_id=worker))
     execute = job_executor(store, settings)
-    run_job(store, job.id, lambda job_row, _progress: execute(job_row, progress))
-    progress.close()
+    # The job holds a lease like any background job: if this command is killed, a running service
+    # takes the analysis over once the lease expires, instead of the city staying blocked.
+    queue.leases.start()
+    try:
+        run_claimed(store, job.id, lambda job_row, _progress: execute(job_row, progress), worker)
+    finally:
+        queue.leases.stop()
+        progress.close()
     with store.session() as session:
         job = session.get(JobRow, job.id)
         if job.status != "done":
@@ -258,7 +266,8 @@ def serve_command(host: str, port: int, threads: int):
     except KeyboardInterrupt:
         pass
     finally:
-        app.extensions["jobs"].stop_workers()
+        # At once: running analyses go back to the queue for the next start or another worker.
+        app.extensions["jobs"].stop_workers(graceful=False)
 
 
 @main.command("worker")

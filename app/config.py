@@ -33,6 +33,9 @@ class Settings:
     #: "external": jobs are only queued, `whose-streets worker` runs them (e.g. with Redis).
     job_mode: str = "thread"
     job_workers: int = 2
+    #: A running job's worker renews its lease four times per this many seconds; a job whose lease
+    #: is older (its worker died) is taken over by another worker.
+    job_lease_seconds: float = 60.0
     #: Analyses queued or running at once, over all cities; more are refused (each can be heavy).
     max_active_jobs: int = 10
     #: Reverse proxies in front of the app: their X-Forwarded-For then gives the client's address
@@ -136,6 +139,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         secret_key=_secret_key(instance, env),
         job_mode=job_mode,
         job_workers=workers,
+        job_lease_seconds=_number(env, "JOB_LEASE_SECONDS", 60.0, float, minimum=1),
         max_active_jobs=max_active_jobs,
         proxy_hops=_number(env, "PROXY_HOPS", 0, int, minimum=0),
         queue_url=queue_url,

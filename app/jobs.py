@@ -6,26 +6,35 @@ run on other machines by pointing QUEUE_URL at Redis, setting JOB_MODE=external
 on the web process and starting `whose-streets worker` there.
 
 The job row in the store is the truth about a job (stage, progress, outcome);
-the queue only carries job ids. So a job whose worker died (the process was
-killed mid-analysis) is found at the next start and queued again, or marked
-failed once it has been tried too often: never left "running".
+the queue only carries job ids. Several processes may run jobs at once (web
+processes with embedded workers, `whose-streets worker`s, a CLI analysis), so a
+running job holds a lease: the id of the worker running it and a heartbeat that
+worker renews (Leases). Only a job whose heartbeat is older than the lease
+(JOB_LEASE_SECONDS) is taken over, queued again or marked failed once it has been
+tried too often: never left "running", never run by two workers. Its run stores
+the job's id, and finishing is fenced by the lease, so an analysis is stored once
+even when its worker dies between storing it and marking the job done.
 """
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 import threading
 import time
+from datetime import timedelta
 from typing import Callable
 
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
 from app.remote import RemoteError
 from app.store import Store
-from app.store.models import JobRow, utcnow
+from app.store.models import JobRow, RunRow, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +51,68 @@ class QueueFull(Exception):
     """Too many analyses are waiting: the service refuses more rather than queue without end."""
 
 
-class JobProgress:
-    """Writes a job's stage and progress to the store, at most a few times a second."""
+class LeaseLost(Exception):
+    """Another worker took this job over (this one stopped renewing its lease for too long)."""
 
-    def __init__(self, store: Store, job_id: int, min_interval: float = 0.5):
+
+class Leases:
+    """This process's leases on the jobs it runs: a worker id, and a thread renewing their heartbeats.
+
+    The same thread, in processes that run queued jobs, takes over jobs whose lease expired
+    (``sweep``): their worker died, or a CLI analysis was killed.
+    """
+
+    def __init__(self, store: Store, seconds: float):
+        self.store = store
+        self.seconds = seconds
+        self.worker_id = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def beat(self) -> None:
+        with self.store.session() as session:
+            session.execute(update(JobRow).where(JobRow.worker == self.worker_id, JobRow.status == "running")
+                            .values(heartbeat_at=utcnow()))
+
+    def start(self, sweep: Callable[[], object] | None = None) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._keep, args=(sweep,), name="job-leases", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _keep(self, sweep) -> None:
+        # Renew four times per lease, so a missed beat or two (a locked database) loses nothing.
+        interval = self.seconds / 4
+        beats = 0
+        while not self._stop.wait(interval):
+            try:
+                self.beat()
+                beats += 1
+                if sweep is not None and beats % 2 == 0:
+                    sweep()
+            except Exception:  # noqa: BLE001 - try again at the next beat; the log says why
+                log.exception("could not renew job leases")
+
+
+class JobProgress:
+    """Writes a job's stage and progress to the store, at most a few times a second.
+
+    Each write also checks that this worker still holds the job's lease, so a worker that lost it
+    (it was stalled longer than the lease and another took over) stops instead of storing a second run.
+    """
+
+    def __init__(self, store: Store, job_id: int, min_interval: float = 0.5, worker_id: str | None = None):
         self.store = store
         self.job_id = job_id
         self.min_interval = min_interval
+        self.worker_id = worker_id
         self._last_write = 0.0
         self._last_stage = ""
 
@@ -60,7 +124,11 @@ class JobProgress:
         self._last_write, self._last_stage = now, stage
         with self.store.session() as session:
             job = session.get(JobRow, self.job_id)
+            if self.worker_id is not None and (job.worker != self.worker_id or job.status != "running"):
+                raise LeaseLost(f"job {self.job_id} was taken over by another worker")
             job.stage, job.done, job.total = stage[:80], done, total
+            if self.worker_id is not None:
+                job.heartbeat_at = utcnow()
 
 
 def describe(job: JobRow) -> dict:
@@ -78,11 +146,13 @@ def describe(job: JobRow) -> dict:
         "created_at": job.created_at.isoformat() + "Z" if job.created_at else None,
         "finished_at": job.finished_at.isoformat() + "Z" if job.finished_at else None,
         "run_id": job.run_id,
+        #: Analyses this job stored: 1 once it is done, whatever workers died on the way.
+        "runs": job.run_count,
     }
 
 
-def run_job(store: Store, job_id: int, execute: Executor) -> None:
-    """Run one job to its end: done, or failed with a readable reason."""
+def run_job(store: Store, job_id: int, execute: Executor, worker_id: str) -> None:
+    """Claim a queued job for ``worker_id`` and run it to its end: done, or failed with a readable reason."""
     with store.session() as session:
         # Claim the job atomically: of two workers handed the same id (a queue entry
         # duplicated by a recovery), only one moves it from queued to running.
@@ -90,24 +160,37 @@ def run_job(store: Store, job_id: int, execute: Executor) -> None:
             update(JobRow)
             .where(JobRow.id == job_id, JobRow.status == "queued")
             .values(status="running", started_at=utcnow(), error=None, stage="starting",
-                    attempts=JobRow.attempts + 1)
+                    attempts=JobRow.attempts + 1, worker=worker_id, heartbeat_at=utcnow())
         ).rowcount
-        if claimed != 1:
-            return  # finished, deleted or taken by another worker: a stale queue entry
+    if claimed == 1:
+        run_claimed(store, job_id, execute, worker_id)
+    # else: finished, deleted or taken by another worker: a stale queue entry
+
+
+def run_claimed(store: Store, job_id: int, execute: Executor, worker_id: str) -> None:
+    """Run a job whose lease ``worker_id`` holds."""
+    with store.session() as session:
         job = session.get(JobRow, job_id)
         session.expunge(job)
+        # A worker that died after storing the analysis, before marking the job done: do not run it again.
+        stored = session.scalar(select(func.max(RunRow.id)).where(RunRow.job_id == job_id))
     try:
-        run_id = execute(job, JobProgress(store, job_id))
+        run_id = stored if stored is not None else execute(job, JobProgress(store, job_id, worker_id=worker_id))
         with store.session() as session:
-            row = session.get(JobRow, job_id)
-            row.status, row.finished_at, row.run_id, row.stage = "done", utcnow(), run_id or None, "done"
-            row.done = row.total
+            finished = session.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.worker == worker_id, JobRow.status == "running")
+                .values(status="done", finished_at=utcnow(), run_id=run_id or None, stage="done", done=JobRow.total)
+            ).rowcount
+        if not finished:
+            log.warning("job %s: finished after another worker took it over", job_id)
+    except LeaseLost as exc:
+        log.warning("%s; this worker stops it", exc)
     except Exception as exc:  # noqa: BLE001 - every failure must end up on the job, readable
         log.exception("job %s failed", job_id)
-        _mark_failed(store, job_id, public_reason(exc))
+        _mark_failed(store, job_id, public_reason(exc), worker_id)
     except BaseException:
         # Ctrl-C in `whose-streets analyze`, a worker being stopped: say so, then let it stop.
-        _mark_failed(store, job_id, "interrupted before it finished")
+        _mark_failed(store, job_id, "interrupted before it finished", worker_id)
         raise
 
 
@@ -122,15 +205,16 @@ def public_reason(exc: Exception) -> str:
     return f"internal error ({exc.__class__.__name__}); the details are in the service's log"
 
 
-def _mark_failed(store: Store, job_id: int, reason: str, attempts: int = 3) -> None:
-    """Record a failure; a briefly locked database must not leave the job "running"."""
+def _mark_failed(store: Store, job_id: int, reason: str, worker_id: str | None = None, attempts: int = 3) -> None:
+    """Record a failure (unless another worker holds the job now); a locked database must not leave it "running"."""
     for attempt in range(attempts):
         try:
             with store.session() as session:
-                row = session.get(JobRow, job_id)
-                row.status, row.finished_at, row.error = "failed", utcnow(), reason[:2000]
+                holder = [] if worker_id is None else [JobRow.worker == worker_id]
+                session.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status.in_(ACTIVE), *holder)
+                                .values(status="failed", finished_at=utcnow(), error=reason[:2000]))
             return
-        except Exception:  # noqa: BLE001 - try again, then leave it to recover() at the next start
+        except Exception:  # noqa: BLE001 - try again, then leave it to the lease, which expires
             log.exception("could not record the failure of job %s", job_id)
             time.sleep(0.5 * (attempt + 1))
 
@@ -158,9 +242,10 @@ class JobQueue:
         self._task = self.huey.task(name="analyze")(self._run)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
+        self.leases = Leases(store, settings.job_lease_seconds)
 
     def _run(self, job_id: int) -> None:
-        run_job(self.store, job_id, self.execute)
+        run_job(self.store, job_id, self.execute, self.leases.worker_id)
 
     # --- starting jobs -------------------------------------------------------
 
@@ -194,12 +279,16 @@ class JobQueue:
         with self.store.session() as session:
             return self.get(session, job_id), True
 
-    def create_foreground(self, area_id: int, query: str, options: dict | None = None) -> JobRow | None:
-        """A job row for an analysis run in this process (the CLI); None if one is already active."""
+    def start_foreground(self, area_id: int, query: str, options: dict | None = None) -> JobRow | None:
+        """A job for an analysis run in this process (the CLI), already running under this process's lease.
+
+        None if the city has an active job. Run it with :func:`run_claimed` while ``leases`` beat.
+        """
         with self.store.session() as session:
             if self._active_job(session, area_id) is not None:
                 return None
-            job = JobRow(area_id=area_id, query=query, options=options or {}, status="queued")
+            job = JobRow(area_id=area_id, query=query, options=options or {}, status="running", stage="starting",
+                         attempts=1, started_at=utcnow(), worker=self.leases.worker_id, heartbeat_at=utcnow())
             session.add(job)
             try:
                 session.flush()
@@ -224,34 +313,65 @@ class JobQueue:
 
     # --- workers ---------------------------------------------------------------
 
-    def recover(self) -> list[int]:
-        """Deal with jobs that a stopped process left active: queue them again or fail them.
-
-        Only the process that runs the workers calls this, before they start, so
-        no job it touches can be running anywhere.
-        """
+    def take_over_expired(self) -> list[int]:
+        """Queue again the running jobs whose lease expired (or fail those tried too often); their ids."""
+        cutoff = utcnow() - timedelta(seconds=self.settings.job_lease_seconds)
+        expired = or_(JobRow.heartbeat_at.is_(None), JobRow.heartbeat_at < cutoff)
         requeue: list[int] = []
         with self.store.session() as session:
-            for job in session.scalars(select(JobRow).where(JobRow.status.in_(ACTIVE))):
-                if job.status == "running" and job.attempts >= MAX_ATTEMPTS:
-                    job.status, job.finished_at = "failed", utcnow()
-                    job.error = f"interrupted {job.attempts} times by a restart of the service; not tried again"
-                else:
-                    if job.status == "running":
-                        job.stage = "resumed after a restart"
-                    job.status = "queued"
-                    requeue.append(job.id)
-        # The queue may or may not still hold these ids; the store is the truth, so start afresh.
-        self.huey.flush()
+            stale = session.execute(select(JobRow.id, JobRow.attempts).where(JobRow.status == "running", expired)).all()
+            for job_id, attempts in stale:
+                # The same condition again in the UPDATE: of several workers sweeping at once, one wins.
+                this_one = update(JobRow).where(JobRow.id == job_id, JobRow.status == "running", expired)
+                if attempts >= MAX_ATTEMPTS:
+                    session.execute(this_one.values(
+                        status="failed", finished_at=utcnow(), worker=None,
+                        error=f"its worker stopped {attempts} times before it finished; not tried again"))
+                elif session.execute(this_one.values(status="queued", worker=None,
+                                                     stage="resumed: its worker stopped")).rowcount:
+                    requeue.append(job_id)
         for job_id in requeue:
+            log.warning("job %s: its worker stopped renewing its lease; queued again", job_id)
             self._task(job_id)
         return requeue
+
+    def recover(self) -> list[int]:
+        """At a worker's start: take over expired jobs and queue every queued job again.
+
+        The store is the truth and the queue may have lost entries (a Redis that keeps nothing on disk,
+        a queue entry never written); an entry twice is harmless, as claiming a job is atomic. A job
+        running under a live lease (another worker, a CLI analysis) is left alone.
+        """
+        requeued = self.take_over_expired()
+        with self.store.session() as session:
+            queued = session.scalars(select(JobRow.id).where(JobRow.status == "queued")).all()
+        for job_id in queued:
+            if job_id not in requeued:
+                self._task(job_id)
+        return requeued + [job_id for job_id in queued if job_id not in requeued]
+
+    def release(self) -> list[int]:
+        """Queue again, at once, the jobs this process runs: for a worker that is stopping.
+
+        Its threads may still be running them for a moment: what they store is fenced (their
+        progress notices the lost lease, finishing needs it, and a stored run is not run again).
+        """
+        with self.store.session() as session:
+            released = session.scalars(
+                update(JobRow).where(JobRow.worker == self.leases.worker_id, JobRow.status == "running")
+                .values(status="queued", worker=None, stage="resumed: its worker stopped")
+                .returning(JobRow.id)
+            ).all()
+        for job_id in released:
+            self._task(job_id)
+        return list(released)
 
     def start_workers(self) -> None:
         with self._lock:
             if self._consumer is not None:
                 return
             self.recover()
+            self.leases.start(sweep=self.take_over_expired)
             consumer = _EmbeddedConsumer(
                 self.huey,
                 workers=self.settings.job_workers,
@@ -268,14 +388,24 @@ class JobQueue:
     def run_worker_forever(self) -> None:
         """For `whose-streets worker`: a consumer in the foreground, with its own signal handling."""
         self.recover()
+        self.leases.start(sweep=self.take_over_expired)
         consumer = self.huey.create_consumer(workers=self.settings.job_workers, worker_type="thread", periodic=False)
-        consumer.run()
+        try:
+            consumer.run()
+        finally:
+            # Stopped (SIGTERM, Ctrl-C): hand what is still running to the other workers now.
+            self.release()
+            self.leases.stop()
 
-    def stop_workers(self) -> None:
+    def stop_workers(self, graceful: bool = True) -> None:
+        """Stop the embedded workers: after their current jobs (graceful), or at once, queueing those again."""
         with self._lock:
             if self._consumer is not None:
-                self._consumer.stop(graceful=True)
+                self._consumer.stop(graceful=graceful)
                 self._consumer = None
+                if not graceful:
+                    self.release()
+            self.leases.stop()
 
     def wait(self, job_id: int, timeout: float = 60.0, poll: float = 0.05) -> JobRow:
         """Block until a job is finished (for tests and scripts)."""

@@ -106,7 +106,7 @@ def test_recovery_requeues_interrupted_jobs_and_fails_hopeless_ones(tmp_path):
         assert ran == [interrupted.id]
         with store.session() as session:
             failed = session.get(JobRow, hopeless.id)
-            assert failed.status == "failed" and "interrupted" in failed.error
+            assert failed.status == "failed" and "stopped 3 times" in failed.error
     finally:
         queue.stop_workers()
 
@@ -123,7 +123,8 @@ def test_killing_the_service_mid_job_leaves_no_job_running(tmp_path):
     silent = _silent_server()
     port = silent.getsockname()[1]
     env = {**os.environ, **make_env(tmp_path, OVERPASS_URL=f"http://127.0.0.1:{port}/api/interpreter",
-                                     REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.05", REMOTE_TIMEOUT="600"),
+                                     REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.05", REMOTE_TIMEOUT="600",
+                                     JOB_LEASE_SECONDS="2"),
            "INSTANCE_PATH": str(tmp_path / "instance")}
     settings = load_settings(tmp_path / "instance", env=env)
     store = Store(settings.database_url)
@@ -145,7 +146,8 @@ def test_killing_the_service_mid_job_leaves_no_job_running(tmp_path):
             assert session.get(JobRow, job["id"]).status == "running"  # what the kill left behind
         silent.close()  # now Overpass "refuses": the resumed job must end, not hang
 
-        # The service starts again: the job is resumed and ends (failed: nothing answers), never stuck.
+        # The service starts again: once the dead process's lease expires the job is resumed and ends
+        # (failed: nothing answers), never stuck.
         from app import create_app
 
         app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": env}, start_workers=False)
@@ -190,16 +192,16 @@ def _wait_for(condition, timeout=30.0):
 def test_an_interrupted_foreground_job_is_marked_failed(tmp_path):
     import pytest
 
-    from app.jobs import run_job
+    from app.jobs import run_claimed
 
     def execute(job, progress):
         raise KeyboardInterrupt
 
     store, queue = make_queue(tmp_path, execute)
     area = find_or_create_area(store, AREA)
-    job = queue.create_foreground(area.id, "relation/1001")
+    job = queue.start_foreground(area.id, "relation/1001")
     with pytest.raises(KeyboardInterrupt):
-        run_job(store, job.id, execute)
+        run_claimed(store, job.id, execute, queue.leases.worker_id)
     with store.session() as session:
         row = session.get(JobRow, job.id)
         assert (row.status, row.error) == ("failed", "interrupted before it finished")

@@ -15,9 +15,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -69,6 +71,9 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(20), default="overpass")  # overpass | pbf
     stats: Mapped[dict | None] = mapped_column(JSON)
+    #: The job that stored this run (no foreign key: jobs point at runs already), so that a job whose
+    #: worker died after storing it is not analysed a second time.
+    job_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class StreetRow(Base):
@@ -233,6 +238,15 @@ class JobRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    #: The lease: which worker runs the job (host:pid:random) and when it last said it still does.
+    worker: Mapped[str | None] = mapped_column(String(100))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    #: How many analyses this job stored: one when it is done, however many workers died on the way.
+    run_count: Mapped[int] = column_property(
+        select(func.count(RunRow.id)).where(RunRow.job_id == id).correlate_except(RunRow).scalar_subquery(),
+        deferred=False,
+    )
 
     __table_args__ = (
         Index("ix_jobs_status", "status"),

@@ -161,12 +161,13 @@ def save_run(
     entities: dict[str, Entity],
     conflicts: dict[str, str],
     source: str,
+    job_id: int | None = None,
 ) -> int:
     """Store a finished analysis as the area's current run; earlier runs keep their summary and snapshot."""
     from app.stats import headline
 
     with store.session() as session:
-        run = RunRow(area_id=area_id, source=source)
+        run = RunRow(area_id=area_id, source=source, job_id=job_id)
         session.add(run)
         upsert_namesakes(session, entities)
         session.flush()
