@@ -23,7 +23,9 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     from app.jobs import JobQueue
     from app.resources import bundled_dir
     from app.store import Store
+    from app.maps import OSM_TILES
     from app.web import register_web
+    from app.web.security import register_security
     from app.web.i18n import select_locale
 
     test_config = dict(test_config or {})
@@ -50,6 +52,8 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/geo+json",
                             "application/javascript", "text/javascript", "text/csv"],
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
+        RATELIMIT_KEY_PREFIX=settings.queue_name,
     )
     app.config.update(test_config)
     if settings.proxy_hops:
@@ -68,6 +72,8 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     login_manager.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
+    register_security(app, secure_cookies=settings.secure_cookies,
+                      tiles=app.config.get("MAP_TILES", OSM_TILES))
     register_web(app)
 
     if start_workers is None:

@@ -25,7 +25,27 @@ def _create_app_for_cli():
         raise click.ClickException(f"configuration: {exc}") from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False)
+class CommandGroup(FlaskGroup):
+    """Flask's command group, whose every failure ends in one ``Error:`` line instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except ConfigError as exc:
+            raise click.ClickException(f"configuration: {exc}") from None
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc.__class__.__name__}{where}") from None
+        except Exception as exc:  # noqa: BLE001 - said in one line; addresses and credentials taken out
+            from app.remote import redact
+
+            first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+            raise click.ClickException(redact(f"{exc.__class__.__name__}: {first_line}")) from None
+
+
+@click.group(cls=CommandGroup, create_app=_create_app_for_cli, add_version_option=False)
 @click.version_option(package_name="whose-streets")
 def main():
     """Whose Streets: whose names a city's streets carry."""
@@ -177,14 +197,13 @@ def export_command(city: str, fmt: str, output: Path | None):
     """Write the per-street table of an analysed CITY (its slug, as `cities` lists it)."""
     from app.exports import CityNotFound, write_export
 
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    from app.files import output_stream
+
     try:
-        write_export(_store(), city, fmt, stream)
+        with output_stream(output) as stream:
+            write_export(_store(), city, fmt, stream)
     except CityNotFound as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        if output:
-            stream.close()
 
 
 @main.command("create-user")
@@ -227,14 +246,14 @@ def classify_command(names_csv, languages, country, column, offline, output):
 
         clients = make_clients(current_app.config["SETTINGS"], _store())
         entity_lookup = lambda names, langs, cc: match_person_names(clients.sparql, names, langs, cc)  # noqa: E731
-    stream = output.open("w", encoding="utf-8-sig", newline="") if output else sys.stdout
+    from app.files import output_stream
+
     try:
-        classify_csv(names_csv, stream, list(languages), country, column=column, entity_lookup=entity_lookup)
+        # The output may be the input itself: it is replaced only once the whole list is classified.
+        with output_stream(output, encoding="utf-8-sig") as stream:
+            classify_csv(names_csv, stream, list(languages), country, column=column, entity_lookup=entity_lookup)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        if output:
-            stream.close()
 
 
 @main.command("serve")

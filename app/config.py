@@ -41,15 +41,22 @@ class Settings:
     #: Reverse proxies in front of the app: their X-Forwarded-For then gives the client's address
     #: (rate limits are per address; behind a proxy without this, every visitor would share one).
     proxy_hops: int = 0
+    #: Served over HTTPS (a TLS-terminating reverse proxy): cookies get the Secure flag, responses HSTS.
+    secure_cookies: bool = False
     #: huey's queue: an SQLite file in the instance folder by default, or redis://host:port/db.
     queue_url: str = ""
     #: The queue's name: several services (or test runs) may share one Redis without sharing jobs.
     queue_name: str = "whose-streets"
     offline: bool = False
+    #: Where rate-limit counters live: RATELIMIT_STORAGE_URL, else the queue's Redis (so every web
+    #: process counts the same sign-ins and analyses), else this process's memory.
+    ratelimit_storage: str = "memory://"
     #: Politeness and patience towards Overpass and SPARQL (see app.remote.RetryPolicy).
     remote_attempts: int = 4
     remote_backoff: float = 1.0
     remote_timeout: float = 180.0
+    #: Seconds for one remote answer, retries and mirrors included.
+    remote_deadline: float = 600.0
     #: Seconds a cached remote answer counts as fresh: an online re-analysis within this window
     #: reuses it (a double click does not double the load), after it asks again.
     cache_max_age: float = 300.0
@@ -60,7 +67,8 @@ class Settings:
     def retry_policy(self):
         from app.remote import RetryPolicy
 
-        return RetryPolicy(attempts=self.remote_attempts, base_delay=self.remote_backoff, timeout=self.remote_timeout)
+        return RetryPolicy(attempts=self.remote_attempts, base_delay=self.remote_backoff, timeout=self.remote_timeout,
+                           deadline=self.remote_deadline)
 
     def remote_cache(self, store):
         """The store's remote-answer cache, within this configuration's bounds."""
@@ -142,12 +150,16 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         job_lease_seconds=_number(env, "JOB_LEASE_SECONDS", 60.0, float, minimum=1),
         max_active_jobs=max_active_jobs,
         proxy_hops=_number(env, "PROXY_HOPS", 0, int, minimum=0),
+        secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         queue_url=queue_url,
         queue_name=_queue_name(env),
+        ratelimit_storage=env.get("RATELIMIT_STORAGE_URL") or (queue_url if queue_url.startswith("redis://")
+                                                               else "memory://"),
         offline=env.get("OFFLINE", "").lower() in ("1", "true", "yes"),
         remote_attempts=_number(env, "REMOTE_ATTEMPTS", 4, int, minimum=1),
         remote_backoff=_number(env, "REMOTE_BACKOFF", 1.0, float, minimum=0),
         remote_timeout=_number(env, "REMOTE_TIMEOUT", 180.0, float, minimum=0.1),
+        remote_deadline=_number(env, "REMOTE_DEADLINE", 600.0, float, minimum=0.1),
         cache_max_age=_number(env, "CACHE_MAX_AGE", 300.0, float, minimum=0),
         cache_max_entries=_number(env, "CACHE_MAX_ENTRIES", 20000, int, minimum=1),
         cache_max_mb=_number(env, "CACHE_MAX_MB", 2000.0, float, minimum=1),

@@ -10,5 +10,5 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 compress = Compress()
-# In-memory counters: enough for one process; set RATELIMIT_STORAGE_URI for several.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Counters in memory (one process), or on Redis shared by every process: see Settings.ratelimit_storage.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -32,7 +32,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
-from app.remote import RemoteError
+from app.remote import RemoteError, redact
 from app.store import Store
 from app.store.models import JobRow, RunRow, utcnow
 
@@ -201,7 +201,7 @@ EXPLAINED_FAILURES = (RemoteError, ValueError, LookupError, RuntimeError, OSErro
 def public_reason(exc: Exception) -> str:
     """The reason shown on the job (anyone may read it): ours in full, internal errors only by kind."""
     if isinstance(exc, EXPLAINED_FAILURES):
-        return str(exc) or exc.__class__.__name__
+        return redact(str(exc)) or exc.__class__.__name__
     return f"internal error ({exc.__class__.__name__}); the details are in the service's log"
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 import requests
+import urllib3
 
 from app import __version__
 
@@ -30,12 +32,35 @@ def user_agent(contact: str | None) -> str:
 
 
 class RemoteError(Exception):
-    """A remote service could not give an answer, after retries. The message is for people."""
+    """A remote service could not give an answer, after retries. The message is for people.
+
+    Anyone may read it (on a job, in an API answer), so addresses are taken out of it: the
+    configured endpoints are named ("Overpass mirror 2"), never shown with their credentials.
+    """
 
     def __init__(self, service: str, message: str, *, url: str | None = None):
         self.service = service
         self.url = url
-        super().__init__(f"{service}: {message}")
+        super().__init__(f"{service}: {redact(message)}")
+
+
+#: What could give away a configured address: URLs (with any user:password@), the host='…', port=…
+#: that urllib3 puts into its connection errors, IPv4 addresses and "port N" (database drivers' errors).
+_ADDRESS_RE = re.compile(
+    r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>|)]+|host='[^']*'|port[= ]\d+|\b\d{1,3}(?:\.\d{1,3}){3}\b",
+    re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """``text`` with every URL (and host/port) replaced: what users and logs of jobs may see."""
+    return _ADDRESS_RE.sub("<address hidden>", text)
+
+
+def endpoint_name(service: str, urls: list[str], url: str) -> str:
+    """How messages name an endpoint: "overpass", or "overpass mirror 2" when there are several."""
+    if len(urls) > 1 and url in urls:
+        return f"{service} mirror {urls.index(url) + 1}"
+    return service
 
 
 class RetryableError(Exception):
@@ -146,7 +171,10 @@ class RetryPolicy:
     attempts: int = 4  # per mirror
     base_delay: float = 1.0  # seconds; doubles after each failure
     max_delay: float = 60.0  # never wait longer than this for one retry
-    timeout: float = 180.0  # seconds for one HTTP request
+    timeout: float = 180.0  # seconds for one HTTP request, from connecting to its last byte
+    #: Seconds for one answer, every attempt and mirror included: a server that trickles its answer
+    #: or keeps asking to retry later cannot hold an analysis for longer.
+    deadline: float = 600.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
@@ -155,12 +183,15 @@ class RetryPolicy:
         return min(max(wanted, 0.0), self.max_delay)
 
 
-def retrying(service: str, call: Callable[[], str], policy: RetryPolicy, describe: str) -> str:
-    """Run ``call`` until it returns, retrying RetryableError with backoff.
+def retrying(service: str, call: Callable[[], str], policy: RetryPolicy, describe: str,
+             until: float | None = None) -> str:
+    """Run ``call`` until it returns, retrying RetryableError with backoff, until ``policy.deadline``.
 
-    Other exceptions propagate at once. After the last attempt a RemoteError
-    tells what went wrong, so the job can report it instead of hiding it.
+    Other exceptions propagate at once. After the last attempt, or when the next wait would pass the
+    deadline (``until``, on the monotonic clock), a RemoteError tells what went wrong, so the job can
+    report it instead of hiding it. ``describe`` names the endpoint ("overpass mirror 2"), never its URL.
     """
+    until = time.monotonic() + policy.deadline if until is None else until
     last: RetryableError | None = None
     for attempt in range(policy.attempts):
         try:
@@ -169,9 +200,27 @@ def retrying(service: str, call: Callable[[], str], policy: RetryPolicy, describ
             last = exc
             if attempt + 1 < policy.attempts:
                 wait = policy.delay(attempt, exc.retry_after)
+                if time.monotonic() + wait >= until:
+                    raise RemoteError(service, f"{exc} (gave up: no answer within {policy.deadline:g}s "
+                                               f"from {describe})") from None
                 log.warning("%s: %s; retrying in %.1fs (%s)", service, exc, wait, describe)
                 policy.sleep(wait)
     raise RemoteError(service, f"{last} (gave up after {policy.attempts} attempts: {describe})")
+
+
+def read_within(read1: Callable[[int], bytes], until: float, seconds: float) -> bytes:
+    """The whole body, read as it arrives, or RetryableError once the monotonic clock passes ``until``.
+
+    A per-read timeout never fires on a server that sends one byte every few seconds; this does.
+    """
+    chunks = []
+    while True:
+        if time.monotonic() > until:
+            raise RetryableError(f"no complete answer within {seconds:g}s")
+        chunk = read1(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 class HttpClient:
@@ -226,20 +275,25 @@ class HttpClient:
     def _post_to_mirrors(self, request_text, form_field, headers, check) -> tuple[str, str]:
         """(url, body) from the first mirror that answers."""
         errors: list[str] = []
+        until = time.monotonic() + self.policy.deadline
         for url in self.urls:
+            if time.monotonic() >= until:
+                break
             try:
                 body = retrying(
                     self.service,
-                    lambda url=url: self._post_once(url, form_field, request_text, headers, check),
+                    lambda url=url: self._post_once(url, form_field, request_text, headers, check, until),
                     self.policy,
-                    describe=url,
+                    describe=endpoint_name(self.service, self.urls, url),
+                    until=until,
                 )
             except RemoteError as exc:
                 # This mirror gave up: try the next one, and keep why for the final message.
                 errors.append(str(exc))
                 continue
             return url, body
-        raise RemoteError(self.service, "no mirror could answer: " + " | ".join(errors))
+        raise RemoteError(self.service, "no mirror could answer: " + (" | ".join(errors) or
+                                                                       f"none within {self.policy.deadline:g}s"))
 
     def _post_once(
         self,
@@ -248,31 +302,33 @@ class HttpClient:
         request_text: str,
         headers: dict[str, str] | None,
         check: Callable[[str], str] | None,
+        until: float | None = None,
     ) -> str:
         payload = {form_field: request_text}
+        name = endpoint_name(self.service, self.urls, url)
         self.requests_sent += 1
         self.bytes_sent += len(request_text.encode())
+        timeout = self.policy.timeout
+        # This attempt's deadline: its own timeout, or the answer's overall deadline if that comes first.
+        attempt_until = min(time.monotonic() + timeout, until if until is not None else float("inf"))
         try:
-            response = self.session.post(url, data=payload, headers=headers, timeout=self.policy.timeout)
+            response = self.session.post(url, data=payload, headers=headers, timeout=timeout, stream=True)
+            with response:
+                status = response.status_code
+                if status in (429, 503) or status >= 500 or status == 408:
+                    raise RetryableError(
+                        f"HTTP {status} {response.reason or ''}".strip(),
+                        retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                    )
+                raw = read_within(lambda n: response.raw.read1(n, decode_content=True), attempt_until, timeout)
         except requests.Timeout as exc:
-            raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
+            raise RetryableError(f"timed out after {timeout:g}s") from exc
         except requests.ConnectionError as exc:
-            raise RetryableError(f"could not connect to {url}") from exc
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            # Without stream=True the body is read inside post(): a connection cut
-            # mid-answer surfaces here, not at response.text below.
-            raise RetryableError(f"incomplete answer from {url}: {exc}") from exc
-        status = response.status_code
-        if status in (429, 503) or status >= 500 or status == 408:
-            raise RetryableError(
-                f"HTTP {status} {response.reason or ''}".strip(),
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-            )
+            raise RetryableError(f"could not connect to {name}") from exc
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            # A connection cut mid-answer (a short or broken chunked body).
+            raise RetryableError(f"incomplete answer from {name} ({exc.__class__.__name__})") from exc
+        body = raw.decode(response.encoding or "utf-8", errors="replace")
         if status != 200:
-            snippet = response.text[:300].strip()
-            raise RemoteError(self.service, f"HTTP {status} from {url}: {snippet}", url=url)
-        try:
-            body = response.text
-        except requests.RequestException as exc:  # body cut off mid-stream
-            raise RetryableError(f"incomplete answer: {exc}") from exc
+            raise RemoteError(self.service, f"HTTP {status} from {name}: {body[:300].strip()}", url=url)
         return check(body) if check else body

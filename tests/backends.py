@@ -4,7 +4,7 @@ PostgreSQL with the huey queue on Redis, when TEST_DATABASE_URL and TEST_REDIS_U
 
 Test runs never share anything on those servers, so several can run at once (other people's, CI's):
 each session creates its own database ``ws_test_<random>`` on the server of TEST_DATABASE_URL and drops
-it at the end; each test gets its own schema in it, and its own huey queue name (and Redis key prefix).
+it at the end; each test gets its own schema in it, and its own huey queue name (the Redis key prefix of its queue and rate limits).
 The terminal summary says plainly when the PostgreSQL + Redis runs were skipped.
 """
 from __future__ import annotations
@@ -51,7 +51,6 @@ class Servers:
             "DATABASE_URL": url.render_as_string(hide_password=False),
             "QUEUE_URL": self.redis_url,
             "QUEUE_NAME": f"{self.prefix}q{self._count}",
-            "RATELIMIT_KEY_PREFIX": f"{self.prefix}r{self._count}",
         }
 
 

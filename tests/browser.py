@@ -3,11 +3,16 @@
 Use ``live_server`` (an object with ``.url`` and ``.app``) and ``page`` (a Playwright page that
 records every request it makes in ``page.requests_seen``). tests/conftest.py registers this module as a
 pytest plugin, so test modules just name the fixtures.
+
+Pages run under the app's real Content-Security-Policy, and a test fails if the browser refused
+anything on its account (``page.csp_violations``). The policy forbids eval, which Playwright's own
+``wait_for_function`` uses for string predicates: on these pages it polls ``page.evaluate`` instead.
 """
 from __future__ import annotations
 
 import shutil
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -75,5 +80,19 @@ def page(browser):
     page.on("request", lambda request: page.requests_seen.append(request.url))
     page.dialogs_seen = []
     page.on("dialog", lambda dialog: (page.dialogs_seen.append(dialog.message), dialog.dismiss()))
+    page.csp_violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and page.csp_violations.append(message.text))
+    page.wait_for_function = lambda expression, timeout=30000, **_: wait_until(page, expression, timeout)
     yield page
     context.close()
+    assert page.csp_violations == [], "the page broke its Content-Security-Policy"
+
+
+def wait_until(page, expression: str, timeout: float = 30000) -> None:
+    """Poll a JavaScript expression until it is true (``timeout`` in milliseconds, like Playwright's)."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression!r} was not true within {timeout:g} ms")
+        time.sleep(0.05)

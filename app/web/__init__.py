@@ -17,6 +17,22 @@ def jobs() -> JobQueue:
     return current_app.extensions["jobs"]
 
 
+#: The largest id an id column holds (PostgreSQL's INTEGER): bigger ones in URLs are simply not found.
+MAX_ID = 2**31 - 1
+
+
+def whole_number(text: str | None, *, maximum: int = MAX_ID) -> int | None:
+    """``text`` as a whole number from 0 to ``maximum``, else None: never an exception, never an overflow.
+
+    ``str.isdigit`` alone accepts "²" (which int() refuses) and numbers no database column holds.
+    """
+    if text and text.isascii() and text.isdigit() and len(text) <= len(str(maximum)):
+        number = int(text)
+        if number <= maximum:
+            return number
+    return None
+
+
 def local_path(target: str | None) -> str:
     """``target`` if it is a path on this site, else the home page: redirects must not leave the site.
 
@@ -38,8 +54,10 @@ def local_path(target: str | None) -> str:
 def register_web(app: Flask) -> None:
     from app.extensions import csrf
     from app.web import api, assets, auth, changes, gaps, health, pages, reviews
+    from app.web.errors import register_errors
     from app.web.i18n import register_i18n
 
+    register_errors(app)
     register_i18n(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)

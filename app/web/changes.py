@@ -35,7 +35,7 @@ from app.changes import (
 from app.extensions import limiter
 from app.gaps import NoCurrentRun, csv_text, current_area
 from app.jobs import QueueFull
-from app.web import jobs, store
+from app.web import jobs, store, whole_number
 
 bp = Blueprint("changes", __name__)
 
@@ -72,8 +72,10 @@ def since_from_request() -> int | str | None:
     since = request.args.get("since", "")
     if since in ("", "previous"):
         return None
-    if since == SINCE_EVENT or since.isdigit():
-        return since if since == SINCE_EVENT else int(since)
+    if since == SINCE_EVENT:
+        return since
+    if (run_id := whole_number(since)) is not None:
+        return run_id
     abort(400, description="since must be a run id, 'event' or 'previous'")
 
 

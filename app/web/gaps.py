@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.gaps import LISTS, SORTS, SOURCE_FILTERS, GapQuery, NoCurrentRun, current_area, gap_counts, gap_csv, gap_page
-from app.web import store
+from app.web import store, whole_number
 
 bp = Blueprint("gaps", __name__)
 
@@ -40,7 +40,7 @@ def query_from_request() -> GapQuery:
         descending={"desc": True, "asc": False}.get(direction),
         text=request.args.get("q", ""),
         source=request.args.get("source", ""),
-        page=int(page) if page.isdigit() else 1,
+        page=whole_number(page) or 1,
     ).normalised()
 
 

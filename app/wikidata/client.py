@@ -14,12 +14,15 @@ import http.client
 import json
 import logging
 import socket
+import time
 import urllib.error
 
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 from app.remote import (
+    read_within,
+    redact,
     CachedAnswers,
     RemoteError,
     ResponseCache,
@@ -79,10 +82,14 @@ class SparqlClient:
         ]
 
     def select_raw(self, query: str) -> str:
-        return self.answers.answer(
-            query, lambda: (self.url, retrying(SERVICE, lambda: self._send(query), self.policy, describe=self.url)))
+        def fetch():
+            until = time.monotonic() + self.policy.deadline
+            return self.url, retrying(SERVICE, lambda: self._send(query, until), self.policy, describe=SERVICE,
+                                      until=until)
 
-    def _send(self, query: str) -> str:
+        return self.answers.answer(query, fetch)
+
+    def _send(self, query: str, until: float | None = None) -> str:
         """One HTTP request; failures that may pass are raised as RetryableError."""
         wrapper = SPARQLWrapper(self.url, agent=self.agent)
         wrapper.setMethod(POST)
@@ -93,26 +100,28 @@ class SparqlClient:
         self.requests_sent += 1
         self.bytes_sent += len(query.encode("utf-8"))
         try:
+            attempt_until = min(time.monotonic() + self.policy.timeout, until or float("inf"))
             result = wrapper.query()
-            raw = result.response.read()
+            with result.response:
+                raw = read_within(result.response.read1, attempt_until, self.policy.timeout)
         except urllib.error.HTTPError as exc:
             # SPARQLWrapper lets 429/503 (and other unmapped statuses) through as urllib's HTTPError.
             if exc.code in _RETRY_STATUSES:
                 retry_after = parse_retry_after(exc.headers.get("Retry-After") if exc.headers else None)
                 raise RetryableError(f"HTTP {exc.code} {exc.reason or ''}".strip(), retry_after=retry_after) from exc
-            raise RemoteError(SERVICE, f"HTTP {exc.code} from {self.url}: {_snippet(exc)}", url=self.url) from exc
+            raise RemoteError(SERVICE, f"HTTP {exc.code}: {_snippet(exc)}", url=self.url) from exc
         except EndPointInternalError as exc:
             # 500: WDQS answers this for queries that ran out of time, often transient.
             raise RetryableError(f"HTTP 500 internal error: {_short(exc)}") from exc
         except SPARQLWrapperException as exc:
             # 400 (bad query), 401, 404, 414: asking again will not help.
-            raise RemoteError(SERVICE, f"{type(exc).__name__} from {self.url}: {_short(exc)}", url=self.url) from exc
+            raise RemoteError(SERVICE, f"{type(exc).__name__}: {_short(exc)}", url=self.url) from exc
         except (socket.timeout, TimeoutError) as exc:
             raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (socket.timeout, TimeoutError)):
                 raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
-            raise RetryableError(f"could not connect to {self.url}: {exc.reason}") from exc
+            raise RetryableError(f"could not connect ({redact(str(exc.reason))})") from exc
         except (http.client.HTTPException, ConnectionError) as exc:
             raise RetryableError(f"connection broken: {exc}") from exc
         try:

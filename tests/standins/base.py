@@ -45,6 +45,7 @@ class Fault:
     truncated: bool = False  # Overpass: answer 200 with the first half of the JSON (Content-Length matching)
     cut: bool = False  # Overpass: promise the whole body, send half, close the connection
     malformed: bool = False  # SPARQL: answer 200 with a cut-off JSON body
+    trickle: float = 0.0  # send the answer one byte every this many seconds (no read ever times out)
 
     @classmethod
     def http(cls, status: int, retry_after: str | None = None) -> Self:
@@ -53,6 +54,10 @@ class Fault:
     @classmethod
     def timeout(cls, seconds: float) -> Self:
         return cls(delay=seconds)
+
+    @classmethod
+    def trickling(cls, seconds_per_byte: float = 2.0) -> Self:
+        return cls(trickle=seconds_per_byte)
 
     @classmethod
     def runtime_remark(cls, remark: str = RUNTIME_TIMEOUT_REMARK) -> Self:
@@ -171,6 +176,7 @@ class StandinHandler(BaseHTTPRequestHandler):
             body_bytes=body_bytes,
         )
         self.owner._record(record)
+        self._trickle = fault.trickle if fault else 0.0
         if fault and fault.delay:
             self.owner._closing.wait(fault.delay)
         if fault and fault.status:
@@ -201,6 +207,13 @@ class StandinHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if getattr(self, "_trickle", 0.0):
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    if self.owner._closing.wait(self._trickle):
+                        return
                 return
             self.wfile.write(body)
         except OSError:
