@@ -321,7 +321,7 @@ class HttpClient:
                         retry_after=parse_retry_after(response.headers.get("Retry-After")),
                     )
                 raw = read_within(lambda n: response.raw.read1(n, decode_content=True), attempt_until, timeout)
-        except requests.Timeout as exc:
+        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError) as exc:
             raise RetryableError(f"timed out after {timeout:g}s") from exc
         except requests.ConnectionError as exc:
             raise RetryableError(f"could not connect to {name}") from exc
