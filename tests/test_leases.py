@@ -118,9 +118,10 @@ def test_a_worker_that_lost_its_lease_stops_without_finishing_the_job(tmp_path):
 
 
 def process_env(tmp_path, overpass_server, sparql_server, **extra) -> dict:
+    settings = {"REMOTE_ATTEMPTS": "2", "REMOTE_BACKOFF": "0.01", "REMOTE_TIMEOUT": "20", "JOB_LEASE_SECONDS": "2",
+                **extra}
     env = {**os.environ, **make_env(tmp_path, OVERPASS_URL=overpass_server.url, SPARQL_URL=sparql_server.url,
-                                     REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="20",
-                                     JOB_LEASE_SECONDS="2", **extra)}
+                                     **settings)}
     env["INSTANCE_PATH"] = str(tmp_path / "instance")
     return env
 
@@ -241,4 +242,33 @@ def test_two_workers_one_killed_mid_job_every_job_done_once(tmp_path, overpass_s
     finally:
         for worker in workers:
             kill(worker)
+        web.huey.flush()
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_job_back_at_once(tmp_path, overpass_server, sparql_server):
+    env = process_env(tmp_path, overpass_server, sparql_server, JOB_MODE="external", JOB_WORKERS="1",
+                      JOB_LEASE_SECONDS="600")  # a lease far too long to wait for: only the hand-back can help
+    settings = load_settings(tmp_path / "instance", env=env)
+    store = Store(settings.database_url)
+    store.upgrade()
+    area = find_or_create_area(store, AREA)
+    overpass_server.faults.append(Fault.timeout(5))
+    web = JobQueue(store, settings, None)
+    job_id = web.submit(area.id, "relation/1001")[0].id
+    worker = start(["worker"], env)
+    replacement = None
+    try:
+        wait_for(lambda: job_rows(store)[0].status == "running", what="the job running")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 0
+        [job] = job_rows(store)
+        assert (job.status, job.worker, job.stage) == ("queued", None, "resumed: its worker stopped")
+        replacement = start(["worker"], env)
+        wait_for(lambda: job_rows(store)[0].status == "done", what="the job done by the next worker")
+        [job] = job_rows(store)
+        assert (job.attempts, job.run_count) == (2, 1)
+    finally:
+        kill(worker)
+        if replacement is not None:
+            kill(replacement)
         web.huey.flush()
