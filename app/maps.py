@@ -66,7 +66,8 @@ def legend_label(category: str, label: str, count: int) -> str:
     """A layer-control entry: colour swatch, translated label and count (Leaflet shows it as HTML)."""
     # SVG presentation attributes, not style="": the Content-Security-Policy refuses inline styles.
     swatch = Markup('<svg class="ws-swatch ws-swatch-{}" viewBox="0 0 16 4" preserveAspectRatio="none" '
-                    'aria-hidden="true"><rect width="16" height="4" fill="{}"/></svg>').format(category, PALETTE[category])
+                    'aria-hidden="true"><rect width="16" height="4" fill="{}"/></svg>').format(
+                        category, PALETTE[category])
     return str(swatch + Markup(" ") + escape(label) + Markup(' <span class="ws-count">') + escape(str(count))
                + Markup("</span>"))
 

@@ -254,7 +254,7 @@ def test_a_worker_stopped_with_sigterm_hands_its_job_back_at_once(tmp_path, over
     area = find_or_create_area(store, AREA)
     overpass_server.faults.append(Fault.timeout(5))
     web = JobQueue(store, settings, None)
-    job_id = web.submit(area.id, "relation/1001")[0].id
+    web.submit(area.id, "relation/1001")
     worker = start(["worker"], env)
     replacement = None
     try:
