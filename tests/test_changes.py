@@ -182,6 +182,8 @@ def test_any_earlier_run_can_be_chosen_and_bad_choices_are_refused(edited_city):
     assert f'<option value="{before}"' in page
     assert client.get(f"/api/cities/{SLUG}/changes?since=abc").status_code == 400
     assert client.get(f"/api/cities/{SLUG}/changes?since=99999").status_code == 404
+    assert client.get(f"/api/cities/{SLUG}/changes?since={'9' * 30}").status_code == 400
+    assert client.get(f"/api/cities/{SLUG}/changes?since=%C2%B2").get_json()["error"].startswith("since must")
     assert client.get(f"/api/cities/{SLUG}/changes?since=event").status_code == 404  # no event started
     assert client.get("/api/cities/nowhere-1/changes").status_code == 404
 

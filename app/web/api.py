@@ -120,11 +120,6 @@ def job(job_id: int):
         return jsonify(describe(row))
 
 
-@bp.errorhandler(400)
-def bad_request(exc):
-    return jsonify({"error": exc.description}), 400
-
-
 @bp.errorhandler(404)
 def not_found(exc):
     return jsonify({"error": exc.description}), 404
