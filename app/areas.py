@@ -1,12 +1,16 @@
 """From what a user typed to an Area: the store first (no network for known cities), then Overpass."""
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 
 from app.config import Settings
 from app.domain import Area
 from app.store import Store
 from app.store.models import AreaRow
+
+log = logging.getLogger(__name__)
 
 
 #: Boundaries rarely change: what visitors type is answered from the cache for a day.
@@ -60,13 +64,41 @@ def area_from_row(row: AreaRow) -> Area:
     )
 
 
-def with_languages(area: Area) -> Area:
-    """Fill the city's languages from its country when the lookup could not tell them."""
-    if not area.languages:
-        from app.names import languages_for_country
+def with_languages(area: Area, sparql=None) -> Area:
+    """Fill the city's languages from where it is, when they are not known yet.
 
-        area.languages = list(languages_for_country(area.country_code or ""))
+    Wikidata's official languages (P37) of the city, its region and its country come
+    first when ``sparql`` is given and answers; the region table and the country's
+    CLDR languages otherwise (see ``app.names.languages``).
+    """
+    if area.languages:
+        return area
+    from app.names import languages_for_place
+
+    official: list[list[str]] = []
+    if sparql is not None and area.wikidata:
+        from app.remote import RemoteError
+        from app.wikidata.languages import official_languages
+
+        try:
+            official = official_languages(sparql, [area.wikidata, area.region_wikidata, area.country_wikidata])
+        except RemoteError as exc:
+            log.info("official languages of %s not from Wikidata: %s", area.name, exc)
+    area.languages = languages_for_place(area.country_code, area.region, official)
     return area
+
+
+def languages_client(settings: Settings, store: Store, *, offline: bool = False):
+    """A SPARQL client for the languages of a place being looked up: quick, its answer is optional."""
+    from app.wikidata.client import SparqlClient
+
+    policy = settings.retry_policy()
+    policy.attempts = min(policy.attempts, 2)
+    policy.timeout = min(policy.timeout, 20.0)
+    policy.max_delay = min(policy.max_delay, 2.0)
+    policy.base_delay = min(policy.base_delay, 0.5)
+    return SparqlClient(settings.sparql_url, contact=settings.contact, cache=StoreCache(store), policy=policy,
+                        offline=offline or settings.offline)
 
 
 def known_area(store: Store, query: str) -> Area | None:
@@ -99,7 +131,7 @@ def lookup_area(settings: Settings, store: Store, query: str, *, offline: bool =
         raise AmbiguousAreaError(query, list(exc.candidates)) from None
     if area is None:
         raise AreaLookupError(f"no administrative boundary matches {query!r}")
-    return with_languages(area)
+    return with_languages(area, languages_client(settings, store, offline=offline))
 
 
 def search_areas(settings: Settings, store: Store, query: str) -> list[Area]:

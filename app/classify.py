@@ -217,10 +217,20 @@ def build_evidence_from_reading(reading: NameReading, country_code: str | None) 
             )
         )
     guess = None
-    if reading.bare_name and not reading.single_word and reading.non_person is None:
-        guess = guess_from_first_name(reading.bare_name, country_code)
+    if reading.bare_name and not reading.single_word and reading.non_person is None and not reading.title_alone:
+        guess = guess_from_first_name(reading.given_name_first, country_code)
     if reading.plural_mix:
         pass  # the plural title above already says who
+    elif reading.title_alone:
+        titled = " ".join(reading.titles)
+        out.append(
+            Evidence(
+                source=SOURCE_TITLE,
+                category=None,
+                confidence=LOW,
+                detail=f"the title '{titled}' alone names nobody in particular",
+            )
+        )
     elif reading.title_gender and reading.generic_title and guess is not None and guess.gender == WOMAN:
         # "Arquitecto Julia Guarino": the masculine profession is generic here.
         out.append(

@@ -228,16 +228,31 @@ def create_user_command(name: str, password: str):
 
 @main.command("classify")
 @click.argument("names_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--language", "languages", multiple=True, required=True, help="Language of the names (repeatable).")
+@click.option("--language", "languages", multiple=True,
+              help="Language of the names, most used first (repeatable; default: from --region or --country).")
+@click.option("--region", help="ISO 3166-2 region, e.g. ES-CT, CH-VD (its languages, and its country).")
 @click.option("--country", help="ISO country code, e.g. ES, UY (helps first names and homonyms).")
 @click.option("--column", help="Column holding the street names (default: the first).")
 @click.option("--offline", is_flag=True, help="Use no network at all: rules, titles and first names only.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="CSV to write (default: standard output).")
 @with_appcontext
-def classify_command(names_csv, languages, country, column, offline, output):
+def classify_command(names_csv, languages, region, country, column, offline, output):
     """Classify a list of street names (a city's street register) without a map."""
+    from app.names import languages_for_place
+    from app.names.languages import is_region_code
     from app.nomenclator import classify_csv
+
+    if region and not is_region_code(region):
+        raise click.BadParameter(f"{region!r} is not an ISO 3166-2 region code (e.g. ES-CT)", param_hint="--region")
+    region = region.strip().upper() if region else None
+    country = (country or (region or "")[:2]).strip().upper() or None
+    languages = list(dict.fromkeys([lang.strip().lower() for lang in languages if lang.strip()]))
+    if not languages:
+        languages = languages_for_place(country, region)
+        if not languages:
+            raise click.UsageError("give the names' --language, or a --region or --country to take them from")
+        click.echo(f"Reading names in: {', '.join(languages)}", err=True)
 
     entity_lookup = None
     if not offline:

@@ -96,6 +96,9 @@ class Area:
     wikidata: str | None = None
     languages: list[str] = field(default_factory=list)  # e.g. ["es"], ["fr", "nl"]
     parent: str | None = None  # country or parent region, for telling homonyms apart
+    region: str | None = None  # ISO 3166-2 code of the region containing it (OSM's ISO3166-2 tag)
+    region_wikidata: str | None = None  # that region's Wikidata item (its boundary's wikidata tag)
+    country_wikidata: str | None = None
 
     @property
     def slug(self) -> str:

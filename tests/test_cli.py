@@ -109,3 +109,34 @@ def test_classify_neutralises_formulas_from_the_register(cli_env, tmp_path):
 
     names = [row["name"] for row in csv.DictReader(out.open(encoding="utf-8-sig"))]
     assert names == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'@SUM(A1)"]
+
+
+def test_classify_takes_the_languages_of_a_region(cli_env, tmp_path):
+    register = tmp_path / "carrers.csv"
+    register.write_text("name\nCarrer de Josep Tarradellas\nAvinguda de Lluïsa Cura\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = invoke("classify", str(register), "--region", "ES-CT", "--offline", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Reading names in: ca, es" in result.output
+    import csv
+
+    rows = {r["name"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert rows["Carrer de Josep Tarradellas"]["person"] == "Josep Tarradellas"
+    assert rows["Carrer de Josep Tarradellas"]["category"] == "man"
+    assert rows["Avinguda de Lluïsa Cura"]["category"] == "woman"
+
+
+def test_classify_accepts_several_languages_and_refuses_an_unknown_region(cli_env, tmp_path):
+    register = tmp_path / "names.csv"
+    register.write_text("name\nRue Marie Curie\nMarie-Curie-Straße\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = invoke("classify", str(register), "--language", "fr", "--language", "de", "--offline", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    import csv
+
+    rows = {r["name"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert rows["Marie-Curie-Straße"]["person"] == "Marie Curie"
+    assert rows["Marie-Curie-Straße"]["category"] == "woman"
+    bad = invoke("classify", str(register), "--region", "XX-99", "--offline")
+    assert bad.exit_code != 0 and "ISO 3166-2" in bad.output
+    assert not invoke("classify", str(register), "--offline").exit_code == 0

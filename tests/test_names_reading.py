@@ -1,7 +1,7 @@
 """Reading street names per language, titles and non-person rules (no network)."""
 import pytest
 
-from app.names import languages_for_country, read_street_name
+from app.names import names_to_look_up, read_street_name
 
 
 @pytest.mark.parametrize(
@@ -90,11 +90,22 @@ def test_hyphenated_saint_keeps_its_spelling():
     assert "Sint-Jan Nepomucenus" in reading.variants
 
 
-def test_title_alone_names_an_unnamed_holder_after_an_article():
-    assert read_street_name("Calle de la Princesa", ["es"]).title_gender == "woman"
-    assert read_street_name("Calle del Almirante", ["es"]).title_gender == "man"
-    # without an article a profession word may be a surname ("Calle Pastor")
-    assert read_street_name("Calle Pastor", ["es"]).title_gender is None
+@pytest.mark.parametrize("name, titles", [
+    ("Calle de la Princesa", ("Princesa",)),
+    ("Calle del Príncipe", ("Príncipe",)),
+    ("Calle del Almirante", ("Almirante",)),
+    ("Calle del Gobernador", ("Gobernador",)),
+    ("Calle del Conde Duque", ("Conde", "Duque")),
+])
+def test_a_title_alone_names_nobody_in_particular(name, titles):
+    reading = read_street_name(name, ["es"])
+    assert reading.title_alone and reading.titles == titles
+    assert reading.title_gender is None and names_to_look_up(reading) == []
+
+
+def test_a_profession_word_without_article_may_be_a_surname():
+    reading = read_street_name("Calle Pastor", ["es"])
+    assert reading.title_gender is None and not reading.title_alone
 
 
 def test_nobility_title_stops_at_its_place_name():
@@ -201,15 +212,6 @@ def test_bare_given_name_is_a_low_trust_reading(name, languages):
     assert reading.single_word
     assert reading.titles == ()
 
-
-def test_languages_for_country():
-    assert languages_for_country("ES") == ["es"]
-    assert languages_for_country("uy") == ["es"]
-    assert languages_for_country("BR") == ["pt"]
-    assert languages_for_country("BE") == ["fr", "nl", "de"]
-    assert languages_for_country("CH") == ["de", "fr", "it"]
-    assert languages_for_country("CA") == ["en", "fr"]
-    assert languages_for_country("ZZ") == []
 
 
 def test_christ_dedications_read_like_the_virgins():

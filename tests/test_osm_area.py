@@ -122,7 +122,7 @@ def test_ambiguous_name_returns_both_candidates_with_country(client):
 def test_resolve_by_id(client, text):
     area = resolve_area(client, text)
     assert area == Area("relation", 1001, "Villa Ejemplo", admin_level=8, country_code="UY",
-                        wikidata="Q900100", parent="Uruguay")
+                        wikidata="Q900100", parent="Uruguay", country_wikidata="Q77")
 
 
 def test_nothing_found_is_none(client):

@@ -14,6 +14,8 @@ from functools import lru_cache
 from . import rules
 from .rules import key
 
+#: Read together when a city's languages are unknown; every other supported language
+#: is still tried, one at a time, when these find no street type.
 DEFAULT_LANGUAGES = ("es", "ca", "gl", "pt", "fr", "it", "en", "de", "nl")
 
 
@@ -44,6 +46,17 @@ class NameReading:
     article: bool = False  # an article stood before the name ("Calle de la Paz")
     religious: bool = False  # a saint or the Virgin (title kept in ``person``)
     generic_title: bool = False  # the title gender comes only from a generic masculine profession
+    title_alone: bool = False  # only a title, no name: "Calle del Príncipe" names nobody in particular
+    family_name_first: bool = False  # "Petőfi Sándor": the given name is the last word
+    language: str | None = None  # the language the street type was read in
+
+    @property
+    def given_name_first(self) -> str | None:
+        """``bare_name`` with the given name first, as the first-name guess reads it."""
+        if self.family_name_first and self.bare_name and " " in self.bare_name:
+            words = self.bare_name.split()
+            return " ".join([words[-1], *words[:-1]])
+        return self.bare_name
 
 
 # --- tokenising --------------------------------------------------------------
@@ -184,6 +197,15 @@ _NUMBER_KEYS = {key(w) for w in rules.NUMBER_WORDS}
 _AMBIGUOUS = {key(w) for w in rules.AMBIGUOUS_GIVEN_NAMES}
 _VIRGIN_EPITHETS = {key(e) for e in rules.VIRGIN_EPITHETS}
 _GENERIC_MASCULINE = {key(x) for x in rules.GENERIC_MASCULINE}
+_GEOGRAPHIC = {key(w) for w in rules.GEOGRAPHIC_NOUNS}
+_SKY = {key(w) for w in rules.SKY_NOUNS}
+#: Geographic nouns that are also surnames or titles ("Vega", "Monte", "Cabo Noval"):
+#: a place only when a particle or an article follows ("Cabo de Creus"). Water and
+#: islands are never surnames in street names ("Isla Malaita", "Río Ebro").
+_GEOGRAPHIC_NEEDS_LINK = (_NEEDS_ARTICLE | {key(t) for table in rules.TITLES.values() for t in table}) - {
+    "isla", "islas", "lago", "rio", "mar", "illa", "ilha"}
+_LINK_WORDS = ({key(p).split()[0] for table in rules.PARTICLES.values() for p in table} | rules.ARTICLES) - {"i", "y", "e"}
+_PLAIN_ARTICLES = {"el", "la", "los", "las", "le", "les", "il", "lo", "o", "a", "os", "as", "the"}
 _NUMBER_ONLY_RE = re.compile(r"^(?:n[º°o]\.?\s*)?[\d\s/.\-]*(?:bis|[a-z])?$|^s\s?/\s?n$|^[a-z]$|^[a-z]\s?\d+$")
 
 
@@ -208,6 +230,17 @@ def _non_person(core: list[str], had_article: bool, first_name_lookup) -> str | 
     if rest in _PHRASES or text in _PHRASES:
         return _PHRASES.get(rest) or _PHRASES[text]
     first = key(words[0])
+    if len(words) > 1 and first in _SKY:
+        return "star"  # "Estrella Denébola"
+    surnames_joined = any(key(w) in {"i", "y"} for w in words[1:-1])  # "Serra i Moret", "Puig y Cadafalch"
+    if len(words) > 1 and first in _GEOGRAPHIC and not surnames_joined:
+        # "Valle de Mena", "Peña de Francia", "Puente la Reina", "Isla Malaita"
+        if key(words[1]) in _LINK_WORDS or first not in _GEOGRAPHIC_NEEDS_LINK:
+            return "place"
+    for lead, before, word in zip(words, words[1:], words[2:]):
+        # A verb before "el Río" ("Mira el Río"), not a surname's "de la Vega".
+        if key(lead) not in _LINK_WORDS and key(before) in _PLAIN_ARTICLES and key(word) in _GEOGRAPHIC | _SKY:
+            return "place"
     two = key(" ".join(words[:2]))
     needs_article = _NEEDS_ARTICLE
     for reason, vocab_keys in _VOCAB.items():
@@ -228,7 +261,33 @@ def _non_person(core: list[str], had_article: bool, first_name_lookup) -> str | 
     # An article before a concept-like given name: "de la Paz", "de la Victoria".
     if article and len(words) == 1 and first in _VOCAB["concept"]:
         return "concept"
+    if _is_town(words, first_name_lookup):
+        return "place"
     return None
+
+
+def _is_town(words: list[str], first_name_lookup) -> bool:
+    """A town, region or country ("San Petersburgo", "Villa María", "Perú"), not a person.
+
+    One word names a place only when it is a country or a continent: many surnames
+    are also towns ("Goya", "Mendoza"). A saint's title is skipped, and what follows it
+    that starts with a given name is the saint ("San Sebastián", "Nuestra Señora de la
+    Paz"); any other title makes a person ("General Villegas").
+    """
+    from .places import COUNTRY, place_kind
+
+    kind = place_kind(" ".join(words))
+    if kind is None or (len(words) == 1 and kind != COUNTRY):
+        return False
+    rest = list(words)
+    n = _match_phrase(rest, tuple(_titles_for(rules.LANGUAGES)))
+    if n:
+        if not _is_religious_title(rest[:n]):
+            return False
+        rest = rest[n:]
+        while rest and (key(rest[0]) in _LINK_WORDS):
+            rest = rest[1:]
+    return bool(rest) and not first_name_lookup(rest[0])
 
 
 # --- the reader --------------------------------------------------------------
@@ -242,13 +301,14 @@ def read_street_name(name: str, languages: list[str] | tuple[str, ...] = ()) -> 
     """
     from .first_names import is_known_first_name  # late import: the dataset loads lazily
 
-    languages = [lang for lang in (languages or DEFAULT_LANGUAGES)]
+    known = [lang for lang in languages if lang in rules.LANGUAGES]
+    languages = known or list(DEFAULT_LANGUAGES)
     original = (name or "").strip()
     halves = [h for h in _BILINGUAL_RE.split(original) if h.strip()] or [original]
-    reading = _read_one(halves[0], original, languages, is_known_first_name)
+    reading = _read_any(halves[0], original, languages, is_known_first_name)
     extra: list[str] = []
     for half in halves[1:]:
-        other = _read_one(half, half, languages, is_known_first_name)
+        other = _read_any(half, half, languages, is_known_first_name)
         for value in (other.person, other.bare_name):
             if value and value not in extra:
                 extra.append(value)
@@ -258,10 +318,67 @@ def read_street_name(name: str, languages: list[str] | tuple[str, ...] = ()) -> 
     return reading
 
 
+def _read_any(text: str, original: str, languages: list[str], is_first_name) -> NameReading:
+    """Read in the city's languages; failing a street type, in the first other language that finds one.
+
+    "Carrer de X" in a Spanish list or "Calle X" in a Catalan one is still read: the
+    street type says the language, which then comes first for titles and particles.
+    """
+    reading = _read_one(text, original, languages, is_first_name)
+    if reading.street_type or reading.non_person in ("date", "number"):
+        return reading
+    for lang in _other_languages(tuple(languages)):
+        if _has_street_type(text, lang):
+            other = _read_one(text, original, [lang, *languages], is_first_name)
+            if other.street_type:
+                return other
+    return reading
+
+
+@lru_cache(maxsize=64)
+def _other_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
+    ordered = [*DEFAULT_LANGUAGES, *rules.LANGUAGES]
+    return tuple(dict.fromkeys(lang for lang in ordered if lang not in languages))
+
+
+def _has_street_type(text: str, lang: str) -> bool:
+    """A cheap first look: does ``text`` start or end with one of ``lang``'s street types?"""
+    tokens = _tokens(text)
+    if len(tokens) < 2:
+        last = tokens[-1].casefold() if tokens else ""
+        return any(last.endswith(key(g)) or last.endswith(g) for g in rules.GLUED_SUFFIXES.get(lang, []))
+    if _match_phrase(tokens, tuple(rules.PREFIX_TYPES.get(lang, []))):
+        return True
+    if _match_phrase(tokens[-1:], tuple(rules.SUFFIX_TYPES.get(lang, []))):
+        return True
+    last = tokens[-1].casefold()
+    return any(last.endswith(g) for g in rules.GLUED_SUFFIXES.get(lang, []))
+
+
 def _replace(reading: NameReading, **changes) -> NameReading:
     from dataclasses import replace
 
     return replace(reading, **changes)
+
+
+def _drop_genitive(stem: str, languages: list[str], is_first_name, alone: bool = True) -> str:
+    """The name in a compound's first part: "Strindbergs" -> Strindberg, "Amalien" -> Amalie.
+
+    Genitive endings (Scandinavian "s") always go; linking endings (German "n", Dutch
+    "s") only when the stem is the whole name and what is left is a given name: "Rosen"
+    is a plant, not Rose, and "Aletta Jacobslaan" honours Aletta Jacobs.
+    """
+    if stem and stem[-1] == "-":
+        return stem
+    for lang in languages:
+        for ending in rules.GENITIVE_ENDINGS.get(lang, []):
+            if stem.endswith(ending) and len(stem) - len(ending) >= 3 and not stem.endswith(ending * 2):
+                return stem[: -len(ending)]
+        for ending in rules.LINKING_ENDINGS.get(lang, []) if alone else ():
+            base = stem[: -len(ending)]
+            if stem.endswith(ending) and len(base) >= 3 and not is_first_name(stem) and is_first_name(base):
+                return base
+    return stem
 
 
 def _read_one(text: str, original: str, languages: list[str], is_first_name) -> NameReading:
@@ -286,7 +403,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         n2 = _match_phrase(tokens[m:], _lang_list(rules.PREFIX_TYPES, languages))
         # Only when a particle follows it: "Carrer de Costa i Llobera" is a person.
         after = tokens[m + n2:]
-        if n2 and after and key(tokens[m]) != "paralela" and _match_phrase(
+        if n2 and after and key(tokens[m]) != "paralela" and key(tokens[m]) not in _GEOGRAPHIC and _match_phrase(
             after, _lang_list(rules.PARTICLES, languages)
         ) and len(after) > 1:
             tokens = after
@@ -310,6 +427,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         if _match_phrase(tokens[-1:], suffixes):
             street_type = tokens[-1]
             tokens = tokens[:-1]
+            tokens = tokens[:-1] + [_drop_genitive(tokens[-1], languages, is_first_name, alone=len(tokens) == 1)]
     if not street_type and tokens:
         last = tokens[-1]
         pieces = [p for p in last.split("-") if p]
@@ -322,7 +440,8 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
             for suffix in sorted(glued, key=len, reverse=True):
                 if lowered.endswith(suffix) and len(last) - len(suffix) >= 3:
                     street_type = last[-len(suffix):]
-                    stem = last[: -len(suffix)].rstrip("-")
+                    stem = _drop_genitive(last[: -len(suffix)].rstrip("-"), languages, is_first_name,
+                                          alone=len(tokens) == 1 and "-" not in last)
                     tokens = tokens[:-1] + [p for p in stem.split("-") if p]
                     break
         if len(tokens) >= 2 and "-" in "".join(tokens) and street_type:
@@ -390,18 +509,25 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     generic = bool(titles) and all(
         g is None or key(t) in _GENERIC_MASCULINE for t, g in zip(titles, genders)
     )
-    # A title alone names an unnamed holder: "Calle de la Princesa",
-    # "Calle del Almirante". Only trusted after an article or for titles that
-    # are how someone is known (Reina, Virgen, Santo), not for surname-like words.
-    if not titles and len(rest) == 1:
-        gender, keeps = title_table.get(key(rest[0]), (None, False))
-        if gender and (keeps or had_article):
-            titles.append(rest[0])
+    # Only a title: "Calle del Príncipe", "del Gobernador", "del Conde Duque" name
+    # nobody in particular; the Virgin ("Calle de la Virgen") is someone.
+    title_alone = False
+    if rest and _match_phrase(rest, list(title_table)) == len(rest) and (titles or had_article or len(rest) == 1):
+        gender, keeps = title_table[key(" ".join(rest))]
+        if not titles and keeps and _is_religious_title(rest) and gender:
+            titles.append(" ".join(rest))
             genders.append(gender)
             keeps_from = 0
+            religious = True
+        elif titles or had_article or keeps:
+            titles.append(" ".join(rest))
+            genders.append(gender)
+            title_alone = True
 
     known = {g for g in genders if g}
-    title_gender = known.pop() if len(known) == 1 else None
+    title_gender = known.pop() if len(known) == 1 and not title_alone else None
+    if title_alone or (non_person and non_person != "religious"):
+        religious = False
 
     if "en" in languages and rest and re.search(r"['’]s$", rest[-1]):
         rest = rest[:-1] + [rest[-1][:-2]]  # "St Mary's Road" -> "Mary"
@@ -431,6 +557,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         # A date or a number is never a person, whatever title-like words it has.
         titles, title_gender, plural_mix, person, single_word = [], None, None, None, False
 
+    language = _type_language(street_type, languages)
     return NameReading(
         original=original,
         person=person,
@@ -445,7 +572,22 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         article=had_article,
         religious=religious,
         generic_title=generic and title_gender == rules.MAN,
+        title_alone=title_alone,
+        family_name_first=language in rules.FAMILY_NAME_FIRST,
+        language=language,
     )
+
+
+def _type_language(street_type: str | None, languages: list[str]) -> str | None:
+    """The first of ``languages`` that has ``street_type`` (the first language when there is none)."""
+    if not street_type:
+        return languages[0] if languages else None
+    wanted = key(street_type)
+    for lang in languages:
+        for table in (rules.PREFIX_TYPES, rules.SUFFIX_TYPES, rules.GLUED_SUFFIXES):
+            if any(key(t) == wanted or key(t).split()[0] == wanted.split()[0] for t in table.get(lang, [])):
+                return lang
+    return languages[0] if languages else None
 
 
 _RELIGIOUS = {key(w) for w in (
@@ -469,7 +611,7 @@ def names_to_look_up(reading: NameReading) -> list[str]:
     turn cities, rivers and virgins into whichever human happens to be labelled so.
     Dates and numbers name no one.
     """
-    if reading.single_word or reading.non_person in ("date", "number"):
+    if reading.single_word or reading.title_alone or reading.non_person in ("date", "number"):
         return []
     names = [reading.person] if reading.person else []
     names += [v for v in reading.variants if v and " " in v.strip() and v not in names]

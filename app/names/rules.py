@@ -88,6 +88,10 @@ GLUED_SUFFIXES: dict[str, list[str]] = _per_language("street_types", "glued")
 #: Endings a glued type's stem may carry that are not part of the name: the genitive
 #: "s" of "Strindbergsgatan", the "n" of "Amalienstraße" (Amalie).
 LINKING_ENDINGS: dict[str, list[str]] = _per_language("street_types", "linking_endings")
+#: Genitive endings always dropped before a type: "Strindbergsgatan", "Karl Johans gate".
+GENITIVE_ENDINGS: dict[str, list[str]] = _per_language("street_types", "genitive_endings")
+#: Languages that write the family name first ("Petőfi Sándor utca"): the given name is last.
+FAMILY_NAME_FIRST: set[str] = {code for code, data in language_files().items() if data.get("name_order") == "family_first"}
 PARTICLES: dict[str, list[str]] = _per_language("words", "particles")
 ARTICLES: set[str] = {key(a) for a in _union("words", "articles")}
 PERSONAL_ARTICLES: dict[str, str] = {

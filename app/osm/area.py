@@ -216,15 +216,33 @@ def _area(rel: dict, containers: list[dict]) -> Area:
         parent_parts.append(_display_name(regions[0]))
     if country and level != 2:
         parent_parts.append(_display_name(country))
+    region_tags = regions[0].get("tags", {}) if regions and (level is None or level > 4) else {}
+    if level == 4:
+        region_tags = tags  # a region analysed as a whole (Brussels-Capital, Berlin)
     return Area(
         osm_type="relation",
         osm_id=int(rel["id"]),
         name=tags.get("name") or tags.get("name:en") or f"relation {rel['id']}",
         admin_level=level,
         country_code=code,
-        wikidata=tags.get("wikidata") if is_qid(tags.get("wikidata", "")) else None,
+        wikidata=_qid(tags),
         parent=", ".join(p for p in parent_parts if p) or None,
+        region=region_code_from_tags(region_tags, code),
+        region_wikidata=_qid(region_tags),
+        country_wikidata=_qid(country.get("tags", {})) if country else None,
     )
+
+
+def _qid(tags: dict[str, str]) -> str | None:
+    return tags.get("wikidata") if is_qid(tags.get("wikidata", "")) else None
+
+
+def region_code_from_tags(tags: dict[str, str], country_code: str | None) -> str | None:
+    """The ISO 3166-2 code a region boundary carries, when it belongs to ``country_code``."""
+    value = (tags.get("ISO3166-2") or "").strip().upper()
+    if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", value) and (not country_code or value[:2] == country_code):
+        return value
+    return None
 
 
 def _display_name(el: dict) -> str:
