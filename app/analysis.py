@@ -15,28 +15,26 @@ from app.classify import (
     build_evidence_from_reading,
     decide,
     propagate_within_city,
-    review_conflict,
-    review_evidence,
 )
 from app.config import Settings
-from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
+from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street
 from app.jobs import Executor, Progress
 from app.mapdata import prepare_map_data_for_area
 from app.names import names_to_look_up, read_street_name
 from app.osm.pbf import streets_from_pbf
 from app.osm.streets import fetch_streets
 from app.remote import RemoteError
-from app.reviews import apply_reviews_since
+from app.reviews import apply_reviews_since, review_conflict, review_evidence
 from app.store import Store
 from app.store.models import AreaRow, JobRow
 from app.store.records import (
     follow_renamed_streets,
     latest_reviews,
     save_run,
-    stored_entities,
+    stored_namesakes,
 )
 from app.wikidata.client import SparqlClient
-from app.wikidata.entities import fetch_entities
+from app.wikidata.facts import fetch_namesakes
 from app.wikidata.namesakes import resolve_namesakes
 
 log = logging.getLogger(__name__)
@@ -69,29 +67,29 @@ def classify_streets(
     reviews: dict,
     progress: Progress,
     store: Store | None = None,
-) -> tuple[dict, dict[str, Decision], dict[str, Entity], dict[str, str]]:
-    """Readings, decisions, entity facts and review conflicts for every street."""
+) -> tuple[dict, dict[str, Decision], dict[str, Namesake], dict[str, str]]:
+    """Readings, decisions, namesake facts and review conflicts for every street."""
     progress("reading street names", 0, len(streets))
     readings = {s.key: read_street_name(s.name, area.languages) for s in streets}
-    person_names = {key: names_to_look_up(r) for key, r in readings.items()}
-    person_names = {key: names for key, names in person_names.items() if names}
+    name_parts = {key: names_to_look_up(r) for key, r in readings.items()}
+    name_parts = {key: names for key, names in name_parts.items() if names}
 
     # Facts in the interface's languages too, so pages can show people in the visitor's language.
-    evidence, entities = resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress,
-                                           label_languages=INTERFACE_LANGUAGES, readings=readings)
+    evidence, namesakes = resolve_namesakes(clients.sparql, area, streets, name_parts, progress=progress,
+                                            label_languages=INTERFACE_LANGUAGES, readings=readings)
 
-    reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in entities}
+    reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in namesakes}
     if reviewed_qids:
         try:
-            entities.update(fetch_entities(clients.sparql, sorted(reviewed_qids), area.languages))
+            namesakes.update(fetch_namesakes(clients.sparql, sorted(reviewed_qids), area.languages))
         except RemoteError as exc:
             log.warning("reviewed namesakes could not be refreshed from Wikidata: %s", exc)
         # An id Wikidata no longer answers for (merged, deleted, or not cached offline) keeps
         # the facts the store has, so the volunteer's review still decides the street.
-        missing = reviewed_qids - entities.keys()
+        missing = reviewed_qids - namesakes.keys()
         if missing and store is not None:
             with store.session() as session:
-                entities.update(stored_entities(session, missing))
+                namesakes.update(stored_namesakes(session, missing))
 
     progress("classifying", 0, len(streets))
     # Wikidata's evidence first, then what the name itself says (rules, titles, first names).
@@ -101,7 +99,7 @@ def classify_streets(
         )
     automatic: dict[str, Decision] = {}
     for street in streets:
-        automatic[street.key] = decide(street.name, readings[street.key], evidence[street.key], entities)
+        automatic[street.key] = decide(street.name, readings[street.key], evidence[street.key], namesakes)
 
     decisions: dict[str, Decision] = {}
     conflicts: dict[str, str] = {}
@@ -111,7 +109,7 @@ def classify_streets(
         if review is None:
             decisions[street.key] = auto
             continue
-        decided = decide(street.name, readings[street.key], evidence[street.key], entities,
+        decided = decide(street.name, readings[street.key], evidence[street.key], namesakes,
                          review=review_evidence(review))
         decisions[street.key] = decided
         if decided.source != SOURCE_REVIEW:
@@ -120,7 +118,7 @@ def classify_streets(
             conflicts[street.key] = conflict
     # Spread tags to untagged homonyms last, so a tag a volunteer rejected on its street spreads no further.
     decisions = propagate_within_city(streets, decisions)
-    return readings, decisions, entities, conflicts
+    return readings, decisions, namesakes, conflicts
 
 
 def analyze(
@@ -149,7 +147,7 @@ def analyze(
     if moved:
         log.info("reviews moved to the new keys of edited streets: %s", moved)
     reviews = latest_reviews(store, area_id)
-    readings, decisions, entities, conflicts = classify_streets(area, streets, clients, reviews, progress, store)
+    readings, decisions, namesakes, conflicts = classify_streets(area, streets, clients, reviews, progress, store)
 
     progress("saving", 0, len(streets))
     run_id = save_run(
@@ -158,7 +156,7 @@ def analyze(
         streets=streets,
         readings=readings,
         decisions=decisions,
-        entities=entities,
+        namesakes=namesakes,
         conflicts=conflicts,
         source="pbf" if pbf is not None else "overpass",
         job_id=job_id,

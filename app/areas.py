@@ -9,6 +9,7 @@ from app.config import Settings
 from app.domain import Area
 from app.store import Store
 from app.store.models import AreaRow
+from app.store.records import area_by_slug
 
 log = logging.getLogger(__name__)
 
@@ -107,14 +108,13 @@ def known_area(store: Store, query: str) -> Area | None:
 
     parsed = parse_area_query(query)
     with store.session() as session:
-        stmt = select(AreaRow)
         if parsed.kind == "relation":
-            stmt = stmt.where(AreaRow.osm_type == "relation", AreaRow.osm_id == parsed.osm_id)
+            row = session.scalars(select(AreaRow).where(AreaRow.osm_type == "relation",
+                                                        AreaRow.osm_id == parsed.osm_id)).first()
         elif parsed.kind == "wikidata":
-            stmt = stmt.where(AreaRow.wikidata == parsed.qid)
+            row = session.scalars(select(AreaRow).where(AreaRow.wikidata == parsed.qid)).first()
         else:
-            stmt = stmt.where(AreaRow.slug == query)
-        row = session.scalars(stmt).first()
+            row = area_by_slug(session, query, analysed=False)
         return area_from_row(row) if row else None
 
 

@@ -1,6 +1,6 @@
 """Evidence -> one decision per street.
 
-Evidence is weighed in a fixed order of trust (see ``TRUST_ORDER``): the first
+Evidence is weighed in a fixed order of trust (the order of ``app.domain.SOURCES``): the first
 piece of evidence that yields a category decides, and every piece is kept in
 ``Decision.evidence`` so a page can say why. Our own non-person rules come after
 anything Wikidata or OSM says (Wikidata knows "Santa Lucía" is a river when it
@@ -9,7 +9,7 @@ words look like).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 from app.domain import (
@@ -24,45 +24,27 @@ from app.domain import (
     NONBINARY,
     NOT_PERSON,
     SEVERAL,
-    SOURCE_FAMILY_NAME,
     SOURCE_FIRST_NAME,
-    SOURCE_NAME_MATCH,
-    SOURCE_OSM_TAG,
     SOURCE_REVIEW,
     SOURCE_RULE,
-    SOURCE_SAME_NAME_STREETS,
-    SOURCE_STREET_ITEM,
     SOURCE_TITLE,
-    SOURCE_WIKIDATA_STREET,
+    TRUST_RANK,
     UNKNOWN,
     WOMAN,
     Decision,
-    Entity,
+    Namesake,
     Evidence,
     Street,
     normalise_name,
+    sources_where,
 )
-from app.names import NameReading, guess_from_first_name, names_to_look_up, read_street_name
+from app.names import NameReading, guess_from_first_name, read_street_name
 
-#: Decreasing trust. 'rule' sits after all Wikidata/OSM evidence and before the
-#: lexical guesses (title, first name).
-TRUST_ORDER = (
-    SOURCE_REVIEW,
-    SOURCE_OSM_TAG,
-    SOURCE_STREET_ITEM,
-    SOURCE_WIKIDATA_STREET,
-    SOURCE_NAME_MATCH,
-    SOURCE_SAME_NAME_STREETS,
-    SOURCE_FAMILY_NAME,
-    SOURCE_RULE,
-    SOURCE_TITLE,
-    SOURCE_FIRST_NAME,
-)
-_RANK = {source: i for i, source in enumerate(TRUST_ORDER)}
-_WIKIDATA_SOURCES = (SOURCE_OSM_TAG, SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH,
-                     SOURCE_SAME_NAME_STREETS, SOURCE_FAMILY_NAME)
-#: Sources whose disagreement with the decision is worth a volunteer's look.
-_CONFLICT_SOURCES = (SOURCE_REVIEW, *_WIKIDATA_SOURCES, SOURCE_TITLE)
+#: Read from the sources registry (app.domain.SOURCES): see there what each flag means.
+_REMOTE_SOURCES = sources_where("remote")
+_CONFLICT_SOURCES = sources_where("flags_conflict")
+_LEXICAL_SOURCES = sources_where("lexical")
+_TAG_SOURCES = sources_where("tagged")
 _PERSON_GENDERS = (WOMAN, MAN, NONBINARY)
 
 
@@ -75,14 +57,14 @@ def _mix(genders: Iterable[str | None]) -> str | None:
     return "mixed" if genders else None
 
 
-def _evaluate(ev: Evidence, entities: dict[str, Entity], reading: NameReading | None):
+def _evaluate(ev: Evidence, namesakes: dict[str, Namesake], reading: NameReading | None):
     """(category, mix, qids, note) that one piece of evidence implies, or None.
 
     A human with no usable P21 gives UNKNOWN: it *is* a person, of unknown
     gender (see ``decide``).
     """
     if ev.qids:
-        found = [entities[q] for q in ev.qids if q in entities]
+        found = [namesakes[q] for q in ev.qids if q in namesakes]
         if ev.category and (ev.source == SOURCE_REVIEW or not found):
             # A volunteer's word, or evidence that already carries its category.
             mix = _mix(e.gender for e in found if e.kind != KIND_THING) if ev.category == SEVERAL else None
@@ -114,7 +96,7 @@ def decide(
     street_name: str,
     reading: NameReading | None,
     evidence: list[Evidence],
-    entities: dict[str, Entity],
+    namesakes: dict[str, Namesake],
     review: Evidence | None = None,
 ) -> Decision:
     """Combine all evidence about one street into a Decision.
@@ -135,12 +117,12 @@ def decide(
         return Decision(review.category, SOURCE_REVIEW, HIGH, evidence=[review, *evidence])
     all_evidence = ([review] if review is not None else []) + list(evidence)
     ranked = sorted(
-        enumerate(all_evidence), key=lambda pair: (_RANK.get(pair[1].source, len(_RANK)), pair[0])
+        enumerate(all_evidence), key=lambda pair: (TRUST_RANK.get(pair[1].source, len(TRUST_RANK)), pair[0])
     )
     kept = list(all_evidence)
     outcomes: list[tuple[int, Evidence, tuple]] = []
     for index, ev in ranked:
-        outcome = _evaluate(ev, entities, reading)
+        outcome = _evaluate(ev, namesakes, reading)
         if outcome is None:
             continue
         if outcome[3]:  # flag fictional characters etc. in the evidence shown
@@ -151,7 +133,7 @@ def decide(
     unknown_person: tuple[Evidence, list[str]] | None = None
     chosen = None
     for index, ev, (category, mix, qids, _note) in outcomes:
-        if category == UNKNOWN and ev.source in (SOURCE_REVIEW, *_WIKIDATA_SOURCES):
+        if category == UNKNOWN and ev.source in (SOURCE_REVIEW, *_REMOTE_SOURCES):
             if unknown_person is None:
                 unknown_person = (ev, qids)
                 kept[index] = replace(
@@ -159,7 +141,7 @@ def decide(
                 )
             continue
         if unknown_person is not None and not (
-            ev.source in (SOURCE_TITLE, SOURCE_FIRST_NAME) and category in (WOMAN, MAN)
+            ev.source in _LEXICAL_SOURCES and category in (WOMAN, MAN)
         ):
             continue  # Wikidata says it is a person: only a gender hint can add to it
         chosen = (ev, category, mix, qids)
@@ -272,93 +254,9 @@ def decide_without_wikidata(
     return reading, decide(name, reading, build_evidence_from_reading(reading, country), {})
 
 
-#: Sources that come from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
-REMOTE_SOURCES = _WIKIDATA_SOURCES
 
 
-def review_evidence(review) -> Evidence:
-    """A stored review (app.store.models.ReviewRow) as the evidence that outranks all others."""
-    author = review.user.name if getattr(review, "user", None) else "a volunteer"
-    return Evidence(
-        source=SOURCE_REVIEW,
-        qids=list(review.qids or []),
-        category=review.category,
-        confidence=HIGH,
-        detail=f"reviewed by {author}" + (f": {review.note}" if review.note else ""),
-    )
-
-
-def review_conflict(automatic, reviewed: Decision, review_qids: list[str]) -> str | None:
-    """What OpenStreetMap or Wikidata now say against a review, or None when they agree.
-
-    A review that named no one is compared by category only, and an automatic
-    "unknown" contradicts nothing: the review filled a gap.
-    """
-    if automatic.source not in REMOTE_SOURCES or automatic.category == UNKNOWN:
-        return None
-    differs = automatic.category != reviewed.category
-    if review_qids:
-        differs = differs or set(automatic.qids) != set(reviewed.qids)
-    if not differs:
-        return None
-    said = ", ".join(automatic.qids) or automatic.category
-    return f"{automatic.source} now says {said} ({automatic.category})"
-
-
-EntityLookup = Callable[
-    [list[str], list[str], "str | None"], dict[str, tuple[list[Evidence], dict[str, Entity]]]
-]
-
-
-def _evidence_text(decision: Decision) -> str:
-    return " | ".join(f"{ev.source}: {ev.detail}" for ev in decision.evidence if ev.detail)
-
-
-def classify_name_list(
-    names: list[str],
-    languages: list[str],
-    country: str | None,
-    entity_lookup: EntityLookup | None = None,
-) -> list[dict]:
-    """Classify bare street names (a city's nomenclator) without a map.
-
-    Rows keep the input order: name, person, category, source, confidence,
-    wikidata_id (QIDs joined with ';', empty offline), plus mix and evidence
-    (a readable summary of why).
-    """
-    readings = [read_street_name(n, languages) for n in names]
-    looked_up: dict[str, tuple[list[Evidence], dict[str, Entity]]] = {}
-    if entity_lookup is not None:
-        wanted = sorted({name for r in readings for name in names_to_look_up(r)})
-        if wanted:
-            looked_up = entity_lookup(wanted, languages, country) or {}
-    rows = []
-    for name, reading in zip(names, readings):
-        evidence, entities = [], {}
-        for candidate in names_to_look_up(reading):  # the first name that Wikidata knows
-            if candidate in looked_up and looked_up[candidate][0]:
-                evidence, entities = looked_up[candidate]
-                break
-        decision = decide(
-            name, reading, list(evidence) + build_evidence_from_reading(reading, country), dict(entities)
-        )
-        rows.append(
-            {
-                "name": name,
-                "person": reading.person or "",
-                "category": decision.category,
-                "source": decision.source or "",
-                "confidence": decision.confidence,
-                "wikidata_id": ";".join(decision.qids),
-                "mix": decision.mix or "",
-                "evidence": _evidence_text(decision),
-            }
-        )
-    return rows
-
-
-_TAG_SOURCES = (SOURCE_OSM_TAG, SOURCE_STREET_ITEM)
-_PROTECTED = (SOURCE_REVIEW, SOURCE_OSM_TAG, SOURCE_STREET_ITEM)
+_PROTECTED = (SOURCE_REVIEW, *_TAG_SOURCES)
 
 
 def propagate_within_city(streets: list[Street], decisions: dict[str, Decision]) -> dict[str, Decision]:

@@ -195,14 +195,15 @@ def cities_command():
 @with_appcontext
 def export_command(city: str, fmt: str, output: Path | None):
     """Write the per-street table of an analysed CITY (its slug, as `cities` lists it)."""
-    from app.exports import CityNotFound, write_export
+    from app.exports import write_export
+    from app.store.records import AreaNotFound
 
     from app.files import output_stream
 
     try:
         with output_stream(output) as stream:
             write_export(_store(), city, fmt, stream)
-    except CityNotFound as exc:
+    except AreaNotFound as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -254,19 +255,19 @@ def classify_command(names_csv, languages, region, country, column, offline, out
             raise click.UsageError("give the names' --language, or a --region or --country to take them from")
         click.echo(f"Reading names in: {', '.join(languages)}", err=True)
 
-    entity_lookup = None
+    namesake_lookup = None
     if not offline:
         from app.analysis import make_clients
-        from app.wikidata.namesakes import match_person_names
+        from app.wikidata.namesakes import match_name_parts
 
         clients = make_clients(current_app.config["SETTINGS"], _store())
-        entity_lookup = lambda names, langs, cc: match_person_names(clients.sparql, names, langs, cc)  # noqa: E731
+        namesake_lookup = lambda names, langs, cc: match_name_parts(clients.sparql, names, langs, cc)  # noqa: E731
     from app.files import output_stream
 
     try:
         # The output may be the input itself: it is replaced only once the whole list is classified.
         with output_stream(output, encoding="utf-8-sig") as stream:
-            classify_csv(names_csv, stream, list(languages), country, column=column, entity_lookup=entity_lookup)
+            classify_csv(names_csv, stream, list(languages), country, column=column, namesake_lookup=namesake_lookup)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -1,15 +1,55 @@
-"""Plain values that flow through one analysis.
+"""Plain values that flow through one analysis, and the words the whole code base uses for them.
 
 Every stage of the pipeline (area lookup, OSM fetch, street assembly, Wikidata
 resolution, classification, storage) takes and returns these dataclasses, so
 each stage can be tested without the ones before it and without a database.
 Nothing here does I/O.
+
+Glossary (one word per concept, used the same way in every module):
+
+area
+    An administrative boundary we analyse: a city, a town, a region (``Area``; stored as ``AreaRow``).
+    "City" is only said to people: in URLs (``/cities/<slug>``), CLI arguments and page words.
+    An *analysed area* is one with a current run; ``app.store.records.find_analysed_area`` is the
+    one lookup by slug.
+street
+    One real street: the OSM ways of one name that belong together (``Street``; ``StreetRow``).
+    Its ``key`` (``w<lowest way id>``) is stable across runs; reviews attach to it.
+name part
+    What is read from a street's name as the name of whom it honours: "Doctor Luis Morquio" in
+    "Avenida Doctor Luis Morquio" gives the name part "Luis Morquio" (``NameReading.name_part``,
+    ``StreetRow.name_part``). It is text, not a Wikidata item.
+namesake
+    The Wikidata item a street honours: a person, a group of people or a thing (``Namesake``;
+    ``NamesakeRow``). Wikidata calls it an entity; we do not. A street's link to its namesakes
+    is a ``StreetNamesakeRow`` (``street.links``).
+person
+    A namesake that is a human or a fictional character (``PERSON_KINDS``), or a name part
+    with no Wikidata item that a title or a first name shows to be a person.
+evidence, source
+    One reason to believe who a street honours (``Evidence``), from one *source* of evidence
+    (``SOURCES``: the registry, in order of trust).
+decision
+    The final word on one street: category, source, confidence, namesakes (``Decision``).
+    ``app.classify.decide`` is the one function that takes it, in an analysis and when a
+    review is saved.
+review
+    A volunteer's decision on a street, kept forever (``ReviewRow``); the latest one counts and
+    is the most trusted evidence.
+run
+    One stored analysis of an area (``RunRow``); an area's current run is what pages show.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+
+def N_(message: str) -> str:
+    """Marks an English message for translation (pybabel extracts N_) without importing Flask."""
+    return message
+
 
 # --- shared vocabulary -------------------------------------------------------
 
@@ -24,7 +64,7 @@ CATEGORIES = (WOMAN, MAN, NONBINARY, SEVERAL, NOT_PERSON, UNKNOWN)
 #: Categories that count as "named after a person" in statistics.
 PERSON_CATEGORIES = (WOMAN, MAN, NONBINARY, SEVERAL)
 
-#: Where a decision comes from, in decreasing order of trust.
+#: Where a decision comes from.
 SOURCE_REVIEW = "review"
 SOURCE_OSM_TAG = "osm_tag"
 SOURCE_STREET_ITEM = "street_item"
@@ -36,29 +76,82 @@ SOURCE_FAMILY_NAME = "family_name"
 SOURCE_TITLE = "title"
 SOURCE_FIRST_NAME = "first_name"
 SOURCE_RULE = "rule"  # our own non-person rules (dates, numbers, places...)
-SOURCES = (
-    SOURCE_REVIEW,
-    SOURCE_OSM_TAG,
-    SOURCE_STREET_ITEM,
-    SOURCE_WIKIDATA_STREET,
-    SOURCE_NAME_MATCH,
-    SOURCE_SAME_NAME_STREETS,
-    SOURCE_FAMILY_NAME,
-    SOURCE_TITLE,
-    SOURCE_FIRST_NAME,
-    SOURCE_RULE,
-)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of evidence: everything the code needs to know of it, in one entry.
+
+    Adding a source means adding one entry to ``SOURCES`` (and its translations).
+    """
+
+    code: str
+    #: OpenStreetMap or Wikidata says so: a review that disagrees with it is flagged, and a
+    #: Wikidata human of unknown gender from it stays a person.
+    remote: bool = False
+    #: Names a Wikidata namesake, so its finding belongs in OSM's name:etymology:wikidata tag.
+    names_namesake: bool = False
+    #: A tag on the street itself (or its own item): lent to untagged streets of the same name.
+    tagged: bool = False
+    #: A guess from the words of the name (title, first name): may give the gender of a person
+    #: Wikidata knows without one.
+    lexical: bool = False
+    #: When this source disagrees with the decision, the street asks for a volunteer's look.
+    flags_conflict: bool = False
+    #: How the source is said to people (English msgid; app/web/words.py translates it).
+    description: str = ""
+
+
+#: The registry, in decreasing order of trust: the first source whose evidence yields a category
+#: decides (app.classify.decide). Our non-person rules come after everything Wikidata or OSM says
+#: (Wikidata knows "Santa Lucía" is a river when it is) but before a title or a first name (a date
+#: is not a woman, whatever its words look like).
+SOURCES: dict[str, Source] = {source.code: source for source in (
+    Source(SOURCE_REVIEW, names_namesake=True, flags_conflict=True,
+           description=N_("a volunteer's review")),
+    Source(SOURCE_OSM_TAG, remote=True, names_namesake=True, tagged=True, flags_conflict=True,
+           description=N_("the OpenStreetMap tag name:etymology:wikidata")),
+    Source(SOURCE_STREET_ITEM, remote=True, names_namesake=True, tagged=True, flags_conflict=True,
+           description=N_("the street's own Wikidata item (named after)")),
+    Source(SOURCE_WIKIDATA_STREET, remote=True, names_namesake=True, flags_conflict=True,
+           description=N_("a Wikidata item for this street in this city (named after)")),
+    Source(SOURCE_NAME_MATCH, remote=True, names_namesake=True, flags_conflict=True,
+           description=N_("a Wikidata person whose name matches the street name")),
+    # Guesses from the name alone: said so, they are not Wikidata statements about the street.
+    Source(SOURCE_SAME_NAME_STREETS, remote=True, names_namesake=True, flags_conflict=True,
+           description=N_("guessed from streets of the same name elsewhere in the country")),
+    Source(SOURCE_FAMILY_NAME, remote=True, names_namesake=True, flags_conflict=True,
+           description=N_("guessed from a family name in the street name")),
+    Source(SOURCE_RULE, description=N_("our rules for names that are not people (dates, places, things)")),
+    Source(SOURCE_TITLE, lexical=True, flags_conflict=True, description=N_("a title in the street name")),
+    # Always this description: a first-name guess must never pass for a Wikidata fact.
+    Source(SOURCE_FIRST_NAME, lexical=True, description=N_("inferred from first name")),
+)}
+#: Each source's place in the order of trust (0 = most trusted).
+TRUST_RANK = {code: rank for rank, code in enumerate(SOURCES)}
+
+
+def sources_where(flag: str) -> tuple[str, ...]:
+    """The codes of the sources with ``flag`` set, in order of trust (e.g. ``sources_where("remote")``)."""
+    return tuple(code for code, source in SOURCES.items() if getattr(source, flag))
+
 
 HIGH = "high"
 MEDIUM = "medium"
 LOW = "low"
 CONFIDENCES = (HIGH, MEDIUM, LOW)
 
-#: What kind of thing a Wikidata entity is, as far as street names go.
+#: What kind of thing a Wikidata namesake is, as far as street names go.
 KIND_HUMAN = "human"
 KIND_GROUP = "group"  # family, couple, band, order...: several people
 KIND_FICTIONAL = "fictional"  # fictional/mythological character, deity: a person, flagged
 KIND_THING = "thing"  # place, event, date, ship, plant...: not a person
+
+#: Namesake kinds that count as persons.
+PERSON_KINDS = (KIND_HUMAN, KIND_FICTIONAL)
+
+#: Wikidata's language-neutral labels ("mul"): names written the same in every language.
+MULTILINGUAL = "mul"
 
 QID_RE = re.compile(r"Q[1-9][0-9]{0,11}")
 
@@ -73,6 +166,20 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", stripped).strip().casefold()
+
+
+def pick_text(texts: dict | None, languages=()) -> str:
+    """The one choice of a label or description by language: the wanted ``languages`` in order
+    (the interface's, then the area's, as the caller knows them), then Wikidata's language-neutral
+    "mul", then English, then any; "" when there is none (callers showing a namesake fall back to
+    its id: ``pick_text(labels, langs) or qid``)."""
+    texts = texts or {}
+    if isinstance(languages, str):
+        languages = [languages]
+    for lang in [*languages, MULTILINGUAL, "en"]:
+        if lang and texts.get(lang):
+            return texts[lang]
+    return next((value for value in texts.values() if value), "")
 
 
 def slugify(text: str) -> str:
@@ -135,7 +242,7 @@ class Street:
 
 
 @dataclass
-class Entity:
+class Namesake:
     """What Wikidata says about one possible namesake."""
 
     qid: str
@@ -156,19 +263,6 @@ class Entity:
     citizenships: list[str] = field(default_factory=list)  # QIDs
     sitelinks: int = 0
     articles: dict[str, str] = field(default_factory=dict)  # lang -> Wikipedia URL
-
-    def label(self, languages: list[str] | tuple[str, ...] = ()) -> str:
-        for lang in [*languages, "en", *self.labels]:
-            if lang in self.labels:
-                return self.labels[lang]
-        return self.qid
-
-    def description(self, languages: list[str] | tuple[str, ...] = ()) -> str:
-        for lang in [*languages, "en"]:
-            if lang in self.descriptions:
-                return self.descriptions[lang]
-        return ""
-
 
 @dataclass
 class Evidence:

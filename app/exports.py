@@ -10,15 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from typing import Iterator, TextIO
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import selectinload
 
-from app.domain import PERSON_CATEGORIES
+from app.domain import PERSON_CATEGORIES, pick_text
 from app.store import Store
-from app.store.models import AreaRow, ReviewRow, StreetNamesakeRow, StreetRow
+from app.store.models import StreetNamesakeRow, StreetRow
+from app.store.records import AnalysedArea, find_analysed_area
 
 COLUMNS = (
     "city", "street_id", "street_name", "osm_ids", "length_m", "category", "persons", "wikidata_ids",
@@ -36,47 +36,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000
 
 
-class CityNotFound(LookupError):
-    """No analysed city has this slug."""
-
-
-@dataclass
-class City:
-    """What an export needs to know of the city, detached from any session."""
-
-    id: int
-    slug: str
-    name: str
-    languages: list[str]
-    run_id: int
-    #: Changes with every new run and every review (reviews change the current run in place):
-    #: what caches and ETags of the city's data are keyed on.
-    revision: str = ""
-
-    @property
-    def language(self) -> str | None:
-        return self.languages[0] if self.languages else None
-
-
-def find_city(store: Store, slug: str) -> City:
-    """The analysed city with this slug (raises CityNotFound when unknown or never analysed)."""
-    with store.session() as session:
-        area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
-        if area is None or area.current_run_id is None:
-            raise CityNotFound(f"no analysed city {slug!r} (see `whose-streets cities`)")
-        last_review = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area.id)) or 0
-        return City(area.id, area.slug, area.name, list(area.languages or []), area.current_run_id,
-                    revision=f"{area.current_run_id}.{last_review}")
-
-
-def iter_streets(store: Store, city: City, batch: int = BATCH) -> Iterator[StreetRow]:
+def iter_streets(store: Store, area: AnalysedArea, batch: int = BATCH) -> Iterator[StreetRow]:
     """The current run's streets with their namesakes, by name, read in batches (keyset paging)."""
     last: tuple[str, int] | None = None
     while True:
         with store.session() as session:
             stmt = (
                 select(StreetRow)
-                .where(StreetRow.run_id == city.run_id)
+                .where(StreetRow.run_id == area.run_id)
                 .options(selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
                 .order_by(StreetRow.name, StreetRow.id)
                 .limit(batch)
@@ -93,35 +60,27 @@ def iter_streets(store: Store, city: City, batch: int = BATCH) -> Iterator[Stree
         last = (rows[-1].name, rows[-1].id)
 
 
-def pick(values: dict, languages: list[str]) -> str:
-    """A label or description in the first of the city's languages that has one, else English, else any."""
-    for lang in [*languages, "en"]:
-        if values.get(lang):
-            return values[lang]
-    return ""
-
-
 def namesakes_of(street: StreetRow) -> list:
     return [link.namesake for link in street.links if link.namesake is not None]
 
 
-def street_record(city: City, street: StreetRow) -> dict:
+def street_record(area: AnalysedArea, street: StreetRow) -> dict:
     """The facts of one street under the published column names; list columns hold Python lists.
 
     Per-namesake lists are aligned (the n-th entry of each belongs to the n-th person); a missing
     fact is an empty string (or None for numbers) at its place.
     """
     people = namesakes_of(street)
-    lang = city.language
+    lang = area.language
     if people:
-        persons = [pick(p.labels or {}, city.languages) or p.qid for p in people]
-    elif street.category in PERSON_CATEGORIES and street.person_name:
+        persons = [pick_text(p.labels, area.languages) or p.qid for p in people]
+    elif street.category in PERSON_CATEGORIES and street.name_part:
         # Known only from the name (first name, title): the name as read, no Wikidata facts.
-        persons = [street.person_name]
+        persons = [street.name_part]
     else:
         persons = []
     return {
-        "city": city.slug,
+        "city": area.slug,
         "street_id": street.key,
         "street_name": street.name,
         "osm_ids": list(street.osm_ids or []),
@@ -176,14 +135,14 @@ def csv_row(record: dict) -> list[str]:
     return [csv_cell(column, record[column]) for column in COLUMNS]
 
 
-def _csv_chunks(store: Store, city: City) -> Iterator[str]:
+def _csv_chunks(store: Store, area: AnalysedArea) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     # The byte-order mark makes Excel read the file as UTF-8 (accents intact).
     buffer.write("\ufeff")
     writer.writerow(COLUMNS)
-    for i, street in enumerate(iter_streets(store, city), 1):
-        writer.writerow(csv_row(street_record(city, street)))
+    for i, street in enumerate(iter_streets(store, area), 1):
+        writer.writerow(csv_row(street_record(area, street)))
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -196,34 +155,34 @@ def geojson_properties(record: dict) -> dict:
     return dict(record)
 
 
-def _geojson_chunks(store: Store, city: City) -> Iterator[str]:
+def _geojson_chunks(store: Store, area: AnalysedArea) -> Iterator[str]:
     head = {
         "type": "FeatureCollection",
-        "name": f"{city.slug}-streets",
+        "name": f"{area.slug}-streets",
         "attribution": ATTRIBUTION,
         "license": "ODbL-1.0",
         "columns": list(COLUMNS),
     }
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": ['
     yield opening
-    for i, street in enumerate(iter_streets(store, city)):
+    for i, street in enumerate(iter_streets(store, area)):
         feature = {
             "type": "Feature",
             "id": street.key,
             "geometry": {"type": "MultiLineString", "coordinates": street.geometry or []},
-            "properties": geojson_properties(street_record(city, street)),
+            "properties": geojson_properties(street_record(area, street)),
         }
         yield ("," if i else "") + "\n" + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
     yield "\n]}\n"
 
 
 def iter_export(store: Store, slug: str, fmt: str) -> Iterator[str]:
-    """Text chunks of the export. The city is looked up at once: CityNotFound is raised by this call,
+    """Text chunks of the export. The city is looked up at once: AreaNotFound is raised by this call,
     not later while streaming."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (csv or geojson)")
-    city = find_city(store, slug)
-    return _csv_chunks(store, city) if fmt == "csv" else _geojson_chunks(store, city)
+    area = find_analysed_area(store, slug)
+    return _csv_chunks(store, area) if fmt == "csv" else _geojson_chunks(store, area)
 
 
 def write_export(store: Store, slug: str, fmt: str, stream: TextIO) -> None:

@@ -27,28 +27,36 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
 
 from sqlalchemy import String, and_, func, literal, or_, select
 
 from app.domain import (
-    SOURCE_FIRST_NAME,
     SOURCE_FAMILY_NAME,
+    SOURCE_FIRST_NAME,
     SOURCE_NAME_MATCH,
-    SOURCE_OSM_TAG,
-    SOURCE_REVIEW,
     SOURCE_SAME_NAME_STREETS,
-    SOURCE_STREET_ITEM,
-    SOURCE_WIKIDATA_STREET,
     UNKNOWN,
     WOMAN,
+    pick_text,
+    sources_where,
 )
 from app.exports import csv_writer, neutralise
+from app.links import (
+    ETYMOLOGY_TAG,
+    id_edit_url,
+    josm_url,
+    richest_article,
+    translation_url,
+    wikidata_new_item_url,
+    wikidata_search_url,
+    wikidata_url,
+    wikipedia_new_article_url,
+)
+from app.memo import Memo
 from app.store import Store, fold
+from app.store.records import AnalysedArea
 from app.store.models import (
-    AreaRow,
     NamesakeRow,
-    ReviewRow,
     StreetNamesakeRow,
     StreetRow,
 )
@@ -60,9 +68,7 @@ NAME_ALONE_SOURCES = (SOURCE_NAME_MATCH, SOURCE_SAME_NAME_STREETS, SOURCE_FAMILY
 #: Sources whose namesake is known but not (yet) written into OSM. A reviewed street with
 #: a Wikidata id is a gap too: the volunteer's finding belongs in OSM; so is an osm_tag
 #: decision on an untagged street, inherited from a tagged street of the same name.
-TAG_GAP_SOURCES = (SOURCE_STREET_ITEM, SOURCE_WIKIDATA_STREET, SOURCE_NAME_MATCH, SOURCE_SAME_NAME_STREETS,
-                   SOURCE_FAMILY_NAME, SOURCE_REVIEW, SOURCE_OSM_TAG)
-ETYMOLOGY_TAG = "name:etymology:wikidata"
+TAG_GAP_SOURCES = sources_where("names_namesake")
 #: Sort keys each list accepts (anything else falls back to the first, the default).
 SORTS = {
     "articles": ("sitelinks", "name", "streets"),
@@ -74,8 +80,7 @@ SORTS = {
 #: Which lists take a ?source= filter, and the sources offered.
 SOURCE_FILTERS = {
     "tags": TAG_GAP_SOURCES,
-    "unknown": ("none", "osm_tag", "street_item", "wikidata_street", "name_match", "same_name_streets",
-                "family_name", "review"),
+    "unknown": ("none", *TAG_GAP_SOURCES),
     "matches": NAME_ALONE_SOURCES,
 }
 
@@ -110,96 +115,7 @@ class GapPage:
         return max(1, -(-self.total // self.query.page_size))
 
 
-class NoCurrentRun(LookupError):
-    """The city is unknown or has not been analysed yet."""
-
-
-# --- links -------------------------------------------------------------------
-
-
-def osm_short(osm_id: str) -> str:
-    """``way/101`` -> ``w101`` (the form JOSM's remote control takes)."""
-    kind, _, number = osm_id.partition("/")
-    return {"way": "w", "relation": "r", "node": "n"}.get(kind, kind[:1]) + number
-
-
-def osm_url(osm_id: str) -> str:
-    return f"https://www.openstreetmap.org/{osm_id}"
-
-
-def id_edit_url(osm_ids: list[str]) -> str | None:
-    """iD on openstreetmap.org, opened on the street's first way."""
-    for osm_id in osm_ids:
-        kind, _, number = osm_id.partition("/")
-        if kind in ("way", "relation", "node") and number.isdigit():
-            return f"https://www.openstreetmap.org/edit?{urlencode({'editor': 'id', kind: number})}"
-    return None
-
-
-def josm_url(osm_ids: list[str], qids: list[str]) -> str:
-    """JOSM remote control: load the street's ways and add the etymology tag (several ids joined by ';').
-
-    ``addtags`` takes ``key=value`` pairs separated by ``|``; the whole value is URL-encoded.
-    """
-    params = {"objects": ",".join(osm_short(o) for o in osm_ids),
-              "addtags": f"{ETYMOLOGY_TAG}={';'.join(qids)}"}
-    return "http://127.0.0.1:8111/load_object?" + urlencode(params)
-
-
-def wikipedia_new_article_url(lang: str, title: str) -> str:
-    return f"https://{lang}.wikipedia.org/w/index.php?" + urlencode({"title": title, "action": "edit"})
-
-
-def richest_article(articles: dict[str, str], target: str) -> tuple[str, str] | None:
-    """(language, title) of the article to translate from: English first, then others alphabetically."""
-    candidates = {lang: url for lang, url in (articles or {}).items() if lang != target and url}
-    for lang in ["en", *sorted(candidates)]:
-        if lang in candidates:
-            title = candidates[lang].rstrip("/").rsplit("/", 1)[-1]
-            return lang, title
-    return None
-
-
-def translation_url(lang: str, articles: dict[str, str]) -> str | None:
-    """Content Translation from the richest existing article into ``lang``."""
-    source = richest_article(articles, lang)
-    if source is None:
-        return None
-    src, title = source
-    # The title is already URL-encoded in the article URL: keep it as it is.
-    return (f"https://{lang}.wikipedia.org/wiki/Special:ContentTranslation?page={quote(title, safe='%')}"
-            f"&from={src}&to={lang}")
-
-
-def wikidata_search_url(name: str) -> str:
-    return "https://www.wikidata.org/w/index.php?" + urlencode({"search": name})
-
-
-def wikidata_new_item_url(name: str, lang: str) -> str:
-    return "https://www.wikidata.org/wiki/Special:NewItem?" + urlencode({"label": name, "lang": lang})
-
-
-def label_in(labels: dict | None, languages=()) -> str:
-    """The first label (or description) found in ``languages``, then English, then any; '' if none."""
-    labels = labels or {}
-    if isinstance(languages, str):
-        languages = [languages]
-    for lang in [*languages, "en"]:
-        if lang and labels.get(lang):
-            return labels[lang]
-    return next((v for v in labels.values() if v), "")
-
-
 # --- queries -----------------------------------------------------------------
-
-
-def current_area(store: Store, slug: str) -> AreaRow:
-    with store.session() as session:
-        area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
-        if area is None or area.current_run_id is None:
-            raise NoCurrentRun(slug)
-        session.expunge(area)
-        return area
 
 
 def _like(text: str) -> str:
@@ -216,7 +132,7 @@ def _order(columns_desc: list, descending: bool):
     return [c.desc() if descending else c.asc() for c in columns_desc]
 
 
-def gap_page(store: Store, area: AreaRow, query: GapQuery, *, everything: bool = False) -> GapPage:
+def gap_page(store: Store, area: AnalysedArea, query: GapQuery, *, everything: bool = False) -> GapPage:
     """One page of one gap list (``everything=True``: all rows, for CSV)."""
     query = query.normalised()
     language = (area.languages or ["en"])[0]
@@ -233,11 +149,11 @@ def _paginate(stmt, query: GapQuery, everything: bool):
     return stmt.limit(query.page_size).offset((query.page - 1) * query.page_size)
 
 
-def _articles(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+def _articles(session, area: AnalysedArea, query: GapQuery, language: str, everything: bool):
     label = NamesakeRow.labels[language].as_string()
     label_en = NamesakeRow.labels["en"].as_string()
     conditions = [
-        StreetRow.run_id == area.current_run_id,
+        StreetRow.run_id == area.run_id,
         StreetRow.category.in_((WOMAN, "several")),
         NamesakeRow.gender == WOMAN,
         NamesakeRow.articles[language].as_string().is_(None),
@@ -269,7 +185,7 @@ def _articles(session, area: AreaRow, query: GapQuery, language: str, everything
     )
     rows = []
     for namesake, count, street_name, street_key in session.execute(_paginate(stmt, query, everything)):
-        name = label_in(namesake.labels, [language]) or namesake.qid
+        name = pick_text(namesake.labels, [language]) or namesake.qid
         rows.append({
             "qid": namesake.qid,
             "name": name,
@@ -283,14 +199,14 @@ def _articles(session, area: AreaRow, query: GapQuery, language: str, everything
             "new_article_url": wikipedia_new_article_url(language, name),
             "translation_url": translation_url(language, namesake.articles or {}),
             "translate_from": (richest_article(namesake.articles or {}, language) or (None,))[0],
-            "wikidata_url": f"https://www.wikidata.org/wiki/{namesake.qid}",
+            "wikidata_url": wikidata_url(namesake.qid),
         })
     return total, rows
 
 
-def _tags(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+def _tags(session, area: AnalysedArea, query: GapQuery, language: str, everything: bool):
     conditions = [
-        StreetRow.run_id == area.current_run_id,
+        StreetRow.run_id == area.run_id,
         StreetRow.source.in_([query.source] if query.source else TAG_GAP_SOURCES),
         StreetRow.tags[ETYMOLOGY_TAG].as_string().is_(None),
         # Only streets with a namesake id to write: a review that set a bare category has none.
@@ -339,8 +255,8 @@ def _links_of(session, street_ids: list[int]) -> dict[int, list[NamesakeRow]]:
     return out
 
 
-def _unknown(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
-    conditions = [StreetRow.run_id == area.current_run_id, StreetRow.category == UNKNOWN]
+def _unknown(session, area: AnalysedArea, query: GapQuery, language: str, everything: bool):
+    conditions = [StreetRow.run_id == area.run_id, StreetRow.category == UNKNOWN]
     if query.source == "none":
         conditions.append(StreetRow.source.is_(None))
     elif query.source:
@@ -363,37 +279,37 @@ def _unknown(session, area: AreaRow, query: GapQuery, language: str, everything:
             chunk = names[chunk_start:chunk_start + 500]
             for r in session.execute(
                 select(StreetRow.name, StreetRow.key, StreetRow.osm_ids, StreetRow.length_m, StreetRow.source,
-                       StreetRow.person_name)
+                       StreetRow.name_part)
                 .where(*conditions, StreetRow.name.in_(chunk)).order_by(StreetRow.key)
             ):
                 members.setdefault(r.name, []).append(
                     {"key": r.key, "osm_ids": list(r.osm_ids or []), "length_m": r.length_m, "source": r.source,
-                     "person_name": r.person_name})
+                     "name_part": r.name_part})
     rows = [{"name": g.name, "streets": g.streets, "length_m": round(g.length or 0.0, 1),
              "members": members.get(g.name, [])} for g in groups]
     return total, rows
 
 
-def _first_names(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+def _first_names(session, area: AnalysedArea, query: GapQuery, language: str, everything: bool):
     conditions = [
-        StreetRow.run_id == area.current_run_id,
+        StreetRow.run_id == area.run_id,
         StreetRow.source == SOURCE_FIRST_NAME,
         ~select(StreetNamesakeRow.id).where(StreetNamesakeRow.street_id == StreetRow.id).exists(),
     ]
     if query.text:
         conditions.append(or_(_text_filter(StreetRow.name, query.text),
-                              _text_filter(StreetRow.person_name, query.text)))
+                              _text_filter(StreetRow.name_part, query.text)))
     total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
     descending = {"name": False, "length": True, "person": False}[query.sort] \
         if query.descending is None else query.descending
     primary = {"name": StreetRow.name, "length": StreetRow.length_m,
-               "person": func.coalesce(StreetRow.person_name, StreetRow.name)}[query.sort]
-    stmt = (select(StreetRow.key, StreetRow.name, StreetRow.person_name, StreetRow.osm_ids, StreetRow.length_m,
+               "person": func.coalesce(StreetRow.name_part, StreetRow.name)}[query.sort]
+    stmt = (select(StreetRow.key, StreetRow.name, StreetRow.name_part, StreetRow.osm_ids, StreetRow.length_m,
                    StreetRow.category, StreetRow.confidence)
             .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
     rows = []
     for r in session.execute(_paginate(stmt, query, everything)):
-        person = r.person_name or r.name
+        person = r.name_part or r.name
         rows.append({
             "key": r.key, "name": r.name, "person": person, "osm_ids": list(r.osm_ids or []),
             "length_m": r.length_m, "category": r.category, "confidence": r.confidence,
@@ -403,9 +319,9 @@ def _first_names(session, area: AreaRow, query: GapQuery, language: str, everyth
     return total, rows
 
 
-def _matches(session, area: AreaRow, query: GapQuery, language: str, everything: bool):
+def _matches(session, area: AnalysedArea, query: GapQuery, language: str, everything: bool):
     conditions = [
-        StreetRow.run_id == area.current_run_id,
+        StreetRow.run_id == area.run_id,
         StreetRow.source.in_([query.source] if query.source else NAME_ALONE_SOURCES),
         StreetRow.needs_review.is_(True),
         StreetRow.reviewed.is_(False),
@@ -499,28 +415,18 @@ def gap_csv(page: GapPage, city: str) -> str:
     return csv_text(["city"] + CSV_COLUMNS[name], [[city] + row for row in rows])
 
 
-#: Tab counts per (database, area, run, review revision): they only change with a new run or a review,
-#: and counting all four lists costs more than showing one page.
-_COUNTS: dict[tuple, dict[str, int]] = {}
-_COUNTS_MAX = 256
+#: Tab counts per (database, area, revision): they only change with a new run or a review, and
+#: counting all four lists costs more than showing one page.
+_COUNTS = Memo(256)
 
 
-def gap_counts(store: Store, area: AreaRow) -> dict[str, int]:
-    """The size of every list (for the tabs), cached until the next run or review of the area."""
-    with store.session() as session:
-        revision = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area.id)) or 0
-    key = (store.url, area.id, area.current_run_id, revision)
-    counts = _COUNTS.get(key)
-    if counts is None:
-        counts = {name: gap_page(store, area, GapQuery(list=name, page_size=1)).total for name in LISTS}
-        if len(_COUNTS) >= _COUNTS_MAX:
-            _COUNTS.pop(next(iter(_COUNTS)))
-        _COUNTS[key] = counts
-    return counts
+def gap_counts(store: Store, area: AnalysedArea) -> dict[str, int]:
+    """The size of every list (for the tabs), kept until the next run or review of the area."""
+    return _COUNTS.get((store.url, area.id, area.revision), lambda: {
+        name: gap_page(store, area, GapQuery(list=name, page_size=1)).total for name in LISTS})
 
 
 __all__ = [
-    "LISTS", "PAGE_SIZE", "GapPage", "GapQuery", "NoCurrentRun", "csv_text", "current_area", "gap_counts",
-    "gap_csv", "gap_page", "id_edit_url", "josm_url", "label_in", "safe_cell", "translation_url",
-    "wikidata_new_item_url", "wikidata_search_url", "wikipedia_new_article_url",
+    "LISTS", "PAGE_SIZE", "GapPage", "GapQuery", "csv_text", "gap_counts",
+    "gap_csv", "gap_page", "safe_cell",
 ]

@@ -14,7 +14,7 @@ difference from the previous one, a few characters per point. static/js/citymap.
 The plain, full-precision GeoJSON stays the download (app.exports).
 
 Built at the end of each analysis and after each review (``prepare_map_data``), stored gzip-compressed
-in the ``map_data`` table under the city's revision (app.exports.City.revision): a page never builds it
+in the ``map_data`` table under the city's revision (app.store.records.AnalysedArea.revision): a page never builds it
 while a visitor waits, unless the store predates this table or the build failed.
 """
 from __future__ import annotations
@@ -29,8 +29,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.domain import CATEGORIES
-from app.exports import City, find_city, pick, street_record
+from app.domain import pick_text
+from app.exports import street_record
 from app.store import Store
+from app.store.records import AnalysedArea, find_analysed_area
 from app.store.models import AreaRow, MapDataRow, NamesakeRow, StreetNamesakeRow, StreetRow, utcnow
 
 SIMPLIFY_TOLERANCE = 1e-5  # degrees: about a metre, invisible at the highest street zoom
@@ -90,7 +92,7 @@ def decode_lines(encoded: list[str], decimals: int = DECIMALS) -> list[list[list
 class MapData:
     """The map data of one revision: compressed JSON and what the page needs beside it."""
 
-    city: City
+    area: AnalysedArea
     body_gzip: bytes
     bounds: list | None
 
@@ -100,7 +102,7 @@ class MapData:
 
     @property
     def etag(self) -> str:
-        return f"run-{self.city.revision}-v{FORMAT_VERSION}"
+        return f"run-{self.area.revision}-v{FORMAT_VERSION}"
 
 
 def _people_of_run(session, run_id: int) -> dict[int, list[NamesakeRow]]:
@@ -124,7 +126,7 @@ def _folded(text: str) -> str:
     return normalise_name(text or "")
 
 
-def build_map_data(store: Store, city: City) -> dict:
+def build_map_data(store: Store, area: AnalysedArea) -> dict:
     """The columnar map data of a city's current run (a JSON-ready dict).
 
     ``streets`` holds one array per property, the n-th entry of each describing the n-th street:
@@ -139,14 +141,14 @@ def build_map_data(store: Store, city: City) -> dict:
     south = west = float("inf")
     north = east = float("-inf")
     with store.session() as session:
-        people = _people_of_run(session, city.run_id)
+        people = _people_of_run(session, area.run_id)
         rows = session.execute(
             select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.geometry,
-                   StreetRow.person_name)
-            .where(StreetRow.run_id == city.run_id)
+                   StreetRow.name_part)
+            .where(StreetRow.run_id == area.run_id)
             .order_by(StreetRow.name, StreetRow.id)
         )
-        for index, (row_id, key, name, category, geometry, person_name) in enumerate(rows):
+        for index, (row_id, key, name, category, geometry, name_part) in enumerate(rows):
             lines = simplify_multiline(geometry)
             for line in lines:
                 for lon, lat in line:
@@ -154,12 +156,12 @@ def build_map_data(store: Store, city: City) -> dict:
                     west, east = min(west, lon), max(east, lon)
             namesakes = people.get(row_id, [])
             flags = 0
-            if city.language and any(not (p.articles or {}).get(city.language)
+            if area.language and any(not (p.articles or {}).get(area.language)
                                      for p in namesakes if p.kind in HUMAN_KINDS):
                 flags |= FLAG_NO_ARTICLE
-            labels = [pick(p.labels or {}, city.languages) or p.qid for p in namesakes]
-            if not labels and person_name:
-                labels = [person_name]
+            labels = [pick_text(p.labels, area.languages) or p.qid for p in namesakes]
+            if not labels and name_part:
+                labels = [name_part]
             folded_name = _folded(name)
             extra = [label for label in labels if _folded(label) not in folded_name]
             if extra:
@@ -172,10 +174,10 @@ def build_map_data(store: Store, city: City) -> dict:
     bounds = [[south, west], [north, east]] if columns["id"] and south != float("inf") else None
     return {
         "version": FORMAT_VERSION,
-        "city": city.slug,
-        "run": city.run_id,
-        "revision": city.revision,
-        "language": city.language,
+        "city": area.slug,
+        "run": area.run_id,
+        "revision": area.revision,
+        "language": area.language,
         "attribution": ATTRIBUTION,
         "precision": DECIMALS,
         "categories": list(CATEGORIES),
@@ -195,20 +197,20 @@ def prepare_map_data(store: Store, slug: str) -> MapData:
 
     Called at the end of each analysis and after each review, so the first visitor finds it ready.
     """
-    city = find_city(store, slug)
-    data = build_map_data(store, city)
+    area = find_analysed_area(store, slug)
+    data = build_map_data(store, area)
     body_gzip = gzip.compress(map_data_bytes(data), compresslevel=9, mtime=0)
     with store.session() as session:
-        row = session.get(MapDataRow, city.id)
+        row = session.get(MapDataRow, area.id)
         if row is None:
-            row = MapDataRow(area_id=city.id)
+            row = MapDataRow(area_id=area.id)
             session.add(row)
-        row.revision = city.revision
+        row.revision = area.revision
         row.format = FORMAT_VERSION
         row.body = body_gzip
         row.bounds = data["bounds"]
         row.built_at = utcnow()
-    return MapData(city, body_gzip, data["bounds"])
+    return MapData(area, body_gzip, data["bounds"])
 
 
 def prepare_map_data_for_area(store: Store, area_id: int) -> MapData | None:
@@ -230,20 +232,20 @@ def prepare_map_data_for_area(store: Store, area_id: int) -> MapData | None:
 def stored_map_data(store: Store, slug: str) -> MapData:
     """The map data of the city's current revision: the stored one, or built and stored now if missing.
 
-    Raises app.exports.CityNotFound for an unknown or never analysed city.
+    Raises app.store.records.AreaNotFound for an unknown or never analysed area.
     """
-    city = find_city(store, slug)
+    area = find_analysed_area(store, slug)
     with store.session() as session:
-        row = session.get(MapDataRow, city.id)
-        if row is not None and row.revision == city.revision and row.format == FORMAT_VERSION:
-            return MapData(city, row.body, row.bounds)
+        row = session.get(MapDataRow, area.id)
+        if row is not None and row.revision == area.revision and row.format == FORMAT_VERSION:
+            return MapData(area, row.body, row.bounds)
     return prepare_map_data(store, slug)
 
 
 # --- popup facts on demand -----------------------------------------------------------------------------
 
 
-def street_facts(store: Store, city: City, key: str) -> dict | None:
+def street_facts(store: Store, area: AnalysedArea, key: str) -> dict | None:
     """What a street's popup shows: the CSV's facts of the street and its namesakes (None if unknown).
 
     The per-person columns become one ``namesakes`` entry per person, in order; properties at their
@@ -251,12 +253,12 @@ def street_facts(store: Store, city: City, key: str) -> dict | None:
     """
     with store.session() as session:
         street = session.scalar(
-            select(StreetRow).where(StreetRow.run_id == city.run_id, StreetRow.key == key)
+            select(StreetRow).where(StreetRow.run_id == area.run_id, StreetRow.key == key)
             .options(selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
         )
         if street is None:
             return None
-        record = street_record(city, street)
+        record = street_record(area, street)
         people = [link.namesake for link in street.links if link.namesake is not None]
         facts = {key: record[key] for key in ("street_id", "street_name", "osm_ids", "length_m", "category",
                                               "source", "confidence")}
@@ -275,7 +277,7 @@ def street_facts(store: Store, city: City, key: str) -> dict | None:
             {
                 "qid": p.qid,
                 "label": record["persons"][i],
-                "description": pick(p.descriptions or {}, city.languages),
+                "description": pick_text(p.descriptions, area.languages),
                 "kind": p.kind,
                 "genders": record["genders"][i],
                 "birth_year": p.birth_year,

@@ -22,6 +22,7 @@ from folium.template import Template
 from markupsafe import Markup, escape
 
 from app.domain import CATEGORIES, MAN, NONBINARY, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN
+from app.links import OSM_COPYRIGHT
 
 PALETTE = {
     WOMAN: "#D55E00",  # Okabe-Ito vermillion
@@ -37,7 +38,7 @@ WEIGHTS = {WOMAN: 5, MAN: 3, NONBINARY: 4, SEVERAL: 4, NOT_PERSON: 2, UNKNOWN: 2
 Z_ORDER = {WOMAN: 470, NONBINARY: 460, SEVERAL: 455, MAN: 450, UNKNOWN: 430, NOT_PERSON: 420}
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+OSM_ATTRIBUTION = f'&copy; <a href="{OSM_COPYRIGHT}">OpenStreetMap</a> contributors'
 
 
 # --- the Folium map ------------------------------------------------------------------------------------

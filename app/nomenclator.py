@@ -9,10 +9,64 @@ import csv
 import io
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
-from app.classify import EntityLookup, classify_name_list
+from app.classify import build_evidence_from_reading, decide
+from app.domain import Decision, Evidence, Namesake
 from app.exports import neutralise
+from app.names import names_to_look_up, read_street_name
+
+NamesakeLookup = Callable[
+    [list[str], list[str], "str | None"], dict[str, tuple[list[Evidence], dict[str, Namesake]]]
+]
+
+
+def _evidence_text(decision: Decision) -> str:
+    return " | ".join(f"{ev.source}: {ev.detail}" for ev in decision.evidence if ev.detail)
+
+
+def classify_name_list(
+    names: list[str],
+    languages: list[str],
+    country: str | None,
+    namesake_lookup: NamesakeLookup | None = None,
+) -> list[dict]:
+    """Classify bare street names (a city's nomenclator) without a map.
+
+    Rows keep the input order: name, person, category, source, confidence,
+    wikidata_id (QIDs joined with ';', empty offline), plus mix and evidence
+    (a readable summary of why).
+    """
+    readings = [read_street_name(n, languages) for n in names]
+    looked_up: dict[str, tuple[list[Evidence], dict[str, Namesake]]] = {}
+    if namesake_lookup is not None:
+        wanted = sorted({name for r in readings for name in names_to_look_up(r)})
+        if wanted:
+            looked_up = namesake_lookup(wanted, languages, country) or {}
+    rows = []
+    for name, reading in zip(names, readings):
+        evidence, namesakes = [], {}
+        for candidate in names_to_look_up(reading):  # the first name that Wikidata knows
+            if candidate in looked_up and looked_up[candidate][0]:
+                evidence, namesakes = looked_up[candidate]
+                break
+        decision = decide(
+            name, reading, list(evidence) + build_evidence_from_reading(reading, country), dict(namesakes)
+        )
+        rows.append(
+            {
+                "name": name,
+                "person": reading.name_part or "",
+                "category": decision.category,
+                "source": decision.source or "",
+                "confidence": decision.confidence,
+                "wikidata_id": ";".join(decision.qids),
+                "mix": decision.mix or "",
+                "evidence": _evidence_text(decision),
+            }
+        )
+    return rows
+
 
 OUTPUT_COLUMNS = ["name", "person", "category", "source", "confidence", "wikidata_id", "mix", "evidence"]
 
@@ -96,15 +150,15 @@ def classify_csv(
     country: str | None = None,
     *,
     column: str | None = None,
-    entity_lookup: EntityLookup | None = None,
+    namesake_lookup: NamesakeLookup | None = None,
 ) -> list[dict]:
     """Read names from ``path``, classify them, write the CSV to ``out``; returns the rows.
 
     ``out`` is an open text stream (the CLI passes one), a path, or None for
-    standard output. Pass ``entity_lookup=None`` for an offline run (titles,
+    standard output. Pass ``namesake_lookup=None`` for an offline run (titles,
     first names and rules only). Raises ValueError for an unknown ``column``.
     """
     names = read_names(path, column)
-    rows = classify_name_list(names, languages, country, entity_lookup=entity_lookup)
+    rows = classify_name_list(names, languages, country, namesake_lookup=namesake_lookup)
     write_rows(rows, out)
     return rows

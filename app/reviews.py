@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
+from app.classify import decide
 from app.domain import (
+    HIGH,
     MAN,
     NONBINARY,
     NOT_PERSON,
@@ -29,9 +31,11 @@ from app.domain import (
     SOURCE_REVIEW,
     UNKNOWN,
     WOMAN,
-    Entity,
+    Decision,
+    Namesake,
     Evidence,
     is_qid,
+    sources_where,
 )
 from app.mapdata import prepare_map_data_for_area
 from app.store import Store
@@ -42,10 +46,11 @@ from app.store.models import (
     RunRow,
     StreetNamesakeRow,
     StreetRow,
-    UserRow,
 )
-from app.store.records import chunked, stored_entities, upsert_namesakes
+from app.store.records import chunked, stored_namesakes, upsert_namesakes
 
+#: Sources from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
+REMOTE_SOURCES = sources_where("remote")
 #: Categories a volunteer may set without a Wikidata id. woman/man/nonbinary are for a
 #: person who has no Wikidata item (yet); 'several' needs the people's ids.
 REVIEW_CATEGORIES = (WOMAN, MAN, NONBINARY, NOT_PERSON, UNKNOWN)
@@ -74,7 +79,7 @@ class ReviewError(ValueError):
 
 
 @dataclass
-class EntityCheck:
+class NamesakeCheck:
     """What a volunteer sees before saving: who each id is."""
 
     qid: str
@@ -111,7 +116,7 @@ def parse_qids(text: str) -> list[str]:
     return qids
 
 
-def check_entities(store: Store, qids: list[str], languages: list[str], sparql=None) -> dict[str, EntityCheck]:
+def check_namesakes(store: Store, qids: list[str], languages: list[str], sparql=None) -> dict[str, NamesakeCheck]:
     """Who each id is: asked to Wikidata (through the app's cached SPARQL client) when
     ``sparql`` is given and answers, else what the store already knows.
 
@@ -119,13 +124,13 @@ def check_entities(store: Store, qids: list[str], languages: list[str], sparql=N
     afterwards finds them without asking again.
     """
     qids = [q for q in qids if is_qid(q)]
-    fetched: dict[str, Entity] = {}
+    fetched: dict[str, Namesake] = {}
     if sparql is not None and qids:
         from app.remote import RemoteError
-        from app.wikidata.entities import fetch_entities
+        from app.wikidata.facts import fetch_namesakes
 
         try:
-            fetched = fetch_entities(sparql, qids, list(languages))
+            fetched = fetch_namesakes(sparql, qids, list(languages))
         except RemoteError as exc:  # Wikidata unreachable or failing: the store is the fallback
             log.warning("checking %s on Wikidata failed: %s", ", ".join(qids), exc)
             fetched = {}
@@ -133,16 +138,16 @@ def check_entities(store: Store, qids: list[str], languages: list[str], sparql=N
             with store.session() as session:
                 upsert_namesakes(session, fetched)
     with store.session() as session:
-        known = stored_entities(session, [q for q in qids if q not in fetched])
-    out: dict[str, EntityCheck] = {}
+        known = stored_namesakes(session, [q for q in qids if q not in fetched])
+    out: dict[str, NamesakeCheck] = {}
     for qid in qids:
-        entity = fetched.get(qid) or known.get(qid)
-        if entity is None:
-            out[qid] = EntityCheck(qid=qid, found=False)
+        namesake = fetched.get(qid) or known.get(qid)
+        if namesake is None:
+            out[qid] = NamesakeCheck(qid=qid, found=False)
             continue
-        out[qid] = EntityCheck(qid=qid, found=True, labels=dict(entity.labels), descriptions=dict(entity.descriptions),
-                               gender=entity.gender, kind=entity.kind, birth_year=entity.birth_year,
-                               death_year=entity.death_year, origin="wikidata" if qid in fetched else "store")
+        out[qid] = NamesakeCheck(qid=qid, found=True, labels=dict(namesake.labels), descriptions=dict(namesake.descriptions),
+                               gender=namesake.gender, kind=namesake.kind, birth_year=namesake.birth_year,
+                               death_year=namesake.death_year, origin="wikidata" if qid in fetched else "store")
     return out
 
 
@@ -173,7 +178,7 @@ def save_review(
 ) -> ReviewRow:
     """Keep a volunteer's review and apply it to the area's current run at once.
 
-    Ids must be known to the store (``check_entities`` saves what it fetches):
+    Ids must be known to the store (``check_namesakes`` saves what it fetches):
     otherwise the current run could not say who the street honours.
     """
     qids, category, note = validate(list(qids or []), category, note)
@@ -185,7 +190,7 @@ def save_review(
                                                         StreetRow.key == street_key))
         if street is None:
             raise ReviewError(N_("No street %(key)s."), key=street_key)
-        known = stored_entities(session, qids)
+        known = stored_namesakes(session, qids)
         missing = [q for q in qids if q not in known]
         if missing:
             raise ReviewError(N_("Unknown Wikidata id (check it first): %(ids)s"), ids=", ".join(missing))
@@ -203,6 +208,35 @@ def save_review(
     return review
 
 
+def review_evidence(review) -> Evidence:
+    """A stored review (app.store.models.ReviewRow) as the evidence that outranks all others."""
+    author = review.user.name if getattr(review, "user", None) else "a volunteer"
+    return Evidence(
+        source=SOURCE_REVIEW,
+        qids=list(review.qids or []),
+        category=review.category,
+        confidence=HIGH,
+        detail=f"reviewed by {author}" + (f": {review.note}" if review.note else ""),
+    )
+
+
+def review_conflict(automatic, reviewed: Decision, review_qids: list[str]) -> str | None:
+    """What OpenStreetMap or Wikidata now say against a review, or None when they agree.
+
+    A review that named no one is compared by category only, and an automatic
+    "unknown" contradicts nothing: the review filled a gap.
+    """
+    if automatic.source not in REMOTE_SOURCES or automatic.category == UNKNOWN:
+        return None
+    differs = automatic.category != reviewed.category
+    if review_qids:
+        differs = differs or set(automatic.qids) != set(reviewed.qids)
+    if not differs:
+        return None
+    said = ", ".join(automatic.qids) or automatic.category
+    return f"{automatic.source} now says {said} ({automatic.category})"
+
+
 def _evidence_of(values: dict) -> Evidence:
     known = {f.name for f in fields(Evidence)}
     return Evidence(**{k: v for k, v in (values or {}).items() if k in known})
@@ -210,14 +244,12 @@ def _evidence_of(values: dict) -> Evidence:
 
 def apply_review(session, street: StreetRow, review: ReviewRow) -> None:
     """Decide the street again with the review on top of its stored evidence (same rules as the analysis)."""
-    from app.classify import decide, review_conflict, review_evidence
-
     # Earlier reviews are in the stored evidence too: only the latest one counts.
     evidence = [_evidence_of(e) for e in (street.evidence or []) if (e or {}).get("source") != SOURCE_REVIEW]
     wanted = [q for e in evidence for q in [*e.qids, *e.alternatives]] + list(review.qids or [])
-    entities = stored_entities(session, wanted)
-    automatic = decide(street.name, None, evidence, entities)
-    decided = decide(street.name, None, evidence, entities, review=review_evidence(review))
+    namesakes = stored_namesakes(session, wanted)
+    automatic = decide(street.name, None, evidence, namesakes)
+    decided = decide(street.name, None, evidence, namesakes, review=review_evidence(review))
     if automatic.category == UNKNOWN and automatic.source is None and street.source not in (None, SOURCE_REVIEW):
         # The stored evidence did not carry enough to decide again (e.g. a first-name guess needs the
         # name reading): the stored automatic decision is the reference for conflicts.
@@ -235,7 +267,7 @@ def apply_review(session, street: StreetRow, review: ReviewRow) -> None:
     street.links = [
         StreetNamesakeRow(qid=qid, position=i, source=decided.source or "", confidence=decided.confidence)
         for i, qid in enumerate(dict.fromkeys(decided.qids))
-        if qid in entities
+        if qid in namesakes
     ]
 
 
@@ -283,62 +315,27 @@ def refresh_stats(session, area: AreaRow) -> dict:
     ):
         qids_of.setdefault(street_id, []).append(qid)
     streets = [
-        SimpleNamespace(category=r.category, mix=r.mix, length_m=r.length_m, person_name=r.person_name,
+        SimpleNamespace(category=r.category, mix=r.mix, length_m=r.length_m, name_part=r.name_part,
                         qids=qids_of.get(r.id, []), links=[])
         for r in session.execute(select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m,
-                                        StreetRow.person_name).where(StreetRow.run_id == run_id))
+                                        StreetRow.name_part).where(StreetRow.run_id == run_id))
     ]
     wanted = sorted({q for qs in qids_of.values() for q in qs})
-    entities = {}
+    namesakes = {}
     for chunk in chunked(wanted):
-        entities.update({
+        namesakes.update({
             r.qid: SimpleNamespace(gender=r.gender, kind=r.kind)
             for r in session.execute(select(NamesakeRow.qid, NamesakeRow.gender, NamesakeRow.kind)
                                      .where(NamesakeRow.qid.in_(chunk)))
         })
-    stats = headline(streets, entities)
+    stats = headline(streets, namesakes)
     run = session.get(RunRow, run_id)
     run.stats = stats
     area.stats = stats
     return stats
 
 
-def review_history(store: Store, area_id: int, street_key: str) -> list[ReviewRow]:
-    """Every review of a street, newest first, with its author loaded."""
-    with store.session() as session:
-        rows = list(session.scalars(
-            select(ReviewRow)
-            .where(ReviewRow.area_id == area_id, ReviewRow.street_key == street_key)
-            .order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc())
-            .options(joinedload(ReviewRow.user))
-        ))
-        for row in rows:
-            session.expunge(row)
-        return rows
-
-
-def load_street(store: Store, area_id: int, run_id: int, street_key: str) -> StreetRow | None:
-    """A street of a run with its namesakes loaded (detached, for reading)."""
-    with store.session() as session:
-        row = session.scalar(
-            select(StreetRow)
-            .where(StreetRow.run_id == run_id, StreetRow.area_id == area_id, StreetRow.key == street_key)
-            .options(selectinload(StreetRow.links).joinedload(StreetNamesakeRow.namesake))
-        )
-        if row is not None:
-            session.expunge_all()
-        return row
-
-
-def find_user(store: Store, name: str) -> UserRow | None:
-    with store.session() as session:
-        row = session.scalar(select(UserRow).where(UserRow.name == name))
-        if row is not None:
-            session.expunge(row)
-        return row
-
-
 __all__ = [
-    "EntityCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_entities", "find_user",
-    "load_street", "parse_qids", "refresh_stats", "review_history", "save_review", "validate",
+    "NamesakeCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_namesakes", "parse_qids",
+    "refresh_stats", "review_conflict", "review_evidence", "save_review", "validate",
 ]

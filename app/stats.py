@@ -23,8 +23,8 @@ def share(part: float, whole: float) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def headline(streets, entities: dict) -> dict:
-    """Counts and shares for a run, from its street rows (category, mix, length_m, links/qids, person_name)."""
+def headline(streets, namesakes: dict) -> dict:
+    """Counts and shares for a run, from its street rows (category, mix, length_m, links/qids, name_part)."""
     by_street = Counter({c: 0 for c in CATEGORIES})
     by_length = Counter({c: 0.0 for c in CATEGORIES})
     several_by_mix = Counter()
@@ -41,13 +41,13 @@ def headline(streets, entities: dict) -> dict:
         # Every person Wikidata knows counts, whatever the street's category (a human of
         # unknown gender sits on an "unknown" street and is still a person).
         for qid in qids:
-            entity = entities.get(qid)
-            if entity is not None and getattr(entity, "kind", "human") in ("human", "fictional"):
-                persons[qid] = getattr(entity, "gender", None) or "unknown"
-        if not qids and street.category in (WOMAN, MAN, NONBINARY) and street.person_name:
+            namesake = namesakes.get(qid)
+            if namesake is not None and getattr(namesake, "kind", "human") in ("human", "fictional"):
+                persons[qid] = getattr(namesake, "gender", None) or "unknown"
+        if not qids and street.category in (WOMAN, MAN, NONBINARY) and street.name_part:
             # Known only from the name (first-name guess, title): one person per name and gender,
             # so "General Flores" and "Doctora Flores" stay two people.
-            persons[f"name:{normalise_name(street.person_name)}:{street.category}"] = street.category
+            persons[f"name:{normalise_name(street.name_part)}:{street.category}"] = street.category
 
     person_streets = sum(by_street[c] for c in PERSON_CATEGORIES)
     person_length = sum(by_length[c] for c in PERSON_CATEGORIES)

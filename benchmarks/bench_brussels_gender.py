@@ -8,7 +8,7 @@ real resolution over real HTTP (app.wikidata.namesakes.resolve_namesakes, then
 the gender grouping of app.wikidata.gender), and compares the gender per street.
 
 What is reconstructed, and how:
-- entities: ``person: true`` -> P31 Q5; ``person: false`` -> P31 Q35120 (entity),
+- namesakes: ``person: true`` -> P31 Q5; ``person: false`` -> P31 Q35120 (entity),
   i.e. not a person. P21 from ESN's gender code: F -> Q6581072 female,
   M -> Q6581097 male, FX -> Q1052281 trans woman, MX -> Q2449503 trans man,
   X -> Q1097630 intersex, NB -> Q48270 non-binary. Labels and descriptions per
@@ -55,7 +55,7 @@ from app.domain import (  # noqa: E402
     UNKNOWN,
     WOMAN,
     Area,
-    Entity,
+    Namesake,
     Evidence,
     Street,
     is_qid,
@@ -204,10 +204,10 @@ def build(features: list[dict]) -> tuple[str, list[Street], dict[str, str], set[
     return "".join(sorted(lines)), streets, expected, manual_only
 
 
-def our_category(evidence: list[Evidence], entities: dict[str, Entity]) -> str:
+def our_category(evidence: list[Evidence], namesakes: dict[str, Namesake]) -> str:
     if not evidence:
         return UNKNOWN
-    found = [entities[q] for q in evidence[0].qids if q in entities]
+    found = [namesakes[q] for q in evidence[0].qids if q in namesakes]
     if not found:
         return UNKNOWN
     people = [e for e in found if e.kind in (KIND_HUMAN, KIND_FICTIONAL)]
@@ -236,7 +236,7 @@ def main() -> int:
     try:
         client = SparqlClient(standin.url, cache=MemoryCache(), policy=RetryPolicy(attempts=2, timeout=120))
         start = time.perf_counter()
-        evidence, entities = resolve_namesakes(client, BRUSSELS, streets, {})
+        evidence, namesakes = resolve_namesakes(client, BRUSSELS, streets, {})
         seconds = time.perf_counter() - start
     finally:
         standin.close()
@@ -245,12 +245,12 @@ def main() -> int:
     sources = collections.Counter(e[0].source for e in evidence.values() if e)
     agree, disagreements = 0, []
     for key, theirs in sorted(expected.items(), key=lambda kv: names[kv[0]]):
-        ours = our_category(evidence.get(key, []), entities)
+        ours = our_category(evidence.get(key, []), namesakes)
         if ours == theirs:
             agree += 1
         else:
             detail = "; ".join(
-                f"{q} {entities[q].kind}/{entities[q].gender}" if q in entities else f"{q} (no facts)"
+                f"{q} {namesakes[q].kind}/{namesakes[q].gender}" if q in namesakes else f"{q} (no facts)"
                 for e in evidence.get(key, [])[:1]
                 for q in e.qids
             )
@@ -262,11 +262,11 @@ def main() -> int:
     share = agree / total if total else 0.0
     print(f"ESN ways: {len(features)}; streets (distinct names): {len(streets)}; "
           f"streets ESN resolved (with a gender code): {total}")
-    print(f"our evidence by source: {dict(sources)}; entities with facts: {len(entities)}")
+    print(f"our evidence by source: {dict(sources)}; namesakes with facts: {len(namesakes)}")
     print(f"SPARQL: {client.requests_sent} requests, {client.bytes_sent:,} bytes sent, {seconds:.1f}s")
     print(f"same gender as ESN: {agree}/{total} = {share:.1%} (target >= 98%): {'OK' if share >= 0.98 else 'MISSED'}")
     reachable = total - len(manual_only)
-    agree_reachable = agree - sum(1 for k in manual_only if our_category(evidence.get(k, []), entities) == expected[k])
+    agree_reachable = agree - sum(1 for k in manual_only if our_category(evidence.get(k, []), namesakes) == expected[k])
     if reachable:
         print(f"  leaving out {len(manual_only)} streets ESN named by hand with no Wikidata id: "
               f"{agree_reachable}/{reachable} = {agree_reachable / reachable:.1%}")

@@ -50,12 +50,12 @@ def median_ms(action, rounds: int) -> float:
     return statistics.median(times)
 
 
-def edited(streets, decisions, entities, seed: int = 11):
+def edited(streets, decisions, namesakes, seed: int = 11):
     """The city after a day of edits (see the module's docstring)."""
     rng = random.Random(seed)
-    women = [q for q, e in entities.items() if e.gender == WOMAN]
+    women = [q for q, e in namesakes.items() if e.gender == WOMAN]
     new_entities = {q: replace(e, articles={**e.articles, "es": f"https://es.wikipedia.org/wiki/{q}"})
-                    if e.gender == WOMAN and "es" not in e.articles else e for q, e in entities.items()}
+                    if e.gender == WOMAN and "es" not in e.articles else e for q, e in namesakes.items()}
     new_streets, new_decisions = [], {}
     for street in streets:
         roll = rng.random()
@@ -94,17 +94,17 @@ def main() -> None:
                          start_workers=False)
         store = app.extensions["store"]
         area = find_or_create_area(store, AREA)
-        streets, decisions, entities, readings = synthetic_city(args.streets)
+        streets, decisions, namesakes, readings = synthetic_city(args.streets)
 
         start = time.perf_counter()
-        save_run(store, area.id, streets=streets, readings=readings, decisions=decisions, entities=entities,
+        save_run(store, area.id, streets=streets, readings=readings, decisions=decisions, namesakes=namesakes,
                  conflicts={}, source="overpass")
         first_save = time.perf_counter() - start
         start_event(store, area.id)
-        streets2, decisions2, entities2 = edited(streets, decisions, entities)
+        streets2, decisions2, namesakes2 = edited(streets, decisions, namesakes)
         readings2 = {s.key: readings.get(s.key) for s in streets2}
         start = time.perf_counter()
-        save_run(store, area.id, streets=streets2, readings=readings2, decisions=decisions2, entities=entities2,
+        save_run(store, area.id, streets=streets2, readings=readings2, decisions=decisions2, namesakes=namesakes2,
                  conflicts={}, source="overpass")
         second_save = time.perf_counter() - start
         with store.engine.connect() as connection:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import load_settings  # noqa: E402
 from app.domain import (  # noqa: E402
-    HIGH, KIND_HUMAN, LOW, MAN, MEDIUM, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN, Area, Decision, Entity, Evidence, Street,
+    HIGH, KIND_HUMAN, LOW, MAN, MEDIUM, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN, Area, Decision, Namesake, Evidence, Street,
 )
 from app.store import Store  # noqa: E402
 from app.store.records import find_or_create_area, save_run  # noqa: E402
@@ -48,13 +48,13 @@ THINGS = ["18 de Julio", "25 de Mayo", "Los Ceibos", "Las Acacias", "Independenc
 
 def synthetic_city(n: int, seed: int = 7):
     rng = random.Random(seed)
-    streets, decisions, entities, readings = [], {}, {}, {}
+    streets, decisions, namesakes, readings = [], {}, {}, {}
     next_qid = 1_000_000
 
     def person(gender: str) -> str:
         nonlocal next_qid
         # Reuse a known person now and then: several streets for one namesake.
-        same = [q for q, e in entities.items() if e.gender == gender]
+        same = [q for q, e in namesakes.items() if e.gender == gender]
         if same and rng.random() < 0.2:
             return rng.choice(same)
         next_qid += 1
@@ -66,53 +66,53 @@ def synthetic_city(n: int, seed: int = 7):
             articles["es"] = f"https://es.wikipedia.org/wiki/{label.replace(' ', '_')}"
         if rng.random() < 0.4:
             articles["en"] = f"https://en.wikipedia.org/wiki/{label.replace(' ', '_')}"
-        entities[qid] = Entity(qid=qid, labels={"es": label, "en": label}, gender=gender, kind=KIND_HUMAN,
+        namesakes[qid] = Namesake(qid=qid, labels={"es": label, "en": label}, gender=gender, kind=KIND_HUMAN,
                                sitelinks=len(articles) + rng.randrange(0, 20), articles=articles,
                                descriptions={"es": "persona de ejemplo"})
         return qid
 
     class Reading:
-        def __init__(self, person_name):
-            self.person = person_name
+        def __init__(self, name_part):
+            self.name_part = name_part
 
     for i in range(n):
         key = f"w{100_000 + i}"
         roll = rng.random()
         kind = rng.choice(KINDS)
         tags: dict = {}
-        person_name = None
+        name_part = None
         if roll < 0.12:
             qid = person(WOMAN)
-            name = f"{kind} {entities[qid].labels['es']}"
+            name = f"{kind} {namesakes[qid].labels['es']}"
             source = rng.choice(["osm_tag", "street_item", "wikidata_street", "name_match", "name_match"])
             decision = Decision(WOMAN, source, MEDIUM, [qid], evidence=[Evidence(source, [qid])])
         elif roll < 0.50:
             qid = person(MAN)
-            name = f"{kind} {entities[qid].labels['es']}"
+            name = f"{kind} {namesakes[qid].labels['es']}"
             source = rng.choice(["osm_tag", "street_item", "wikidata_street", "name_match", "name_match"])
             decision = Decision(MAN, source, MEDIUM, [qid], evidence=[Evidence(source, [qid])])
         elif roll < 0.53:
             a, b = person(WOMAN), person(MAN)
-            name = f"{kind} {entities[a].labels['es']} y {entities[b].labels['es']}"
+            name = f"{kind} {namesakes[a].labels['es']} y {namesakes[b].labels['es']}"
             decision = Decision(SEVERAL, "osm_tag", HIGH, [a, b], mix="mixed", evidence=[Evidence("osm_tag", [a, b])])
         elif roll < 0.73:
             name = f"{kind} {rng.choice(THINGS)}"
             decision = Decision(NOT_PERSON, "rule", HIGH, evidence=[Evidence("rule", category=NOT_PERSON)])
         elif roll < 0.78:
             first = rng.choice(WOMEN + MEN)
-            person_name = f"{first} {rng.choice(SURNAMES)}"
-            name = f"{kind} {person_name}"
+            name_part = f"{first} {rng.choice(SURNAMES)}"
+            name = f"{kind} {name_part}"
             category = WOMAN if first in WOMEN else MAN
             decision = Decision(category, "first_name", LOW, evidence=[Evidence("first_name", category=category,
                                                                                  confidence=LOW)])
         elif roll < 0.81:
-            person_name = rng.choice(SURNAMES)
-            name = f"{kind} General {person_name}"
+            name_part = rng.choice(SURNAMES)
+            name = f"{kind} General {name_part}"
             decision = Decision(MAN, "title", LOW, evidence=[Evidence("title", category=MAN, confidence=LOW)])
         else:
             # Unresolved: a surname alone, often shared by several streets.
-            person_name = rng.choice(SURNAMES) + ("" if rng.random() < 0.6 else f" {rng.choice(SURNAMES)}")
-            name = f"{kind} {person_name}"
+            name_part = rng.choice(SURNAMES) + ("" if rng.random() < 0.6 else f" {rng.choice(SURNAMES)}")
+            name = f"{kind} {name_part}"
             decision = Decision(UNKNOWN, None, LOW)
         if decision.source == "osm_tag":
             tags["etymology_ids"] = list(decision.qids)
@@ -121,8 +121,8 @@ def synthetic_city(n: int, seed: int = 7):
         streets.append(Street(key=key, name=name, osm_ids=[f"way/{100_000 + i}"], lines=[line],
                               length_m=round(50 + rng.random() * 1500, 1), **tags))
         decisions[key] = decision
-        readings[key] = Reading(person_name)
-    return streets, decisions, entities, readings
+        readings[key] = Reading(name_part)
+    return streets, decisions, namesakes, readings
 
 
 def free_port() -> int:
@@ -170,10 +170,10 @@ def main() -> None:
         area = Area("relation", 4242, "Ciudad Grande", admin_level=8, country_code="UY", languages=["es"])
         row = find_or_create_area(store, area)
         started = time.perf_counter()
-        streets, decisions, entities, readings = synthetic_city(args.streets)
-        save_run(store, row.id, streets=streets, readings=readings, decisions=decisions, entities=entities,
+        streets, decisions, namesakes, readings = synthetic_city(args.streets)
+        save_run(store, row.id, streets=streets, readings=readings, decisions=decisions, namesakes=namesakes,
                  conflicts={}, source="overpass")
-        print(f"city: {args.streets} streets, {len(entities)} namesakes stored in {time.perf_counter() - started:.1f} s")
+        print(f"city: {args.streets} streets, {len(namesakes)} namesakes stored in {time.perf_counter() - started:.1f} s")
         store.dispose()
 
         port = free_port()

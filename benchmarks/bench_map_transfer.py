@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.domain import (  # noqa: E402
-    HIGH, KIND_HUMAN, MAN, MEDIUM, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN, Area, Decision, Entity, Street,
+    HIGH, KIND_HUMAN, MAN, MEDIUM, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN, Area, Decision, Namesake, Street,
 )
 from app.store.records import find_or_create_area, save_run  # noqa: E402
 
@@ -76,7 +76,7 @@ def street_line(rng: random.Random, lon: float, lat: float, wiggly: bool) -> lis
 def synthetic_city(count: int, seed: int, wiggly: bool = False) -> tuple[list[Street], dict, dict]:
     rng = random.Random(seed)
     centre_lon, centre_lat = -56.17, -34.88
-    entities: dict[str, Entity] = {}
+    namesakes: dict[str, Namesake] = {}
     people = {WOMAN: [], MAN: []}
     for i in range(1500):
         gender = WOMAN if i % 5 == 0 else MAN
@@ -84,7 +84,7 @@ def synthetic_city(count: int, seed: int, wiggly: bool = False) -> tuple[list[St
         qid = f"Q{7_000_000 + i}"
         label = f"{first} {rng.choice(LAST)} {rng.choice(LAST)}"
         born = rng.randint(1700, 1960)
-        entities[qid] = Entity(
+        namesakes[qid] = Namesake(
             qid=qid, labels={"es": label, "en": label}, descriptions={"es": f"{rng.choice(OCCUPATIONS)} uruguaya"},
             gender=gender, gender_qids=["Q6581072" if gender == WOMAN else "Q6581097"],
             gender_labels=["female" if gender == WOMAN else "male"], kind=KIND_HUMAN, birth_year=born,
@@ -104,13 +104,13 @@ def synthetic_city(count: int, seed: int, wiggly: bool = False) -> tuple[list[St
             qids = [rng.choice(people[category])]
         elif category == SEVERAL:
             qids = [rng.choice(people[WOMAN]), rng.choice(people[MAN])]
-        name = ("Calle " + entities[qids[0]].labels["es"]) if qids else f"Calle {rng.choice(LAST)} {i}"
+        name = ("Calle " + namesakes[qids[0]].labels["es"]) if qids else f"Calle {rng.choice(LAST)} {i}"
         key = f"w{100_000 + i}"
         streets.append(Street(key=key, name=name, osm_ids=[f"way/{100_000 + i}"], lines=[line],
                               length_m=len(line) * 25.0))
         decisions[key] = Decision(category, "osm_tag" if qids else ("rule" if category == NOT_PERSON else None),
                                   HIGH if qids else MEDIUM, qids, mix="mixed" if category == SEVERAL else None)
-    return streets, decisions, entities
+    return streets, decisions, namesakes
 
 
 class Server:
@@ -204,9 +204,9 @@ def main() -> None:
     store = app.extensions["store"]
 
     t0 = time.perf_counter()
-    streets, decisions, entities = synthetic_city(args.streets, args.seed, args.wiggly)
+    streets, decisions, namesakes = synthetic_city(args.streets, args.seed, args.wiggly)
     area = find_or_create_area(store, AREA)
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, entities=entities, conflicts={},
+    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=namesakes, conflicts={},
              source="overpass")
     points = sum(len(line) for s in streets for line in s.lines)
     print(f"synthetic city: {len(streets)} streets, {points} points, stored in {time.perf_counter() - t0:.1f} s")

@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import overpy  # noqa: E402
 
 from app.osm.pbf import BoundaryIncomplete, bbox_polygon, read_area_from_pbf, streets_from_pbf  # noqa: E402
-from app.osm.streets import assemble_streets, elements_from_overpass  # noqa: E402
+from app.osm.elements import elements_from_overpass  # noqa: E402
+from app.osm.streets import assemble_streets  # noqa: E402
 
 WORDS = (
     "Juana Artigas Rivera Flores Agustini Ibarbourou Silva Quiroga Mercedes Ceibo Independencia Libertad Constitución "

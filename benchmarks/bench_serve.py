@@ -106,8 +106,8 @@ def store_city(database_url: str, streets: int):
     store.upgrade()
     area = Area("relation", 4242, "Ciudad Grande", admin_level=8, country_code="UY", languages=["es"])
     row = find_or_create_area(store, area)
-    city, decisions, entities, readings = synthetic_city(streets)
-    save_run(store, row.id, streets=city, readings=readings, decisions=decisions, entities=entities,
+    city, decisions, namesakes, readings = synthetic_city(streets)
+    save_run(store, row.id, streets=city, readings=readings, decisions=decisions, namesakes=namesakes,
              conflicts={}, source="overpass")
     store.dispose()
     return area.slug

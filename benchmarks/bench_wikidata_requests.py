@@ -12,7 +12,7 @@ through street items' P138) and 3,000 untagged street names for the name match
   Counted, not run: the ids are exactly those our run touched. Its bytes are the
   request lines ("GET /wiki/Special:EntityData/Q123.json HTTP/1.1"). With
   ``--run-per-entity`` it is also run against the stand-in with batch size 1
-  (our queries, two per entity), which gives measured figures;
+  (our queries, two per namesake), which gives measured figures;
 - a second analysis with the same cache: it must send zero requests.
 
     python benchmarks/bench_wikidata_requests.py [--namesakes 2000] [--names 3000] [--run-per-entity]
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.domain import Area, Street  # noqa: E402
 from app.remote import MemoryCache, RetryPolicy  # noqa: E402
-from app.wikidata import entities as entities_module  # noqa: E402
+from app.wikidata import facts as facts_module  # noqa: E402
 from app.wikidata import namesakes as namesakes_module  # noqa: E402
 from app.wikidata.client import SparqlClient  # noqa: E402
 from app.wikidata.namesakes import resolve_namesakes  # noqa: E402
@@ -109,8 +109,8 @@ def generate(n_namesakes: int, n_names: int) -> tuple[str, list[Street], dict[st
 def run(url: str, area: Area, streets, names, cache) -> tuple[SparqlClient, dict, dict, float]:
     client = SparqlClient(url, cache=cache, policy=RetryPolicy(attempts=2, base_delay=0.1, timeout=120))
     start = time.perf_counter()
-    evidence, entities = resolve_namesakes(client, area, streets, names)
-    return client, evidence, entities, time.perf_counter() - start
+    evidence, namesakes = resolve_namesakes(client, area, streets, names)
+    return client, evidence, namesakes, time.perf_counter() - start
 
 
 def main() -> int:
@@ -126,36 +126,36 @@ def main() -> int:
     area = Area("relation", 7000, "Bench City", 8, "UY", CITY, ["es"])
     try:
         cache = MemoryCache()
-        client, evidence, entities, seconds = run(standin.url, area, streets, names, cache)
+        client, evidence, namesakes, seconds = run(standin.url, area, streets, names, cache)
         with_evidence = sum(1 for e in evidence.values() if e)
         tagged_ids = {q for items in evidence.values() for e in items if e.source != "name_match" for q in e.qids}
         street_items = {s.wikidata for s in streets if s.wikidata}
         print(f"city: {len(streets)} streets, {len(tagged_ids)} distinct namesake ids from tags/street items, "
               f"{len(names)} untagged names")
-        print(f"resolved: {with_evidence} streets with evidence, facts for {len(entities)} entities, {seconds:.1f}s")
+        print(f"resolved: {with_evidence} streets with evidence, facts for {len(namesakes)} namesakes, {seconds:.1f}s")
         print(f"batched (ours):       {client.requests_sent:>6} requests {client.bytes_sent:>10,} bytes sent")
 
         # One request per Wikidata id, plus one per name for the name match.
-        per_entity_ids = len(entities) + len(street_items)
+        per_entity_ids = len(namesakes) + len(street_items)
         per_entity_requests = per_entity_ids + len(names)
         line = len("GET /wiki/Special:EntityData/Q1000000.json HTTP/1.1\r\n")
-        print(f"one per entity (counted): {per_entity_requests:>6} requests {per_entity_requests * line:>10,} bytes sent "
-              f"({per_entity_ids} entity/street-item ids + {len(names)} names)")
+        print(f"one per namesake (counted): {per_entity_requests:>6} requests {per_entity_requests * line:>10,} bytes sent "
+              f"({per_entity_ids} namesake/street-item ids + {len(names)} names)")
         ratio = per_entity_requests / max(1, client.requests_sent)
         print(f"ratio: {ratio:.0f}x fewer requests (target >= 100x): {'OK' if ratio >= 100 else 'MISSED'}")
 
         if args.run_per_entity:
-            old = entities_module.BATCH_SIZE, namesakes_module.BATCH_SIZE, namesakes_module.NAME_BATCH_SIZE
-            entities_module.BATCH_SIZE = namesakes_module.BATCH_SIZE = namesakes_module.NAME_BATCH_SIZE = 1
+            old = facts_module.BATCH_SIZE, namesakes_module.BATCH_SIZE, namesakes_module.NAME_BATCH_SIZE
+            facts_module.BATCH_SIZE = namesakes_module.BATCH_SIZE = namesakes_module.NAME_BATCH_SIZE = 1
             try:
                 single, _, _, single_seconds = run(standin.url, area, streets, names, MemoryCache())
             finally:
-                entities_module.BATCH_SIZE, namesakes_module.BATCH_SIZE, namesakes_module.NAME_BATCH_SIZE = old
-            print(f"one per entity (run, our queries with batch size 1): {single.requests_sent} requests "
+                facts_module.BATCH_SIZE, namesakes_module.BATCH_SIZE, namesakes_module.NAME_BATCH_SIZE = old
+            print(f"one per namesake (run, our queries with batch size 1): {single.requests_sent} requests "
                   f"{single.bytes_sent:,} bytes sent, {single_seconds:.1f}s")
 
-        again, evidence2, entities2, seconds2 = run(standin.url, area, streets, names, cache)
-        same = evidence2 == evidence and entities2 == entities
+        again, evidence2, namesakes2, seconds2 = run(standin.url, area, streets, names, cache)
+        same = evidence2 == evidence and namesakes2 == namesakes
         print(f"second analysis (same cache): {again.requests_sent} requests, {again.cache_hits} cache hits, "
               f"{seconds2:.1f}s, same result: {same}: {'OK' if again.requests_sent == 0 and same else 'MISSED'}")
     finally:

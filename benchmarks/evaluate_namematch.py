@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_brussels_gender as esn  # noqa: E402
 
 from app.classify import build_evidence_from_reading, decide  # noqa: E402
-from app.domain import MAN, MEDIUM, WOMAN, Area, Street, is_qid  # noqa: E402
+from app.domain import MAN, WOMAN, Area, Street, is_qid, pick_text  # noqa: E402
 from app.names import names_to_look_up, read_street_name  # noqa: E402
 from app.names.first_names import is_known_first_name  # noqa: E402
 from app.remote import MemoryCache, RetryPolicy  # noqa: E402
@@ -322,14 +322,14 @@ def build(by_name, coverage: float, with_traps: bool):
 def run(names: list[str], triples: str, readings_on: bool):
     streets = [Street(key=f"s{i}", name=n, osm_ids=[], lines=[], length_m=0.0) for i, n in enumerate(names)]
     readings = {s.key: read_street_name(s.name, LANGUAGES) for s in streets}
-    person_names = {k: names_to_look_up(r) for k, r in readings.items()}
-    person_names = {k: v for k, v in person_names.items() if v}
+    name_parts = {k: names_to_look_up(r) for k, r in readings.items()}
+    name_parts = {k: v for k, v in name_parts.items() if v}
     standin = start_standin()
     standin.load_ntriples(triples)
     try:
         client = SparqlClient(standin.url, cache=MemoryCache(), policy=RetryPolicy(attempts=2, timeout=300))
         start = time.perf_counter()
-        evidence, entities = resolve_namesakes(client, BRUSSELS, streets, person_names,
+        evidence, namesakes = resolve_namesakes(client, BRUSSELS, streets, name_parts,
                                                readings=readings if readings_on else None)
         seconds = time.perf_counter() - start
     finally:
@@ -338,25 +338,25 @@ def run(names: list[str], triples: str, readings_on: bool):
     for s in streets:
         reading = readings[s.key]
         decisions[s.name] = decide(s.name, reading, evidence[s.key] + build_evidence_from_reading(reading, "BE"),
-                                   entities)
-    return decisions, entities, client.requests_sent, seconds
+                                   namesakes)
+    return decisions, namesakes, client.requests_sent, seconds
 
 
 def evaluate(by_name, expected, shared, items, traps, readings_on: bool):
     names = sorted(by_name)
     folds = [[n for n in names if stable("fold:" + n) % 2 == k] for k in (0, 1)]
-    decisions, entities, requests, seconds = {}, {}, 0, 0.0
+    decisions, namesakes, requests, seconds = {}, {}, 0, 0.0
     for k, fold in enumerate(folds):
         others = {line for n in folds[1 - k] for line in items.get(n, [])}
         d, e, r, s = run(fold, "".join(sorted(shared | others)), readings_on)
         decisions.update(d)
-        entities.update(e)
+        namesakes.update(e)
         requests += r
         seconds += s
-    return decisions, entities, requests, seconds
+    return decisions, namesakes, requests, seconds
 
 
-def report(title, by_name, expected, decisions, entities, traps, requests, seconds, show: int) -> None:
+def report(title, by_name, expected, decisions, namesakes, traps, requests, seconds, show: int) -> None:
     total = len(expected)
     right = given = given_right = medium_given = medium_right = trapped = 0
     low_listed = 0
@@ -380,7 +380,7 @@ def report(title, by_name, expected, decisions, entities, traps, requests, secon
                 trapped += 1
             if not good:
                 chosen = ", ".join(
-                    f"{q} {entities[q].label(['fr', 'en']) if q in entities else ''}".strip() for q in decision.qids
+                    f"{q} {pick_text(namesakes[q].labels, ['fr', 'en']) if q in namesakes else ''}".strip() for q in decision.qids
                 )
                 errors.append(f"  {name}: expected {qid} ({category}), got {chosen} ({decision.category}, "
                               f"{decision.source}, {decision.confidence})")
@@ -432,11 +432,11 @@ def main() -> int:
     print(f"store: {len(shared):,} shared triples, {len(items)} street items (used by the other fold), "
           f"{len(families)} family names, {len(traps)} homonym traps")
     if not args.no_baseline:
-        decisions, entities, requests, seconds = evaluate(by_name, expected, shared, items, traps, False)
-        report("baseline: exact labels only", by_name, expected, decisions, entities, traps, requests, seconds, 0)
+        decisions, namesakes, requests, seconds = evaluate(by_name, expected, shared, items, traps, False)
+        report("baseline: exact labels only", by_name, expected, decisions, namesakes, traps, requests, seconds, 0)
         report_things(things, decisions, 0)
-    decisions, entities, requests, seconds = evaluate(by_name, expected, shared, items, traps, True)
-    report("from the name alone (issue 11)", by_name, expected, decisions, entities, traps, requests, seconds,
+    decisions, namesakes, requests, seconds = evaluate(by_name, expected, shared, items, traps, True)
+    report("from the name alone (issue 11)", by_name, expected, decisions, namesakes, traps, requests, seconds,
            args.show)
     report_things(things, decisions, args.show)
     return 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.domain import (
     HIGH, KIND_GROUP, KIND_HUMAN, KIND_THING, LOW, MAN, MEDIUM, NONBINARY, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN,
-    Area, Decision, Entity, Evidence, Street,
+    Area, Decision, Namesake, Evidence, Street,
 )
 from app.store import Store
 from app.store.records import find_or_create_area, save_run
@@ -22,30 +22,30 @@ def _line(i: int) -> list[tuple[float, float]]:
     return [(lon, lat), (lon + 0.002, lat + 0.001), (lon + 0.003, lat + 0.003)]
 
 
-def _entity(qid, label, gender=None, kind=KIND_HUMAN, **facts) -> Entity:
+def _namesake(qid, label, gender=None, kind=KIND_HUMAN, **facts) -> Namesake:
     raw = {WOMAN: (["Q6581072"], ["female"]), MAN: (["Q6581097"], ["male"]),
            NONBINARY: (["Q48270"], ["non-binary"])}.get(gender, ([], []))
-    return Entity(qid=qid, labels={"es": label, "en": label}, gender=gender if kind != KIND_THING else None,
+    return Namesake(qid=qid, labels={"es": label, "en": label}, gender=gender if kind != KIND_THING else None,
                   gender_qids=raw[0], gender_labels=raw[1], kind=kind, **facts)
 
 
 ENTITIES = {
-    "Q900001": _entity("Q900001", "Juana de Ibarbourou", WOMAN, birth_year=1892, death_year=1979, sitelinks=30,
+    "Q900001": _namesake("Q900001", "Juana de Ibarbourou", WOMAN, birth_year=1892, death_year=1979, sitelinks=30,
                        articles={"es": "https://es.wikipedia.org/wiki/Juana_de_Ibarbourou"},
                        occupations=["poeta"], descriptions={"es": "poeta uruguaya"},
                        image="Juana de Ibarbourou.jpg"),
-    "Q900002": _entity("Q900002", "José Artigas", MAN, birth_year=1764, death_year=1850, sitelinks=40,
+    "Q900002": _namesake("Q900002", "José Artigas", MAN, birth_year=1764, death_year=1850, sitelinks=40,
                        articles={"es": "https://es.wikipedia.org/wiki/Jos%C3%A9_Artigas"}, occupations=["militar"]),
-    "Q900003": _entity("Q900003", "José Artigas", MAN, sitelinks=1),
-    "Q900004": _entity("Q900004", "Delmira Agustini", WOMAN, birth_year=1886, death_year=1914, sitelinks=2,
+    "Q900003": _namesake("Q900003", "José Artigas", MAN, sitelinks=1),
+    "Q900004": _namesake("Q900004", "Delmira Agustini", WOMAN, birth_year=1886, death_year=1914, sitelinks=2,
                        articles={}, occupations=["poeta"]),
-    "Q900005": _entity("Q900005", "María Ejemplo", WOMAN),
-    "Q900006": _entity("Q900006", "Pedro Ejemplo", MAN),
-    "Q900007": _entity("Q900007", "Alex Quiroga", NONBINARY),
-    "Q900008": _entity("Q900008", "Ana Sin Datos", "unknown"),
-    "Q900009": _entity("Q900009", "Ceibo", kind=KIND_THING),
-    "Q900011": _entity("Q900011", "Hermanos Pérez", kind=KIND_GROUP),
-    "Q900015": _entity("Q900015", "Clara Silva", WOMAN, sitelinks=3,
+    "Q900005": _namesake("Q900005", "María Ejemplo", WOMAN),
+    "Q900006": _namesake("Q900006", "Pedro Ejemplo", MAN),
+    "Q900007": _namesake("Q900007", "Alex Quiroga", NONBINARY),
+    "Q900008": _namesake("Q900008", "Ana Sin Datos", "unknown"),
+    "Q900009": _namesake("Q900009", "Ceibo", kind=KIND_THING),
+    "Q900011": _namesake("Q900011", "Hermanos Pérez", kind=KIND_GROUP),
+    "Q900015": _namesake("Q900015", "Clara Silva", WOMAN, sitelinks=3,
                        articles={"es": "https://es.wikipedia.org/wiki/Clara_Silva"}),
 }
 
@@ -79,7 +79,7 @@ PERSONS = {"Calle Laura Ramírez": "Laura Ramírez", "Avenida General Flores": "
 
 class _Reading:
     def __init__(self, person):
-        self.person = person
+        self.name_part = person
 
 
 def store_sample_city(store: Store, area: Area = AREA) -> int:
@@ -100,6 +100,6 @@ def store_sample_city(store: Store, area: Area = AREA) -> int:
                      confidence=decision.confidence)]
         decisions[street.key] = decision
         readings[street.key] = _Reading(PERSONS.get(name))
-    save_run(store, row.id, streets=streets, readings=readings, decisions=decisions, entities=ENTITIES,
+    save_run(store, row.id, streets=streets, readings=readings, decisions=decisions, namesakes=ENTITIES,
              conflicts={}, source="overpass")
     return row.id

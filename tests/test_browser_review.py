@@ -50,9 +50,9 @@ def test_a_volunteer_checks_then_sets_a_namesake(page, live_server):
     page.fill("#qids", "Q900003")
     page.fill("#note-namesake", "The other José Artigas")
     page.click("#review-namesake button[value=check]")
-    page.wait_for_selector(".entity-check")
-    assert "José Artigas" in page.text_content(".entity-check")
-    assert "man" in page.text_content(".entity-check")
+    page.wait_for_selector(".namesake-check")
+    assert "José Artigas" in page.text_content(".namesake-check")
+    assert "man" in page.text_content(".namesake-check")
     page.click("#review-namesake button[value=save]")
     page.wait_for_selector(".message")
     assert page.text_content(".classification strong").strip() == "man"

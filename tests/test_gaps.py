@@ -8,7 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.domain import LOW, MAN, UNKNOWN, Decision, Street
-from app.gaps import GapQuery, current_area, gap_page, josm_url, safe_cell, translation_url
+from app.gaps import GapQuery, gap_page, safe_cell
+from app.store.records import find_analysed_area
+from app.links import josm_url, translation_url
 from app.store.records import find_or_create_area, save_run
 from tests.sample_city import AREA, ENTITIES, XSS_NAME
 
@@ -127,14 +129,14 @@ def big_city(store, n=130):
         streets.append(Street(key=key, name=f"Calle Número {i:03d}", osm_ids=[f"way/{5000 + i}"], lines=[],
                               length_m=float(1000 - i)))
         decisions[key] = Decision(UNKNOWN, None, LOW) if i % 2 else Decision(MAN, "name_match", LOW, ["Q900002"])
-    save_run(store, area.id, streets=streets, readings=readings, decisions=decisions, entities=ENTITIES,
+    save_run(store, area.id, streets=streets, readings=readings, decisions=decisions, namesakes=ENTITIES,
              conflicts={}, source="overpass")
     return area.slug
 
 
 def test_pagination_and_sorting(client, store):
     slug = big_city(store)
-    area = current_area(store, slug)
+    area = find_analysed_area(store, slug)
     first = gap_page(store, area, GapQuery(list="unknown", sort="name"))
     second = gap_page(store, area, GapQuery(list="unknown", sort="name", page=2))
     assert first.total == 65 and first.pages == 2
@@ -168,7 +170,7 @@ def test_formula_like_street_names_are_neutralised_in_csv(client, store):
     area = find_or_create_area(store, AREA)
     street = Street(key="w1", name="=cmd|' /C calc'!A0", osm_ids=["way/1"], lines=[], length_m=5.0)
     save_run(store, area.id, streets=[street], readings={}, decisions={"w1": Decision(UNKNOWN, None, LOW)},
-             entities={}, conflicts={}, source="overpass")
+             namesakes={}, conflicts={}, source="overpass")
     rows = csv_rows(client, area.slug, list="unknown")
     assert rows[0]["street_name"].startswith("'=")
 

@@ -37,7 +37,7 @@ def city(store):
                        evidence=[Evidence("name_match", ["Q900002"], confidence=MEDIUM)]),
         "w4": Decision(MAN, "title", LOW, [], needs_review=True),
     }
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, entities=ENTITIES,
+    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=ENTITIES,
              conflicts={}, source="overpass")
     return area.slug
 

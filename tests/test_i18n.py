@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from app.gaps import label_in
+from app.domain import pick_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GAPS = "/cities/villa-ejemplo-1001/gaps"
@@ -57,11 +57,11 @@ def test_the_rate_limit_page_is_translated(client, store):
 
 def test_labels_of_people_follow_the_chosen_language():
     labels = {"es": "Juana de Ibarbourou", "en": "Juana de Ibarbourou (en)", "pt": "Joana de Ibarbourou"}
-    assert label_in(labels, ["pt", "es"]) == "Joana de Ibarbourou"
-    assert label_in(labels, ["fr", "es"]) == "Juana de Ibarbourou"
-    assert label_in({"de": "X"}, ["es"]) == "X"
-    assert label_in({}, ["es"]) == ""
-    assert label_in(labels, "en") == "Juana de Ibarbourou (en)"
+    assert pick_text(labels, ["pt", "es"]) == "Joana de Ibarbourou"
+    assert pick_text(labels, ["fr", "es"]) == "Juana de Ibarbourou"
+    assert pick_text({"de": "X"}, ["es"]) == "X"
+    assert pick_text({}, ["es"]) == ""
+    assert pick_text(labels, "en") == "Juana de Ibarbourou (en)"
 
 
 def test_street_page_shows_labels_in_the_interface_language(client, store, sample_city):

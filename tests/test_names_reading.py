@@ -30,23 +30,23 @@ from app.names import names_to_look_up, read_street_name
 )
 def test_strips_type_and_particles_per_language(name, languages, person, street_type):
     reading = read_street_name(name, languages)
-    assert reading.person == person
+    assert reading.name_part == person
     assert reading.street_type == street_type
     assert reading.non_person is None
 
 
 def test_glued_german_suffix_leaves_single_word():
     reading = read_street_name("Goethestraße", ["de"])
-    assert reading.person == "Goethe"
+    assert reading.name_part == "Goethe"
     assert reading.single_word
 
 
 def test_bilingual_brussels_reads_french_half_keeps_dutch_variant():
     reading = read_street_name("Rue Marie Curie - Marie Curiestraat", ["fr", "nl", "de"])
-    assert reading.person == "Marie Curie"
+    assert reading.name_part == "Marie Curie"
     assert reading.street_type == "Rue"
     reading = read_street_name("Avenue Louise - Louizalaan", ["fr", "nl", "de"])
-    assert reading.person == "Louise"
+    assert reading.name_part == "Louise"
     assert "Louiza" in reading.variants
 
 
@@ -84,7 +84,7 @@ def test_titles_and_the_gender_they_imply(name, languages, title, gender):
 
 def test_hyphenated_saint_keeps_its_spelling():
     reading = read_street_name("Rue Saint-Jean Népomucène - Sint-Jan Nepomucenusstraat", ["fr", "nl", "de"])
-    assert reading.person == "Saint-Jean Népomucène"
+    assert reading.name_part == "Saint-Jean Népomucène"
     assert reading.title_gender == "man"
     assert "Jean Népomucène" in reading.variants
     assert "Sint-Jan Nepomucenus" in reading.variants
@@ -115,9 +115,9 @@ def test_nobility_title_stops_at_its_place_name():
 
 def test_title_kept_for_saints_and_dropped_for_professions():
     saint = read_street_name("Calle Santa Lucía", ["es"])
-    assert saint.person == "Santa Lucía" and "Lucía" in saint.variants
+    assert saint.name_part == "Santa Lucía" and "Lucía" in saint.variants
     doctor = read_street_name("Doctor Luis Morquio", ["es"])
-    assert doctor.person == "Luis Morquio" and doctor.titles == ("Doctor",)
+    assert doctor.name_part == "Luis Morquio" and doctor.titles == ("Doctor",)
 
 
 def test_virgin_is_a_woman_named_religious_figure():
@@ -130,7 +130,7 @@ def test_virgin_is_a_woman_named_religious_figure():
 def test_plural_title_names_several():
     reading = read_street_name("Calle Hermanos Machado", ["es"])
     assert reading.plural_mix == "men"
-    assert reading.person == "Hermanos Machado"
+    assert reading.name_part == "Hermanos Machado"
     assert read_street_name("Calle Hermanas Mirabal", ["es"]).plural_mix == "women"
 
 
@@ -152,13 +152,13 @@ def test_plural_title_names_several():
 def test_dates_are_not_people(name, languages):
     reading = read_street_name(name, languages)
     assert reading.non_person == "date"
-    assert reading.person is None
+    assert reading.name_part is None
     assert reading.title_gender is None
 
 
 def test_month_word_alone_is_still_a_first_name():
     reading = read_street_name("Calle Julio Cortázar", ["es"])
-    assert reading.non_person is None and reading.person == "Julio Cortázar"
+    assert reading.non_person is None and reading.name_part == "Julio Cortázar"
 
 
 @pytest.mark.parametrize("name", ["Calle 8", "Calle S/N", "Rua 25", "Calle A"])
@@ -225,12 +225,12 @@ def test_christ_dedications_read_like_the_virgins():
 @pytest.mark.parametrize("name", ["", "   ", "-"])
 def test_empty_names_read_as_nothing(name):
     reading = read_street_name(name, ["es"])
-    assert reading.person is None and reading.non_person is None and not reading.titles
+    assert reading.name_part is None and reading.non_person is None and not reading.titles
 
 
 def test_elisions_are_glued_back():
-    assert read_street_name("Via Sant'Anna", ["it"]).person == "Sant'Anna"
-    assert read_street_name("Piazza dell'Unità d'Italia", ["it"]).person == "Unità d'Italia"
+    assert read_street_name("Via Sant'Anna", ["it"]).name_part == "Sant'Anna"
+    assert read_street_name("Piazza dell'Unità d'Italia", ["it"]).name_part == "Unità d'Italia"
     assert read_street_name("Carrer de n'Aina Moll", ["ca", "es"]).title_gender == "woman"
 
 

@@ -9,17 +9,9 @@ from pyproj import Geod
 
 from app.domain import Area
 from app.osm.overpass import OverpassClient
-from app.osm.streets import (
-    NEAR_M,
-    OsmRelation,
-    OsmWay,
-    assemble_streets,
-    elements_from_overpass,
-    elements_from_overpy,
-    fetch_streets,
-    line_length_m,
-    streets_query,
-)
+from app.osm.elements import OsmRelation, OsmWay, elements_from_overpass, elements_from_overpy
+from app.osm.geometry import line_length_m
+from app.osm.streets import NEAR_M, assemble_streets, fetch_streets, streets_query
 from app.remote import RetryPolicy
 from tests.standins.overpass import FIXTURE_DIR
 

@@ -102,7 +102,7 @@ def _street(key="w1", name="Calle Uno"):
 def test_a_new_run_replaces_streets_but_keeps_reviews_and_old_run_stats(store):
     area = find_or_create_area(store, AREA)
     decision = {"w1": Decision(WOMAN, "first_name", "low")}
-    first = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, entities={},
+    first = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, namesakes={},
                      conflicts={}, source="overpass")
     with store.session() as session:
         user = UserRow(name="ana", password_hash="x")
@@ -110,7 +110,7 @@ def test_a_new_run_replaces_streets_but_keeps_reviews_and_old_run_stats(store):
         session.flush()
         session.add(ReviewRow(area_id=area.id, street_key="w1", street_name="Calle Uno", user_id=user.id,
                               category="not_person", note="a river"))
-    second = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, entities={},
+    second = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, namesakes={},
                       conflicts={}, source="overpass")
     with store.session() as session:
         assert session.get(AreaRow, area.id).current_run_id == second
@@ -149,15 +149,15 @@ def test_headline_stats_are_stored_with_the_area(store, sample_city):
 
 
 def test_namesake_facts_from_cities_in_other_languages_are_merged(store):
-    from app.domain import Entity
+    from app.domain import Namesake
     from app.store.models import NamesakeRow
     from app.store.records import upsert_namesakes
 
     with store.session() as session:
-        upsert_namesakes(session, {"Q1": Entity("Q1", labels={"es": "Juana", "en": "Juana"},
+        upsert_namesakes(session, {"Q1": Namesake("Q1", labels={"es": "Juana", "en": "Juana"},
                                                 articles={"es": "https://es.wikipedia.org/wiki/Juana"})})
     with store.session() as session:  # a Portuguese city asks for pt and en only
-        upsert_namesakes(session, {"Q1": Entity("Q1", labels={"pt": "Joana", "en": "Juana I"},
+        upsert_namesakes(session, {"Q1": Namesake("Q1", labels={"pt": "Joana", "en": "Juana I"},
                                                 articles={"pt": "https://pt.wikipedia.org/wiki/Joana"})})
     with store.session() as session:
         row = session.get(NamesakeRow, "Q1")
@@ -171,7 +171,7 @@ def test_reviews_follow_a_street_whose_key_changed(store):
     area = find_or_create_area(store, AREA)
     old = Street(key="w101", name="Calle Uno", osm_ids=["way/101", "way/102"], lines=[], length_m=200.0)
     save_run(store, area.id, streets=[old], readings={}, decisions={"w101": Decision(WOMAN, "osm_tag", HIGH)},
-             entities={}, conflicts={}, source="overpass")
+             namesakes={}, conflicts={}, source="overpass")
     with store.session() as session:
         user = UserRow(name="ana", password_hash="x")
         session.add(user)

@@ -1,10 +1,10 @@
-"""P21 values to gender groups, P31 classes to entity kinds (the table in app/wikidata/gender.py)."""
+"""P21 values to gender groups, P31 classes to namesake kinds (the table in app/wikidata/gender.py)."""
 from __future__ import annotations
 
 import pytest
 
 from app.domain import KIND_FICTIONAL, KIND_GROUP, KIND_HUMAN, KIND_THING, MAN, NONBINARY, UNKNOWN, WOMAN
-from app.wikidata.gender import entity_kind, gender_label, group_gender, person_gender
+from app.wikidata.gender import namesake_kind, gender_label, group_gender, person_gender
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_gender_groups(values, group):
     ],
 )
 def test_kinds(classes, genders, kind):
-    assert entity_kind(classes, genders) == kind
+    assert namesake_kind(classes, genders) == kind
 
 
 def test_only_persons_have_a_gender():

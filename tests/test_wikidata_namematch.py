@@ -38,14 +38,14 @@ def resolved(sparql_server):
     sparql_server.load_file(FIXTURE_DIR / "namesakes_from_names.ttl")
     client = SparqlClient(sparql_server.url, cache=MemoryCache(), policy=RetryPolicy(attempts=2, timeout=10))
     readings = {s.key: read_street_name(s.name, ["es"]) for s in STREETS}
-    person_names = {k: names_to_look_up(r) for k, r in readings.items()}
-    evidence, entities = resolve_namesakes(client, VILLA_EJEMPLO, STREETS, person_names, readings=readings)
+    name_parts = {k: names_to_look_up(r) for k, r in readings.items()}
+    evidence, namesakes = resolve_namesakes(client, VILLA_EJEMPLO, STREETS, name_parts, readings=readings)
     decisions = {
         s.key: decide(s.name, readings[s.key],
-                      evidence[s.key] + build_evidence_from_reading(readings[s.key], "UY"), entities)
+                      evidence[s.key] + build_evidence_from_reading(readings[s.key], "UY"), namesakes)
         for s in STREETS
     }
-    return evidence, entities, decisions, client, sparql_server
+    return evidence, namesakes, decisions, client, sparql_server
 
 
 def found(evidence, key):
@@ -78,7 +78,7 @@ def test_spelling_variant_of_the_family_name(resolved):
 
 
 def test_same_named_streets_in_other_cities_of_the_country(resolved):
-    evidence, entities, decisions, _, _ = resolved
+    evidence, namesakes, decisions, _, _ = resolved
     e = found(evidence, "w:4")
     assert (e.source, e.qids, e.confidence) == ("same_name_streets", ["Q900331"], MEDIUM)
     # Both streets (another street type included), never the school of the same name.

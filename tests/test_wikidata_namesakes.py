@@ -19,7 +19,7 @@ from app.domain import (
 from app.remote import MemoryCache, RemoteError, RetryPolicy
 from app.wikidata import namesakes as namesakes_module
 from app.wikidata.client import SparqlClient
-from app.wikidata.namesakes import country_qid, match_person_names, resolve_namesakes
+from app.wikidata.namesakes import country_qid, match_name_parts, resolve_namesakes
 
 WD = "@prefix wd: <http://www.wikidata.org/entity/> . @prefix wdt: <http://www.wikidata.org/prop/direct/> ."
 RDFS = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix wikibase: <http://wikiba.se/ontology#> ."
@@ -71,8 +71,8 @@ def client_for(server, **kw) -> SparqlClient:
 @pytest.fixture
 def resolved(sparql_server):
     client = client_for(sparql_server, cache=MemoryCache())
-    evidence, entities = resolve_namesakes(client, VILLA_EJEMPLO, STREETS, PERSON_NAMES)
-    return evidence, entities, client
+    evidence, namesakes = resolve_namesakes(client, VILLA_EJEMPLO, STREETS, PERSON_NAMES)
+    return evidence, namesakes, client
 
 
 def only(evidence, key):
@@ -86,70 +86,70 @@ def test_every_street_has_an_entry(resolved):
 
 
 def test_osm_tag(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     e = only(evidence, "w:101")
     assert (e.source, e.qids, e.confidence) == ("osm_tag", ["Q900001"], HIGH)
-    assert entities["Q900001"].gender == WOMAN
+    assert namesakes["Q900001"].gender == WOMAN
 
 
 def test_several_ids_on_the_tag(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     e = only(evidence, "w:107")
     assert e.source == "osm_tag" and e.qids == ["Q900005", "Q900006"]
-    assert {entities[q].gender for q in e.qids} == {WOMAN, MAN}
+    assert {namesakes[q].gender for q in e.qids} == {WOMAN, MAN}
 
 
 def test_homonyms_chosen_by_citizenship_with_the_alternative_recorded(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     e = only(evidence, "w:103")
     assert e.source == "name_match"
     assert e.qids == ["Q900002"] and e.alternatives == ["Q900003"]
     assert e.confidence == MEDIUM and not e.needs_review
-    assert "Q900003" in entities  # facts of alternatives too
-    assert entities["Q900002"].gender == MAN
+    assert "Q900003" in namesakes  # facts of alternatives too
+    assert namesakes["Q900002"].gender == MAN
 
 
 def test_article_missing_in_spanish_still_matches(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     e = only(evidence, "w:104")
     assert e.source == "name_match" and e.qids == ["Q900004"]
-    assert "es" not in entities["Q900004"].articles
+    assert "es" not in namesakes["Q900004"].articles
 
 
 def test_street_item_named_after_a_family(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     e = only(evidence, "w:106")
     assert (e.source, e.qids, e.confidence) == ("street_item", ["Q900011"], HIGH)
     assert "Q900010" in e.detail and "P138" in e.detail
-    assert entities["Q900011"].kind == KIND_GROUP
+    assert namesakes["Q900011"].kind == KIND_GROUP
 
 
 def test_ended_statement_on_the_street_item_is_skipped(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     assert evidence["w:115"] == []  # "Flores" alone is no human's label either
-    assert "Q900013" not in entities
+    assert "Q900013" not in namesakes
 
 
 def test_wikidata_street_of_the_city(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     e = only(evidence, "w:119")
     assert (e.source, e.qids, e.confidence) == ("wikidata_street", ["Q900015"], HIGH)
     assert "Q900014" in e.detail
-    assert entities["Q900015"].gender == WOMAN
+    assert namesakes["Q900015"].gender == WOMAN
 
 
 def test_nonbinary_and_missing_gender_are_kept_raw(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     assert only(evidence, "w:109").qids == ["Q900007"]
-    assert entities["Q900007"].gender == NONBINARY and entities["Q900007"].gender_qids == ["Q48270"]
+    assert namesakes["Q900007"].gender == NONBINARY and namesakes["Q900007"].gender_qids == ["Q48270"]
     assert only(evidence, "w:110").qids == ["Q900008"]
-    assert entities["Q900008"].gender == UNKNOWN and entities["Q900008"].gender_qids == []
+    assert namesakes["Q900008"].gender == UNKNOWN and namesakes["Q900008"].gender_qids == []
 
 
 def test_a_plant_is_a_thing(resolved):
-    evidence, entities, _ = resolved
+    evidence, namesakes, _ = resolved
     assert only(evidence, "w:112").qids == ["Q900009"]
-    assert entities["Q900009"].kind == KIND_THING and entities["Q900009"].gender is None
+    assert namesakes["Q900009"].kind == KIND_THING and namesakes["Q900009"].gender is None
 
 
 def test_streets_without_wikidata_have_no_evidence(resolved):
@@ -165,18 +165,18 @@ def test_hostile_names_are_escaped(resolved, sparql_server):
 
 
 def test_requests_are_few_and_cached(resolved, sparql_server):
-    evidence, entities, client = resolved
+    evidence, namesakes, client = resolved
     # street items, city streets, names, country, facts + texts.
     assert client.requests_sent == 6
     again = client_for(sparql_server, cache=client.cache)
-    assert resolve_namesakes(again, VILLA_EJEMPLO, STREETS, PERSON_NAMES) == (evidence, entities)
+    assert resolve_namesakes(again, VILLA_EJEMPLO, STREETS, PERSON_NAMES) == (evidence, namesakes)
     assert again.requests_sent == 0
 
 
 def test_offline_rerun_from_the_cache_and_offline_miss(resolved, sparql_server):
-    evidence, entities, client = resolved
+    evidence, namesakes, client = resolved
     offline = client_for(sparql_server, cache=client.cache, offline=True)
-    assert resolve_namesakes(offline, VILLA_EJEMPLO, STREETS, PERSON_NAMES) == (evidence, entities)
+    assert resolve_namesakes(offline, VILLA_EJEMPLO, STREETS, PERSON_NAMES) == (evidence, namesakes)
     with pytest.raises(RemoteError, match="offline"):
         resolve_namesakes(offline, VILLA_EJEMPLO, STREETS, {**PERSON_NAMES, "w:114": ["Laura"]})
 
@@ -194,26 +194,26 @@ def test_progress_stages(sparql_server):
 def test_a_thing_labelled_like_the_name_is_not_a_match(sparql_server):
     # Mercedes is a city: the name match only ever returns humans.
     sparql_server.load(f'{WD} {RDFS} wd:Q900900 wdt:P31 wd:Q515 ; rdfs:label "Mercedes"@es .')
-    found = match_person_names(client_for(sparql_server), ["Mercedes"], ["es"], "UY")
+    found = match_name_parts(client_for(sparql_server), ["Mercedes"], ["es"], "UY")
     assert found == {"Mercedes": ([], {})}
 
 
 def test_aliases_match_too(sparql_server):
-    found = match_person_names(client_for(sparql_server), ["Juana de América"], ["es"], "UY")
-    [evidence], entities = found["Juana de América"]
-    assert evidence.qids == ["Q900001"] and set(entities) == {"Q900001"}
+    found = match_name_parts(client_for(sparql_server), ["Juana de América"], ["es"], "UY")
+    [evidence], namesakes = found["Juana de América"]
+    assert evidence.qids == ["Q900001"] and set(namesakes) == {"Q900001"}
 
 
 def test_match_person_names_for_street_lists(sparql_server):
-    found = match_person_names(client_for(sparql_server), ["José Artigas", "Nadie"], ["es"], "UY")
-    [artigas], entities = found["José Artigas"]
+    found = match_name_parts(client_for(sparql_server), ["José Artigas", "Nadie"], ["es"], "UY")
+    [artigas], namesakes = found["José Artigas"]
     assert artigas.qids == ["Q900002"] and artigas.alternatives == ["Q900003"]
-    assert set(entities) == {"Q900002", "Q900003"}
+    assert set(namesakes) == {"Q900002", "Q900003"}
     assert found["Nadie"] == ([], {})
 
 
 def test_without_the_country_sitelinks_decide_but_flag_for_review(sparql_server):
-    found = match_person_names(client_for(sparql_server), ["José Artigas"], ["es"], None)
+    found = match_name_parts(client_for(sparql_server), ["José Artigas"], ["es"], None)
     [artigas], _ = found["José Artigas"]
     # No country: the local article still separates them.
     assert artigas.qids == ["Q900002"] and artigas.confidence == MEDIUM
@@ -225,7 +225,7 @@ def test_a_tie_between_homonyms_needs_review(sparql_server):
         'wd:Q900801 wdt:P31 wd:Q5 ; wdt:P21 wd:Q6581072 ; rdfs:label "Ana Gemela"@es ; wikibase:sitelinks 3 . '
         'wd:Q900802 wdt:P31 wd:Q5 ; wdt:P21 wd:Q6581072 ; rdfs:label "Ana Gemela"@es ; wikibase:sitelinks 3 .'
     )
-    [evidence], entities = match_person_names(client_for(sparql_server), ["Ana Gemela"], ["es"], "UY")["Ana Gemela"]
+    [evidence], namesakes = match_name_parts(client_for(sparql_server), ["Ana Gemela"], ["es"], "UY")["Ana Gemela"]
     assert evidence.qids == ["Q900801"] and evidence.alternatives == ["Q900802"]
     assert evidence.needs_review and evidence.confidence == LOW
 
@@ -310,7 +310,7 @@ def test_names_are_batched(sparql_server, monkeypatch):
     monkeypatch.setattr(namesakes_module, "NAME_BATCH_SIZE", 100)
     names = [f"Persona {n}" for n in range(250)] + ["José Artigas"]
     client = client_for(sparql_server)
-    found = match_person_names(client, names, ["es"], None, country="Q77")
+    found = match_name_parts(client, names, ["es"], None, country="Q77")
     assert found["José Artigas"][0][0].qids == ["Q900002"]
     name_queries = [r for r in sparql_server.requests if "skos:altLabel ?literal" in r.query]
     assert len(name_queries) == 3

@@ -23,18 +23,18 @@ DEFAULT_LANGUAGES = ("es", "ca", "gl", "pt", "fr", "it", "en", "de", "nl")
 class NameReading:
     """What a street name says, before any outside knowledge.
 
-    ``person`` is the name of the honoured person as it should be looked up:
+    ``name_part`` is the name of the honoured person as it should be looked up:
     honorifics and professions are dropped ("Doctor Luis Morquio" ->
     "Luis Morquio") but saints, the Virgin and nobility keep their title because
     that is how they are known ("Santa Lucía", "Marqués de Torroja").
-    ``bare_name`` is the person without any title ("Lucía"), the part a first
+    ``bare_name`` is the name part without any title ("Lucía"), the part a first
     name can be read from. ``single_word`` marks a low-trust reading: one bare
     word with no title ("Calle Mercedes") is as likely a place, a plant or a
     dedication as a person, so the first-name fallback refuses it.
     """
 
     original: str
-    person: str | None
+    name_part: str | None
     street_type: str | None = None
     titles: tuple[str, ...] = ()
     title_gender: str | None = None  # 'woman' | 'man' | None
@@ -44,7 +44,7 @@ class NameReading:
     single_word: bool = False
     plural_mix: str | None = None  # 'men' | 'women' | 'mixed' when a plural title names several
     article: bool = False  # an article stood before the name ("Calle de la Paz")
-    religious: bool = False  # a saint or the Virgin (title kept in ``person``)
+    religious: bool = False  # a saint or the Virgin (title kept in ``name_part``)
     generic_title: bool = False  # the title gender comes only from a generic masculine profession
     title_alone: bool = False  # only a title, no name: "Calle del Príncipe" names nobody in particular
     family_name_first: bool = False  # "Petőfi Sándor": the given name is the last word
@@ -309,11 +309,11 @@ def read_street_name(name: str, languages: list[str] | tuple[str, ...] = ()) -> 
     extra: list[str] = []
     for half in halves[1:]:
         other = _read_any(half, half, languages, is_known_first_name)
-        for value in (other.person, other.bare_name):
+        for value in (other.name_part, other.bare_name):
             if value and value not in extra:
                 extra.append(value)
     if extra:
-        variants = tuple(v for v in (*reading.variants, *extra) if v != reading.person)
+        variants = tuple(v for v in (*reading.variants, *extra) if v != reading.name_part)
         reading = _replace(reading, variants=tuple(dict.fromkeys(variants)))
     return reading
 
@@ -560,7 +560,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     language = _type_language(street_type, languages)
     return NameReading(
         original=original,
-        person=person,
+        name_part=person,
         street_type=street_type,
         titles=tuple(titles),
         title_gender=title_gender,
@@ -613,6 +613,6 @@ def names_to_look_up(reading: NameReading) -> list[str]:
     """
     if reading.single_word or reading.title_alone or reading.non_person in ("date", "number"):
         return []
-    names = [reading.person] if reading.person else []
+    names = [reading.name_part] if reading.name_part else []
     names += [v for v in reading.variants if v and " " in v.strip() and v not in names]
     return names

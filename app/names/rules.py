@@ -20,7 +20,7 @@ MAN = "man"
 LANGUAGE_DIR = Path(__file__).with_name("data") / "languages"
 
 #: title -> (gender it implies or None, keeps): ``keeps`` is True when the title is
-#: part of how the person is known and stays in NameReading.person (saints, the
+#: part of how the person is known and stays in NameReading.name_part (saints, the
 #: Virgin, nobility written "Marqués de X"), False for honorifics and professions
 #: dropped to get at the person's own name ("Doctor Luis Morquio" -> "Luis Morquio").
 T = tuple[str | None, bool]

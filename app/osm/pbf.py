@@ -28,7 +28,8 @@ from shapely.ops import polygonize_full, unary_union
 
 from app.domain import Area, Street, is_qid
 from app.osm.area import country_code_from_tags
-from app.osm.streets import OsmRelation, OsmWay, assemble_streets
+from app.osm.elements import OsmRelation, OsmWay
+from app.osm.streets import assemble_streets
 from app.osm.tags import STREET_MEMBER_ROLES, is_street_relation, is_street_way
 
 

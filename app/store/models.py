@@ -97,7 +97,8 @@ class StreetRow(Base):
     geometry: Mapped[list] = mapped_column(JSON, default=list)
     #: OSM tags that matter here: name:<lang>, etymology tags, the street's own wikidata, conflicts.
     tags: Mapped[dict] = mapped_column(JSON, default=dict)
-    person_name: Mapped[str | None] = mapped_column(Text)  # as read from the street name
+    # The name part read from the street name (column named before the glossary settled on "name part").
+    name_part: Mapped[str | None] = mapped_column("person_name", Text)
     category: Mapped[str] = mapped_column(String(20), default="unknown")
     mix: Mapped[str | None] = mapped_column(String(10))
     source: Mapped[str | None] = mapped_column(String(20))
@@ -273,7 +274,7 @@ class MapDataRow(Base):
     __tablename__ = "map_data"
 
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
-    #: app.exports.City.revision the data was built from ("<run id>.<newest review id>").
+    #: app.store.records.AnalysedArea.revision the data was built from ("<run id>.<newest review id>").
     revision: Mapped[str] = mapped_column(String(40))
     #: app.mapdata.FORMAT_VERSION the data was built with.
     format: Mapped[int] = mapped_column(Integer)

@@ -1,12 +1,12 @@
 """Writing analysis results into the store, and reading them back as plain values."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.domain import SOURCE_REVIEW, Area, Decision, Entity, Street
+from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street, pick_text
 from app.store import Store
 from app.store.models import (
     AreaRow,
@@ -16,8 +16,52 @@ from app.store.models import (
     StreetNamesakeRow,
     StreetRow,
     StreetSnapshotRow,
+    UserRow,
     utcnow,
 )
+
+
+class AreaNotFound(LookupError):
+    """No area has this slug, or it has not been analysed yet."""
+
+
+@dataclass
+class AnalysedArea:
+    """An area with a current run, detached from any session: what pages, downloads and gap lists read."""
+
+    id: int
+    slug: str
+    name: str
+    languages: list[str]
+    run_id: int
+    #: Changes with every new run and every review (reviews change the current run in place):
+    #: what caches and ETags of the area's data are keyed on.
+    revision: str = ""
+    osm_ref: str = ""  # "relation/2929054": what a new analysis of the area is asked with
+
+    @property
+    def language(self) -> str | None:
+        """The area's first language: the Wikipedia its gaps are about."""
+        return self.languages[0] if self.languages else None
+
+
+def area_by_slug(session, slug: str, *, analysed: bool = True) -> AreaRow | None:
+    """The one lookup of an area by its slug (``analysed``: only if it has a current run)."""
+    area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
+    if area is None or (analysed and area.current_run_id is None):
+        return None
+    return area
+
+
+def find_analysed_area(store: Store, slug: str) -> AnalysedArea:
+    """The analysed area with this slug (raises AreaNotFound when unknown or never analysed)."""
+    with store.session() as session:
+        area = area_by_slug(session, slug)
+        if area is None:
+            raise AreaNotFound(f"no analysed city {slug!r} (see `whose-streets cities`)")
+        last_review = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area.id)) or 0
+        return AnalysedArea(area.id, area.slug, area.name, list(area.languages or []), area.current_run_id,
+                            revision=f"{area.current_run_id}.{last_review}", osm_ref=f"{area.osm_type}/{area.osm_id}")
 
 
 def find_or_create_area(store: Store, area: Area) -> AreaRow:
@@ -55,8 +99,8 @@ def latest_reviews(store: Store, area_id: int) -> dict[str, ReviewRow]:
         return latest
 
 
-def namesake_values(entity: Entity) -> dict:
-    values = asdict(entity)
+def namesake_values(namesake: Namesake) -> dict:
+    values = asdict(namesake)
     return {k: values[k] for k in NAMESAKE_FIELDS}
 
 
@@ -78,27 +122,27 @@ def chunked(items: list, size: int = IN_CHUNK):
         yield items[start:start + size]
 
 
-def entity_from_row(row: NamesakeRow) -> Entity:
-    return Entity(qid=row.qid, **{name: getattr(row, name) for name in NAMESAKE_FIELDS})
+def namesake_from_row(row: NamesakeRow) -> Namesake:
+    return Namesake(qid=row.qid, **{name: getattr(row, name) for name in NAMESAKE_FIELDS})
 
 
-def stored_entities(session, qids) -> dict[str, Entity]:
-    """What the store knows about these namesakes, as plain Entity values."""
+def stored_namesakes(session, qids) -> dict[str, Namesake]:
+    """What the store knows about these namesakes, as plain Namesake values."""
     wanted = list(dict.fromkeys(q for q in qids if q))
-    found: dict[str, Entity] = {}
+    found: dict[str, Namesake] = {}
     for chunk in chunked(wanted):
         for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(chunk))):
-            found[row.qid] = entity_from_row(row)
+            found[row.qid] = namesake_from_row(row)
     return found
 
 
-def upsert_namesakes(session, entities: dict[str, Entity]) -> None:
+def upsert_namesakes(session, namesakes: dict[str, Namesake]) -> None:
     existing: dict[str, NamesakeRow] = {}
-    for chunk in chunked(list(entities)):
+    for chunk in chunked(list(namesakes)):
         existing.update({row.qid: row for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(chunk)))})
-    for qid, entity in entities.items():
+    for qid, namesake in namesakes.items():
         row = existing.get(qid)
-        values = namesake_values(entity)
+        values = namesake_values(namesake)
         if row is None:
             session.add(NamesakeRow(qid=qid, **values))
             continue
@@ -124,11 +168,10 @@ def street_tags(street: Street) -> dict:
 
 
 def namesake_facts(namesakes, language: str | None) -> list[dict]:
-    """What a snapshot keeps of each namesake (Entity values or NamesakeRow rows alike)."""
+    """What a snapshot keeps of each namesake (Namesake values or NamesakeRow rows alike)."""
     facts = []
     for n in namesakes:
-        labels = n.labels or {}
-        label = labels.get(language or "") or labels.get("en") or next(iter(labels.values()), n.qid)
+        label = pick_text(n.labels, [language] if language else []) or n.qid
         facts.append({"qid": n.qid, "label": label, "gender": n.gender,
                       "article": bool(language and (n.articles or {}).get(language))})
     return facts
@@ -139,12 +182,12 @@ def is_tagged(tags: dict | None) -> bool:
     return bool((tags or {}).get("name:etymology:wikidata"))
 
 
-def save_snapshot(session, run_id: int, rows: list[StreetRow], entities: dict, language: str | None) -> None:
+def save_snapshot(session, run_id: int, rows: list[StreetRow], namesakes: dict, language: str | None) -> None:
     """Keep what comparing runs needs of each street of a run being saved (app.changes reads it)."""
     values = [
         {"run_id": run_id, "key": row.key, "name": row.name, "category": row.category, "source": row.source,
          "tagged": is_tagged(row.tags),
-         "namesakes": namesake_facts([entities[link.qid] for link in row.links if link.qid in entities], language)}
+         "namesakes": namesake_facts([namesakes[link.qid] for link in row.links if link.qid in namesakes], language)}
         for row in rows
     ]
     if values:
@@ -158,7 +201,7 @@ def save_run(
     streets: list[Street],
     readings: dict,
     decisions: dict[str, Decision],
-    entities: dict[str, Entity],
+    namesakes: dict[str, Namesake],
     conflicts: dict[str, str],
     source: str,
     job_id: int | None = None,
@@ -169,7 +212,7 @@ def save_run(
     with store.session() as session:
         run = RunRow(area_id=area_id, source=source, job_id=job_id)
         session.add(run)
-        upsert_namesakes(session, entities)
+        upsert_namesakes(session, namesakes)
         session.flush()
         rows = []
         for street in streets:
@@ -185,7 +228,7 @@ def save_run(
                 length_m=round(street.length_m, 1),
                 geometry=[[list(point) for point in line] for line in street.lines],
                 tags=street_tags(street),
-                person_name=getattr(reading, "person", None),
+                name_part=getattr(reading, "name_part", None),
                 category=decision.category,
                 mix=decision.mix,
                 source=decision.source,
@@ -200,15 +243,15 @@ def save_run(
             row.links = [
                 StreetNamesakeRow(qid=qid, position=i, source=decision.source or "", confidence=decision.confidence)
                 for i, qid in enumerate(dict.fromkeys(decision.qids))
-                if qid in entities
+                if qid in namesakes
             ]
             rows.append(row)
         session.add_all(rows)
         session.flush()
         area = session.get(AreaRow, area_id)
-        save_snapshot(session, run.id, rows, entities, (area.languages or [None])[0])
+        save_snapshot(session, run.id, rows, namesakes, (area.languages or [None])[0])
 
-        stats = headline(rows, entities)
+        stats = headline(rows, namesakes)
         run.stats = stats
         run.finished_at = utcnow()
         previous = area.current_run_id
@@ -249,3 +292,38 @@ def follow_renamed_streets(store: Store, area_id: int, streets: list[Street]) ->
                 .values(street_key=new)
             )
     return moved
+
+
+def review_history(store: Store, area_id: int, street_key: str) -> list[ReviewRow]:
+    """Every review of a street, newest first, with its author loaded."""
+    with store.session() as session:
+        rows = list(session.scalars(
+            select(ReviewRow)
+            .where(ReviewRow.area_id == area_id, ReviewRow.street_key == street_key)
+            .order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc())
+            .options(joinedload(ReviewRow.user))
+        ))
+        for row in rows:
+            session.expunge(row)
+        return rows
+
+
+def load_street(store: Store, area_id: int, run_id: int, street_key: str) -> StreetRow | None:
+    """A street of a run with its namesakes loaded (detached, for reading)."""
+    with store.session() as session:
+        row = session.scalar(
+            select(StreetRow)
+            .where(StreetRow.run_id == run_id, StreetRow.area_id == area_id, StreetRow.key == street_key)
+            .options(selectinload(StreetRow.links).joinedload(StreetNamesakeRow.namesake))
+        )
+        if row is not None:
+            session.expunge_all()
+        return row
+
+
+def find_user(store: Store, name: str) -> UserRow | None:
+    with store.session() as session:
+        row = session.scalar(select(UserRow).where(UserRow.name == name))
+        if row is not None:
+            session.expunge(row)
+        return row

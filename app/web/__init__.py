@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, abort, current_app, url_for
 
+from app.domain import pick_text
 from app.jobs import JobQueue
+from app.links import OSM_COPYRIGHT, TEMPLATE_FILTERS
 from app.store import Store
+from app.store.models import AreaRow
+from app.store.records import AnalysedArea, AreaNotFound, area_by_slug, find_analysed_area
 
 
 def store() -> Store:
@@ -31,6 +35,25 @@ def whole_number(text: str | None, *, maximum: int = MAX_ID) -> int | None:
         if number <= maximum:
             return number
     return None
+
+
+def analysed_area(slug: str) -> AnalysedArea:
+    """The analysed area of a page's URL, or 404."""
+    try:
+        return find_analysed_area(store(), slug)
+    except AreaNotFound:
+        abort(404, description=f"no analysed city {slug!r}")
+
+
+def analysed_area_row(slug: str) -> AreaRow:
+    """The analysed area of a page's URL as its stored row with its current run loaded (detached), or 404."""
+    with store().session() as session:
+        area = area_by_slug(session, slug)
+        if area is None:
+            abort(404, description=f"no analysed city {slug!r}")
+        _ = area.current_run  # loaded now: the row leaves the session
+        session.expunge_all()
+        return area
 
 
 def local_path(target: str | None) -> str:
@@ -59,6 +82,11 @@ def register_web(app: Flask) -> None:
 
     register_errors(app)
     register_i18n(app)
+    # Outside links and the one choice of a label by language, for every template.
+    for name, build in TEMPLATE_FILTERS.items():
+        app.add_template_filter(build, name)
+    app.add_template_filter(pick_text, "pick_text")
+    app.jinja_env.globals["OSM_COPYRIGHT"] = OSM_COPYRIGHT
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)

@@ -9,7 +9,7 @@ from app.extensions import limiter
 from app.jobs import QueueFull, describe
 from app.remote import RemoteError
 from app.store.models import AreaRow
-from app.store.records import find_or_create_area
+from app.store.records import area_by_slug, find_or_create_area
 from app.web import jobs, store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -39,7 +39,7 @@ def cities():
 @bp.get("/cities/<slug>")
 def city(slug: str):
     with store().session() as session:
-        area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
+        area = area_by_slug(session, slug, analysed=False)
         if area is None:
             abort(404, description=f"no city {slug!r}")
         return jsonify(area_summary(area))

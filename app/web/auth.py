@@ -20,7 +20,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import limiter, login_manager
-from app.reviews import find_user
+from app.store.records import find_user
 from app.store.models import UserRow
 from app.web import local_path, store
 

@@ -33,9 +33,9 @@ from app.changes import (
     start_event,
 )
 from app.extensions import limiter
-from app.gaps import NoCurrentRun, csv_text, current_area
+from app.gaps import csv_text
 from app.jobs import QueueFull
-from app.web import jobs, store, whole_number
+from app.web import analysed_area, analysed_area_row, jobs, store, whole_number
 
 bp = Blueprint("changes", __name__)
 
@@ -81,10 +81,7 @@ def since_from_request() -> int | str | None:
 
 def city_changes(slug: str) -> tuple[object, Changes | None, NoComparison | None]:
     """The area, its changes for the request's ``since`` (None when there is nothing to compare) and why not."""
-    try:
-        area = current_area(store(), slug)
-    except NoCurrentRun:
-        abort(404, description=f"no analysed city {slug!r}")
+    area = analysed_area_row(slug)
     since = since_from_request()
     try:
         return area, changes_since(store(), area.id, since), None
@@ -118,10 +115,7 @@ def changes_csv(slug: str):
 @bp.post("/cities/<slug>/event")
 @login_required
 def event(slug: str):
-    try:
-        area = current_area(store(), slug)
-    except NoCurrentRun:
-        abort(404)
+    area = analysed_area(slug)
     if request.form.get("action") == "end":
         end_event(store(), area.id)
         flash(_("The event has ended: the Changes page compares with the previous analysis again."), "info")
@@ -140,12 +134,9 @@ def _per_city() -> str:
 @login_required
 @limiter.limit(REANALYZE_LIMIT, key_func=_per_city)
 def reanalyze(slug: str):
+    area = analysed_area(slug)
     try:
-        area = current_area(store(), slug)
-    except NoCurrentRun:
-        abort(404)
-    try:
-        job, created = jobs().submit(area.id, f"{area.osm_type}/{area.osm_id}")
+        job, created = jobs().submit(area.id, area.osm_ref)
     except QueueFull:
         flash(_("Too many analyses are running: try again in a few minutes."), "error")
         return redirect(url_for("pages.city", slug=slug))

@@ -6,11 +6,11 @@ Query parameters: ``sort`` (per list, see app.gaps.SORTS), ``dir`` (asc/desc), `
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.gaps import LISTS, SORTS, SOURCE_FILTERS, GapQuery, NoCurrentRun, current_area, gap_counts, gap_csv, gap_page
-from app.web import store, whole_number
+from app.gaps import LISTS, SORTS, SOURCE_FILTERS, GapQuery, gap_counts, gap_csv, gap_page
+from app.web import analysed_area, store, whole_number
 
 bp = Blueprint("gaps", __name__)
 
@@ -46,10 +46,7 @@ def query_from_request() -> GapQuery:
 
 @bp.get("/cities/<slug>/gaps")
 def gaps(slug: str):
-    try:
-        area = current_area(store(), slug)
-    except NoCurrentRun:
-        abort(404)
+    area = analysed_area(slug)
     query = query_from_request()
     if request.args.get("format") == "csv":
         page = gap_page(store(), area, query, everything=True)

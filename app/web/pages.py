@@ -18,12 +18,14 @@ from sqlalchemy import select
 
 from app.changes import event_changes, history
 from app.domain import CATEGORIES, PERSON_CATEGORIES
-from app.exports import CityNotFound, export_filename, find_city, iter_export
+from app.exports import export_filename, iter_export
+from app.links import url_templates
 from app.mapdata import street_facts, stored_map_data
 from app.maps import OSM_TILES, PALETTE, city_map, render_parts
 from app.stats import category_rows, person_rows, run_breakdowns
 from app.store.models import AreaRow, JobRow, RunRow
-from app.web import store
+from app.store.records import AreaNotFound
+from app.web import analysed_area, analysed_area_row, store
 from app.web.charts import line_chart
 from app.web.words import (
     CATEGORY_LABELS,
@@ -53,14 +55,8 @@ def century_label(start: int) -> str:
 
 def load_area(slug: str) -> tuple[AreaRow, RunRow]:
     """The analysed city with this slug and its current run, or 404."""
-    with store().session() as session:
-        row = session.execute(
-            select(AreaRow, RunRow).join(RunRow, RunRow.id == AreaRow.current_run_id).where(AreaRow.slug == slug)
-        ).first()
-        if row is None:
-            abort(404)
-        session.expunge_all()
-        return row[0], row[1]
+    area = analysed_area_row(slug)
+    return area, area.current_run
 
 
 @bp.route("/")
@@ -92,6 +88,7 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
         "sources": words(SOURCE_NAMES),
         "confidences": words(CONFIDENCE_WORDS),
         "mixes": words(MIX_WORDS),
+        "links": url_templates(),
         "text": {
             "article": str(_l("Wikipedia article")),
             "noArticle": gettext("No article in %(language)s yet: start one", language=language_name(language)),
@@ -114,7 +111,7 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
 
 def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
     data = stored_map_data(store(), area.slug)
-    city, bounds = data.city, data.bounds
+    area_data, bounds = data.area, data.bounds
     counts = (area.stats or {}).get("by_street") or {}
     tiles = current_app.config.get("MAP_TILES", OSM_TILES)
     m = city_map(
@@ -127,7 +124,7 @@ def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
             "map_js": url_for("static", filename="js/citymap.js"),
             "map_css": url_for("static", filename="css/map.css"),
         },
-        config=map_config(area, city.revision, presenter=presenter),
+        config=map_config(area, area_data.revision, presenter=presenter),
         tiles=tiles or None,
     )
     return render_parts(m)
@@ -197,7 +194,7 @@ def map_json(slug: str):
     """
     try:
         data = stored_map_data(store(), slug)
-    except CityNotFound:
+    except AreaNotFound:
         abort(404)
     gzipped = "gzip" in request.accept_encodings
     response = Response(data.body_gzip if gzipped else data.body, mimetype="application/json")
@@ -205,22 +202,19 @@ def map_json(slug: str):
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     response.set_etag(data.etag + ("-gzip" if gzipped else ""))
-    return revision_cached(response, data.city.revision)
+    return revision_cached(response, data.area.revision)
 
 
 @bp.route("/cities/<slug>/streets/<key>.json")
 def street_json(slug: str, key: str):
     """What a street's popup shows, fetched when the popup opens (app.mapdata.street_facts)."""
-    try:
-        city = find_city(store(), slug)
-    except CityNotFound:
-        abort(404)
-    facts = street_facts(store(), city, key)
+    area = analysed_area(slug)
+    facts = street_facts(store(), area, key)
     if facts is None:
         abort(404)
     response = current_app.json.response(facts)
-    response.set_etag(f"run-{city.revision}-{key}")
-    return revision_cached(response, city.revision)
+    response.set_etag(f"run-{area.revision}-{key}")
+    return revision_cached(response, area.revision)
 
 
 def revision_cached(response: Response, revision: str) -> Response:
@@ -237,7 +231,7 @@ def revision_cached(response: Response, revision: str) -> Response:
 def _download(slug: str, fmt: str, mimetype: str) -> Response:
     try:
         chunks = iter_export(store(), slug, fmt)
-    except CityNotFound:
+    except AreaNotFound:
         abort(404)
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(slug, fmt)}"'

@@ -1,4 +1,4 @@
-"""The street page, volunteers' reviews, and the entity check used before saving one.
+"""The street page, volunteers' reviews, and the namesake check used before saving one.
 
 Routes:
 - GET  /cities/<slug>/streets/<key>          the street, its classification, evidence, namesakes, history
@@ -8,7 +8,6 @@ Routes:
                                               SPARQL client, falling back to the store)
 
 Template filters registered on the app (usable by every template):
-- ``labels|label_in(langs)``: the first label in ``langs`` (a list or one code), then English, then any
 - ``category|category_name``, ``source|source_name``, ``confidence|confidence_name``: translated words
 - ``gender|gender_name``
 - ``evidence|evidence_text``: one piece of stored evidence (a dict) as a translated sentence
@@ -29,22 +28,20 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.extensions import limiter
-from app.gaps import NoCurrentRun, current_area, id_edit_url, label_in, osm_url
+from app.domain import pick_text
+from app.links import id_edit_url
 from app.reviews import (
     N_,
     REVIEW_CATEGORIES,
     ReviewError,
-    check_entities,
-    load_street,
+    check_namesakes,
     parse_qids,
-    review_history,
     save_review,
 )
-from app.store.models import AreaRow
-from app.web import store
+from app.store.records import area_by_slug, load_street, review_history
+from app.web import analysed_area, store
 from app.web.words import (
     CATEGORY_NAMES,
     CONFIDENCE_NAMES,
@@ -56,7 +53,7 @@ from app.web.words import (
 
 bp = Blueprint("reviews", __name__)
 
-#: The entity check may query Wikidata: keep scripts from turning it into a proxy.
+#: The namesake check may query Wikidata: keep scripts from turning it into a proxy.
 ENTITY_LIMIT = "30 per minute"
 
 def evidence_text(evidence: dict) -> str:
@@ -80,14 +77,12 @@ def evidence_text(evidence: dict) -> str:
 @bp.record_once
 def register_filters(state) -> None:
     app = state.app
-    app.add_template_filter(label_in, "label_in")
     app.add_template_filter(lambda v: word(CATEGORY_NAMES, v), "category_name")
     app.add_template_filter(lambda v: word(SOURCE_NAMES, v), "source_name")
     app.add_template_filter(lambda v: word(CONFIDENCE_NAMES, v), "confidence_name")
     app.add_template_filter(lambda v: word(GENDER_NAMES, v or "unknown"), "gender_name")
     app.add_template_filter(lambda v: word(KIND_NAMES, v), "kind_name")
     app.add_template_filter(evidence_text, "evidence_text")
-    app.add_template_filter(osm_url, "osm_url")
 
 
 def preferred_languages(area) -> list[str]:
@@ -107,11 +102,8 @@ def sparql_client():
 
 
 def _area_and_street(slug: str, key: str):
-    try:
-        area = current_area(store(), slug)
-    except NoCurrentRun:
-        abort(404)
-    street = load_street(store(), area.id, area.current_run_id, key)
+    area = analysed_area(slug)
+    street = load_street(store(), area.id, area.run_id, key)
     if street is None:
         abort(404)
     return area, street
@@ -157,7 +149,7 @@ def review(slug: str, key: str):
             canonical = ",".join(qids)
             if form["checked"] != canonical or request.form.get("action") == "check":
                 # Step one: show who the ids are; saving needs a second, deliberate click.
-                checks = check_entities(store(), qids, preferred_languages(area), sparql_client())
+                checks = check_namesakes(store(), qids, preferred_languages(area), sparql_client())
                 form.update(qids=canonical, checked=canonical if all(c.found for c in checks.values()) else "")
                 return render_street(area, row, form=form, checks=checks)
             save_review(store(), area.id, row.key, current_user.id, qids=qids, note=form["note"])
@@ -175,7 +167,7 @@ def review(slug: str, key: str):
 
 @bp.get("/api/entities")
 @limiter.limit(ENTITY_LIMIT)
-def entities():
+def namesakes():
     """Who each Wikidata id is, for the review form's check step (JSON).
 
     Only signed-in volunteers make it ask Wikidata (each id costs remote queries); anyone
@@ -191,13 +183,13 @@ def entities():
     slug = request.args.get("city")
     if slug:
         with store().session() as session:
-            area = session.scalar(select(AreaRow).where(AreaRow.slug == slug))
+            area = area_by_slug(session, slug, analysed=False)
             if area is not None:
                 languages = list(dict.fromkeys([*languages, *(area.languages or [])]))
     sparql = sparql_client() if current_user.is_authenticated else None
-    checks = check_entities(store(), qids, languages, sparql)
+    checks = check_namesakes(store(), qids, languages, sparql)
     return jsonify({"entities": [
-        {**check.as_json(), "label": label_in(check.labels, languages) or check.qid,
-         "description": label_in(check.descriptions, languages)}
+        {**check.as_json(), "label": pick_text(check.labels, languages) or check.qid,
+         "description": pick_text(check.descriptions, languages)}
         for check in checks.values()
     ]})

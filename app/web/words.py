@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain import MAN, NONBINARY, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN
+from app.domain import MAN, NONBINARY, NOT_PERSON, SEVERAL, SOURCES, UNKNOWN, WOMAN
 
 CATEGORY_LABELS = {
     WOMAN: _l("Women"),
@@ -30,22 +30,8 @@ GENDER_LABELS = {WOMAN: _l("Women"), MAN: _l("Men"), NONBINARY: _l("Non-binary o
                  "unknown": _l("Gender unknown")}
 GENDER_NAMES = {WOMAN: _l("woman"), MAN: _l("man"), NONBINARY: _l("non-binary or another gender"),
                 "unknown": _l("gender not recorded")}
-#: Where a decision comes from, in words: popups, street pages, gap lists.
-SOURCE_NAMES = {
-    "review": _l("a volunteer's review"),
-    "osm_tag": _l("the OpenStreetMap tag name:etymology:wikidata"),
-    "street_item": _l("the street's own Wikidata item (named after)"),
-    "wikidata_street": _l("a Wikidata item for this street in this city (named after)"),
-    "name_match": _l("a Wikidata person whose name matches the street name"),
-    # Guesses from the name alone: say so, they are not Wikidata statements about the street.
-    "same_name_streets": _l("guessed from streets of the same name elsewhere in the country"),
-    "family_name": _l("guessed from a family name in the street name"),
-    "title": _l("a title in the street name"),
-    # Always this label: a first-name guess must never pass for a Wikidata fact.
-    "first_name": _l("inferred from first name"),
-    "rule": _l("our rules for names that are not people (dates, places, things)"),
-    "none": _l("no evidence"),
-}
+#: Where a decision comes from, in words: popups, street pages, gap lists (the English is in app.domain.SOURCES).
+SOURCE_NAMES = {code: _l(source.description) for code, source in SOURCES.items()} | {"none": _l("no evidence")}
 CONFIDENCE_NAMES = {"high": _l("high"), "medium": _l("medium"), "low": _l("low")}
 CONFIDENCE_WORDS = {"high": _l("high confidence"), "medium": _l("medium confidence"), "low": _l("low confidence")}
 MIX_WORDS = {"women": _l("all women"), "men": _l("all men"), "mixed": _l("women and men")}

@@ -1,6 +1,6 @@
-"""From raw Wikidata values to the project's words: gender groups and entity kinds.
+"""From raw Wikidata values to the project's words: gender groups and namesake kinds.
 
-Raw values are always kept (``Entity.gender_qids``, ``Entity.instance_of``); the
+Raw values are always kept (``Namesake.gender_qids``, ``Namesake.instance_of``); the
 grouping below only decides which category a street falls in.
 
 Gender: sex or gender (P21)
@@ -144,7 +144,7 @@ def group_gender(gender_qids: list[str]) -> str:
     return WOMAN if women else MAN
 
 
-def entity_kind(instance_of: list[str], gender_qids: list[str] = ()) -> str:
+def namesake_kind(instance_of: list[str], gender_qids: list[str] = ()) -> str:
     """human / group / fictional / thing from P31 (and P21 when P31 is missing)."""
     classes = set(instance_of)
     if HUMAN in classes:

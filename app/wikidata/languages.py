@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.domain import is_qid
 from app.queries import load_query, render, sparql_qids
 from app.wikidata.client import SparqlClient
-from app.wikidata.entities import qid_of
+from app.wikidata.facts import qid_of
 
 
 def official_languages(client: SparqlClient, items: list[str | None]) -> list[list[str]]:

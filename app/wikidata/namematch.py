@@ -63,7 +63,7 @@ from app.domain import (
     SOURCE_NAME_MATCH,
     SOURCE_SAME_NAME_STREETS,
     WOMAN,
-    Entity,
+    Namesake,
     Evidence,
     Street,
     is_qid,
@@ -73,7 +73,7 @@ from app.names import rules as name_rules
 from app.names.first_names import detector, is_known_first_name
 from app.queries import Safe, load_query, render, sparql_string
 from app.wikidata.client import SparqlClient
-from app.wikidata.entities import batches, clean_languages, qid_of
+from app.wikidata.facts import batches, clean_languages, qid_of
 
 Progress = Callable[[str, int, int], None]
 
@@ -292,17 +292,17 @@ def clue_for(
     clue = NameClue(full_names=[n for n in dict.fromkeys(x.strip() for x in full_names) if n])
     if reading is None:
         return clue
-    if reading.religious and _SAINT_SURNAME_RE.match(reading.person or "") and reading.bare_name \
+    if reading.religious and _SAINT_SURNAME_RE.match(reading.name_part or "") and reading.bare_name \
             and " " not in reading.bare_name and not is_known_first_name(reading.bare_name):
         # "Rue Saint-Exupéry", "Place Sainte-Beuve": no saint is called Exupéry or Beuve; a family is.
-        clue.name_part = reading.person
+        clue.name_part = reading.name_part
         clue.street_labels = street_labels(street.name, languages, types)
         clue.surname_only = True
-        clue.surnames = surname_spellings(reading.person)
+        clue.surnames = surname_spellings(reading.name_part)
         return clue
     if reading.non_person or reading.plural_mix or reading.religious or not reading.bare_name:
         return clue  # dates, places, saints, "Frères X": not a family name
-    clue.name_part = reading.person or reading.bare_name
+    clue.name_part = reading.name_part or reading.bare_name
     clue.street_labels = street_labels(street.name, languages, types)
     clue.titles = [_key(t) for t in reading.titles]
     clue.title_gender = reading.title_gender
@@ -466,7 +466,7 @@ class Found:
 
 
 def score(
-    clue: NameClue, found: Found, entities: dict[str, Entity], country: str | None, languages: list[str]
+    clue: NameClue, found: Found, namesakes: dict[str, Namesake], country: str | None, languages: list[str]
 ) -> list[Candidate]:
     """Every candidate with its points and reasons, best first."""
     candidates: dict[str, Candidate] = {}
@@ -480,8 +480,8 @@ def score(
         c.add(5, f"its label or alias is {name!r}")
 
     support: dict[str, list[str]] = {}
-    for item, namesakes in found.streets.items():
-        for qid in namesakes:
+    for item, honoured in found.streets.items():
+        for qid in honoured:
             support.setdefault(qid, []).append(item)
     for qid, items in support.items():
         c = get(qid)
@@ -501,30 +501,30 @@ def score(
     local = [lang for lang in languages if lang != "mul"]
     wanted = {o for t in clue.titles for o in title_occupations().get(t, ())}
     for c in candidates.values():
-        entity = entities.get(c.qid)
+        namesake = namesakes.get(c.qid)
         hit = ties.get(c.qid)
-        if entity is None or entity.kind == KIND_THING:
+        if namesake is None or namesake.kind == KIND_THING:
             continue  # a place or a thing named by streets elsewhere: its streets' points only
-        if (country and country in entity.citizenships) or (hit and hit.citizen):
+        if (country and country in namesake.citizenships) or (hit and hit.citizen):
             c.add(2, "citizen of the country")
         if hit and hit.local:
             c.add(2, "born, died or worked in the city")
         elif hit and hit.regional:
             c.add(1, "born, died or worked in the region")
-        if any(lang in entity.articles for lang in local):
+        if any(lang in namesake.articles for lang in local):
             c.add(1, "article in the city's language")
-        if entity.death_year is not None:
+        if namesake.death_year is not None:
             c.add(1, "has died (streets mostly honour the dead)")
-        if entity.sitelinks:
-            c.add(round(min(4.0, 0.8 * math.log2(1 + entity.sitelinks)), 1), f"{entity.sitelinks} Wikipedia articles")
+        if namesake.sitelinks:
+            c.add(round(min(4.0, 0.8 * math.log2(1 + namesake.sitelinks)), 1), f"{namesake.sitelinks} Wikipedia articles")
         if clue.given and "label" not in c.paths:
-            words = {w for label in entity.labels.values() for w in re.split(r"[\s\-]+", _key(label)) if w}
+            words = {w for label in namesake.labels.values() for w in re.split(r"[\s\-]+", _key(label)) if w}
             if all(g in words for g in clue.given):
                 c.add(2, "the given name agrees")
             else:
                 c.add(-4, "the given name differs")
         if wanted:
-            have = set(entity.occupation_qids)
+            have = set(namesake.occupation_qids)
             if have & wanted:
                 c.add(2, "the title fits its occupation")
             elif have:
@@ -532,12 +532,12 @@ def score(
         if clue.given_name_alone and "label" not in c.paths:
             # "Avenue Louise", "Calle Mercedes": a bare given name honours someone by that given
             # name, or is a place, far more often than it is a surname.
-            if clue.given_name_gender in (WOMAN, MAN) and entity.gender in (WOMAN, MAN) \
-                    and entity.gender != clue.given_name_gender:
+            if clue.given_name_gender in (WOMAN, MAN) and namesake.gender in (WOMAN, MAN) \
+                    and namesake.gender != clue.given_name_gender:
                 c.add(-4, f"the name is a {clue.given_name_gender}'s given name")
             else:
                 c.add(-1, "the name is also a given name")
-        if clue.title_gender in (WOMAN, MAN) and entity.gender in (WOMAN, MAN) and entity.gender != clue.title_gender:
+        if clue.title_gender in (WOMAN, MAN) and namesake.gender in (WOMAN, MAN) and namesake.gender != clue.title_gender:
             c.add(-5, f"the title says {clue.title_gender}")
     return sorted(candidates.values(), key=lambda c: (-c.points, int(c.qid[1:])))
 

@@ -37,7 +37,7 @@ from app.domain import (
     SOURCE_STREET_ITEM,
     SOURCE_WIKIDATA_STREET,
     Area,
-    Entity,
+    Namesake,
     Evidence,
     Street,
     is_qid,
@@ -57,11 +57,11 @@ from app.wikidata.namematch import (
     shortlist,
     streets_elsewhere,
 )
-from app.wikidata.entities import (
+from app.wikidata.facts import (
     BATCH_SIZE,
     batches,
     clean_languages,
-    fetch_entities,
+    fetch_namesakes,
     language_list,
     qid_of,
 )
@@ -156,15 +156,15 @@ def humans_by_name(
 
 
 def name_evidence(
-    name: str, candidates: list[str], entities: dict[str, Entity], country: str | None, languages: list[str]
+    name: str, candidates: list[str], namesakes: dict[str, Namesake], country: str | None, languages: list[str]
 ) -> Evidence | None:
     """One name_match Evidence for the humans labelled ``name``; None if there are none."""
     clue = NameClue(full_names=[name], name_part=name)
     found = Found(label_matches={q: name for q in candidates})
-    return choose(clue, score(clue, found, entities, country, languages))
+    return choose(clue, score(clue, found, namesakes, country, languages))
 
 
-def match_person_names(
+def match_name_parts(
     client: SparqlClient,
     names: list[str],
     languages: list[str],
@@ -172,7 +172,7 @@ def match_person_names(
     *,
     country: str | None = None,
     progress: Progress | None = None,
-) -> dict[str, tuple[list[Evidence], dict[str, Entity]]]:
+) -> dict[str, tuple[list[Evidence], dict[str, Namesake]]]:
     """For street lists without a map (CLI ``classify``): name -> (evidence, facts of its QIDs).
 
     Names with no human of that label get ``([], {})``. ``country`` (a QID)
@@ -181,15 +181,15 @@ def match_person_names(
     country = country if is_qid(country or "") else country_qid(client, country_code)
     found = humans_by_name(client, names, languages, progress=progress)
     all_qids = {q for qids in found.values() for q in qids}
-    entities = fetch_entities(client, all_qids, languages, progress=progress)
-    out: dict[str, tuple[list[Evidence], dict[str, Entity]]] = {}
+    namesakes = fetch_namesakes(client, all_qids, languages, progress=progress)
+    out: dict[str, tuple[list[Evidence], dict[str, Namesake]]] = {}
     for name in names:
-        evidence = name_evidence(name, found.get(name.strip(), []), entities, country, languages)
+        evidence = name_evidence(name, found.get(name.strip(), []), namesakes, country, languages)
         if evidence is None:
             out[name] = ([], {})
         else:
             mentioned = [*evidence.qids, *evidence.alternatives]
-            out[name] = ([evidence], {q: entities[q] for q in mentioned if q in entities})
+            out[name] = ([evidence], {q: namesakes[q] for q in mentioned if q in namesakes})
     return out
 
 
@@ -200,18 +200,18 @@ def resolve_namesakes(
     client: SparqlClient,
     area: Area,
     streets: list[Street],
-    person_names: dict[str, list[str]],
+    name_parts: dict[str, list[str]],
     *,
     progress: Progress | None = None,
     country: str | None = None,
     label_languages: list[str] | tuple[str, ...] = (),
     readings: dict | None = None,
-) -> tuple[dict[str, list[Evidence]], dict[str, Entity]]:
+) -> tuple[dict[str, list[Evidence]], dict[str, Namesake]]:
     """street key -> evidence (maybe empty), and the facts of every QID mentioned (alternatives too).
 
     ``readings``: street key -> ``app.names.NameReading``. With them, a street without
     (a)-(c) is also looked for through same-named streets elsewhere and family names
-    (app.wikidata.namematch); without them, only the exact ``person_names``.
+    (app.wikidata.namematch); without them, only the exact ``name_parts``.
 
     ``label_languages``: more languages to fetch labels, descriptions and articles in (the
     interface's), beyond the city's; names are still matched in the city's languages only.
@@ -262,7 +262,7 @@ def resolve_namesakes(
     readings = readings or {}
     types = city_street_types(streets, languages) if readings else {}
     clues = {
-        s.key: clue_for(s, readings.get(s.key), person_names.get(s.key, []), languages, types) for s in pending
+        s.key: clue_for(s, readings.get(s.key), name_parts.get(s.key, []), languages, types) for s in pending
     }
     clues = {key: clue for key, clue in clues.items() if not clue.empty}
     wanted_names = sorted({n for clue in clues.values() for n in clue.full_names})
@@ -292,13 +292,13 @@ def resolve_namesakes(
         mentioned |= {*found.label_matches, *(q for qs in found.streets.values() for q in qs)}
         mentioned |= {hit.qid for hit in found.family}
     fact_languages = list(dict.fromkeys([*area.languages, *label_languages]))
-    entities = fetch_entities(client, mentioned, fact_languages, progress=progress) if mentioned else {}
+    namesakes = fetch_namesakes(client, mentioned, fact_languages, progress=progress) if mentioned else {}
 
     for key, found in founds.items():
-        chosen = choose(clues[key], score(clues[key], found, entities, country, languages))
+        chosen = choose(clues[key], score(clues[key], found, namesakes, country, languages))
         if chosen:
             evidence[key].append(chosen)
-    return evidence, entities
+    return evidence, namesakes
 
 
 def _found_for(

@@ -31,11 +31,18 @@ window.WhoseStreets = (function () {
     return "(" + b + "–" + d + ")";
   }
 
+  // Outside links are shaped by the server (app/links.py, handed over as config.links): here their
+  // {placeholders} are only filled, every value URL-encoded.
+  function outsideUrl(name, values) {
+    return state.config.links[name].replace(/\{(\w+)\}/g, function (_m, key) {
+      return encodeURIComponent(String(values[key]));
+    });
+  }
+
   function createArticleUrl(label) {
     var lang = state.config.language;
     if (!lang || !/^[a-z][a-z-]{1,11}$/.test(lang)) return null;
-    var title = encodeURIComponent(label.replace(/ /g, "_"));
-    return "https://" + lang + ".wikipedia.org/w/index.php?title=" + title + "&action=edit";
+    return outsideUrl("newArticle", { lang: lang, title: label.replace(/ /g, "_") });
   }
 
   function personBlock(person) {
@@ -49,7 +56,7 @@ window.WhoseStreets = (function () {
       img.alt = text.image;
       img.loading = "lazy";
       img.width = 60;
-      img.src = "https://commons.wikimedia.org/wiki/Special:FilePath/" + encodeURIComponent(person.image) + "?width=120";
+      img.src = outsideUrl("commonsThumbnail", { file: person.image, width: 120 });
       box.appendChild(img);
     }
     var head = el("p", "ws-person-name");
@@ -68,7 +75,7 @@ window.WhoseStreets = (function () {
     }
     if (/^Q\d+$/.test(qid || "")) {
       if (links.childNodes.length) links.append(" · ");
-      links.appendChild(link("https://www.wikidata.org/wiki/" + qid, text.wikidata));
+      links.appendChild(link(outsideUrl("wikidata", { qid: qid }), text.wikidata));
     }
     box.appendChild(links);
     return box;
@@ -112,9 +119,9 @@ window.WhoseStreets = (function () {
       var m = /^(way|relation|node)\/(\d+)$/.exec(ref);
       if (!m) return;
       if (i) osm.append(" · ");
-      osm.appendChild(link("https://www.openstreetmap.org/" + m[1] + "/" + m[2], text.osmWay + " " + ref));
+      osm.appendChild(link(outsideUrl("osm", { kind: m[1], number: m[2] }), text.osmWay + " " + ref));
       osm.append(" ");
-      var edit = link("https://www.openstreetmap.org/edit?editor=id&" + m[1] + "=" + m[2], "(" + text.editId + ")");
+      var edit = link(outsideUrl("editId", { kind: m[1], number: m[2] }), "(" + text.editId + ")");
       osm.appendChild(edit);
     });
     root.appendChild(osm);

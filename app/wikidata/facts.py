@@ -1,7 +1,7 @@
 """Facts about possible namesakes, fetched in batches of QIDs.
 
-Two queries per batch (queries/wikidata_entity_facts.rq and
-queries/wikidata_entity_texts.rq), both answering in "long" form, one row per
+Two queries per batch (queries/wikidata_namesake_facts.rq and
+queries/wikidata_namesake_texts.rq), both answering in "long" form, one row per
 value, so an item with many classes, citizenships and occupations never
 multiplies into a cross product of rows.
 
@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import unquote
 
-from app.domain import Entity, is_qid
+from app.domain import Namesake, is_qid
 from app.queries import Safe, load_query, render, sparql_qids, sparql_string
 from app.wikidata.client import SparqlClient
-from app.wikidata.gender import entity_kind, gender_label, person_gender
+from app.wikidata.gender import namesake_kind, gender_label, person_gender
 
 #: QIDs per request: keeps the query text around 10 kB and the answer well under WDQS limits.
 BATCH_SIZE = 400
@@ -89,13 +89,13 @@ def commons_file(iri: str) -> str:
     return unquote(name).replace("_", " ")
 
 
-def fetch_entities(
+def fetch_namesakes(
     client: SparqlClient,
     qids: Iterable[str],
     languages: list[str],
     *,
     progress: Progress | None = None,
-) -> dict[str, Entity]:
+) -> dict[str, Namesake]:
     """Facts about every (valid, existing) QID, keyed by QID.
 
     Invalid ids are skipped before they reach a query; each batch of
@@ -104,9 +104,9 @@ def fetch_entities(
     wanted = sorted({q for q in qids if is_qid(q)}, key=lambda q: int(q[1:]))
     langs = clean_languages(languages)
     article_langs = clean_languages(languages, extra=("en",))
-    facts_query = load_query("wikidata_entity_facts.rq")
-    texts_query = load_query("wikidata_entity_texts.rq")
-    entities: dict[str, Entity] = {}
+    facts_query = load_query("wikidata_namesake_facts.rq")
+    texts_query = load_query("wikidata_namesake_texts.rq")
+    namesakes: dict[str, Namesake] = {}
     done = 0
     for batch in batches(wanted, BATCH_SIZE):
         items = sparql_qids(batch)
@@ -114,15 +114,15 @@ def fetch_entities(
         texts = client.select(
             render(texts_query, items=items, languages=language_list(langs), sites=wikipedia_sites(article_langs))
         )
-        entities.update(_build(facts, texts, langs))
+        namesakes.update(_build(facts, texts, langs))
         done += len(batch)
         if progress:
             progress("Wikidata facts", done, len(wanted))
-    return entities
+    return namesakes
 
 
 class _Draft:
-    """Values gathered from the rows of one item before they become an Entity."""
+    """Values gathered from the rows of one item before they become an Namesake."""
 
     def __init__(self, qid: str):
         self.qid = qid
@@ -146,7 +146,7 @@ def _add(values: list[str], value: str | None) -> None:
         values.append(value)
 
 
-def _build(facts: list[dict[str, str]], texts: list[dict[str, str]], langs: list[str]) -> dict[str, Entity]:
+def _build(facts: list[dict[str, str]], texts: list[dict[str, str]], langs: list[str]) -> dict[str, Namesake]:
     drafts: dict[str, _Draft] = {}
 
     def draft(row: dict[str, str]) -> _Draft | None:
@@ -210,11 +210,11 @@ def _build(facts: list[dict[str, str]], texts: list[dict[str, str]], langs: list
             if site and value.startswith(f"https://{site.group(1)}.wikipedia.org/wiki/"):
                 d.articles[site.group(1)] = value
 
-    return {qid: _entity(d, langs) for qid, d in drafts.items()}
+    return {qid: _namesake(d, langs) for qid, d in drafts.items()}
 
 
-def _entity(d: _Draft, langs: list[str]) -> Entity:
-    kind = entity_kind(d.instance_of, d.genders)
+def _namesake(d: _Draft, langs: list[str]) -> Namesake:
+    kind = namesake_kind(d.instance_of, d.genders)
     occupations = []
     for labels in d.occupations.values():
         # The occupation's name in the first language that has one; unnamed occupations are left out.
@@ -222,7 +222,7 @@ def _entity(d: _Draft, langs: list[str]) -> Entity:
             if lang in labels:
                 _add(occupations, labels[lang])
                 break
-    return Entity(
+    return Namesake(
         qid=d.qid,
         labels=d.labels,
         descriptions=d.descriptions,
