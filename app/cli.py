@@ -207,6 +207,56 @@ def export_command(city: str, fmt: str, output: Path | None):
         raise click.ClickException(str(exc)) from None
 
 
+@main.command("publish")
+@click.argument("city")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (new, empty, or an earlier pack of the city, which is replaced).")
+@click.option("--language", type=click.Choice(["es", "pt", "en"]),
+              help="Language of the pages (default: the city's, else English).")
+@click.option("--context", is_flag=True,
+              help="Draw the city's unnamed roads, railways, water and parks faintly behind the streets.")
+@click.option("--no-tiles", is_flag=True, help="Never ask for map tiles, even when the network is there.")
+@click.option("--public-url", help="Where the public reads the service (QR code, street pages); default PUBLIC_URL.")
+@click.option("--offline", is_flag=True, help="Make the background from cached Overpass answers only.")
+@with_appcontext
+def publish_command(city, output, language, context, no_tiles, public_url, offline):
+    """Write CITY (its slug, as `cities` lists it) as a static site that works from a USB stick."""
+    from app.config import parse_public_url
+    from app.store.records import AreaNotFound, find_analysed_area
+    from app.remote import RemoteError
+    from app.web.publish import PackOptions, PublishError, make_background, publish_city
+
+    app = current_app._get_current_object()
+    try:
+        found = find_analysed_area(_store(), city)
+    except AreaNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    if public_url:
+        try:
+            public_url = parse_public_url({"PUBLIC_URL": public_url})
+        except ConfigError as exc:
+            raise click.BadParameter(str(exc).replace("PUBLIC_URL=", ""), param_hint="--public-url") from None
+    else:
+        public_url = current_app.config["SETTINGS"].public_url
+    if language is None:
+        language = next((lang for lang in found.languages if lang in ("es", "pt", "en")), "en")
+    try:
+        background = make_background(app, city, context=context, offline=offline)
+    except RemoteError as exc:
+        if context:
+            raise click.ClickException(f"the background could not be fetched: {exc}") from None
+        click.echo(f"warning: no city outline in the background ({exc})", err=True)
+        background = None
+    options = PackOptions(language=language, context=context, tiles=not no_tiles, public_url=public_url,
+                          background=background)
+    try:
+        publish_city(app, city, output, options)
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from None
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    click.echo(f"Published {found.name} to {output} ({size / 1e6:.2f} MB, {language}): open {output / 'index.html'}")
+
+
 @main.command("create-user")
 @click.argument("name")
 @click.password_option(help="The password (asked for when not given).")

@@ -63,6 +63,9 @@ class Settings:
     #: The bounds of the remote-answer cache; the oldest answers are pruned beyond them.
     cache_max_entries: int = 20000
     cache_max_mb: float = 2000.0
+    #: The address where the public reads this service (https://streets.example.org): presenter mode's
+    #: QR code and published packs point there. None: the QR code uses the address the page was asked on.
+    public_url: str | None = None
 
     def retry_policy(self):
         from app.remote import RetryPolicy
@@ -163,6 +166,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         cache_max_age=_number(env, "CACHE_MAX_AGE", 300.0, float, minimum=0),
         cache_max_entries=_number(env, "CACHE_MAX_ENTRIES", 20000, int, minimum=1),
         cache_max_mb=_number(env, "CACHE_MAX_MB", 2000.0, float, minimum=1),
+        public_url=parse_public_url(env),
     )
 
 
@@ -171,6 +175,17 @@ def _queue_name(env: dict) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
         raise ConfigError(f"QUEUE_NAME={name!r} must be 1 to 64 letters, digits, '-' or '_'")
     return name
+
+
+def parse_public_url(env: dict) -> str | None:
+    """PUBLIC_URL without a trailing slash (it is joined with the pages' own paths)."""
+    raw = (env.get("PUBLIC_URL") or "").strip()
+    if not raw:
+        return None
+    parsed = urlparse(_check_http_url("PUBLIC_URL", raw))
+    if parsed.query or parsed.fragment:
+        raise ConfigError(f"PUBLIC_URL={raw!r} must not carry a query or a fragment")
+    return raw.rstrip("/")
 
 
 def _number(env: dict, name: str, default, kind, *, minimum):

@@ -256,43 +256,55 @@ def street_facts(store: Store, area: AnalysedArea, key: str) -> dict | None:
             select(StreetRow).where(StreetRow.run_id == area.run_id, StreetRow.key == key)
             .options(selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
         )
-        if street is None:
-            return None
-        record = street_record(area, street)
-        people = [link.namesake for link in street.links if link.namesake is not None]
-        facts = {key: record[key] for key in ("street_id", "street_name", "osm_ids", "length_m", "category",
-                                              "source", "confidence")}
-        if record["persons"] and not people:
-            facts["persons"] = record["persons"]  # a person known only from the street name
-        if record["reviewed"]:
-            facts["reviewed"] = True
-        if street.mix:
-            facts["mix"] = street.mix
-        if street.kind != "street":
-            facts["kind"] = street.kind
-        details = [e.get("detail") for e in street.evidence or [] if isinstance(e, dict) and e.get("detail")]
-        if details:
-            facts["evidence"] = details[0]
-        facts["namesakes"] = [
-            {
-                "qid": p.qid,
-                "label": record["persons"][i],
-                "description": pick_text(p.descriptions, area.languages),
-                "kind": p.kind,
-                "genders": record["genders"][i],
-                "birth_year": p.birth_year,
-                "death_year": p.death_year,
-                "image": p.image,
-                "article": record["wikipedia_url"][i] or None,
-                "sitelinks": p.sitelinks or 0,
-            }
-            for i, p in enumerate(people)
-        ]
-        return facts
+        return None if street is None else _facts(area, street)
+
+
+def all_street_facts(store: Store, area: AnalysedArea) -> dict[str, dict]:
+    """``street_facts`` of every street of the area's current run, by street key (for the offline pack)."""
+    with store.session() as session:
+        streets = session.scalars(
+            select(StreetRow).where(StreetRow.run_id == area.run_id)
+            .options(selectinload(StreetRow.links).selectinload(StreetNamesakeRow.namesake))
+        )
+        return {street.key: _facts(area, street) for street in streets}
+
+
+def _facts(area: AnalysedArea, street: StreetRow) -> dict:
+    record = street_record(area, street)
+    people = [link.namesake for link in street.links if link.namesake is not None]
+    facts = {key: record[key] for key in ("street_id", "street_name", "osm_ids", "length_m", "category",
+                                          "source", "confidence")}
+    if record["persons"] and not people:
+        facts["persons"] = record["persons"]  # a person known only from the street name
+    if record["reviewed"]:
+        facts["reviewed"] = True
+    if street.mix:
+        facts["mix"] = street.mix
+    if street.kind != "street":
+        facts["kind"] = street.kind
+    details = [e.get("detail") for e in street.evidence or [] if isinstance(e, dict) and e.get("detail")]
+    if details:
+        facts["evidence"] = details[0]
+    facts["namesakes"] = [
+        {
+            "qid": p.qid,
+            "label": record["persons"][i],
+            "description": pick_text(p.descriptions, area.languages),
+            "kind": p.kind,
+            "genders": record["genders"][i],
+            "birth_year": p.birth_year,
+            "death_year": p.death_year,
+            "image": p.image,
+            "article": record["wikipedia_url"][i] or None,
+            "sitelinks": p.sitelinks or 0,
+        }
+        for i, p in enumerate(people)
+    ]
+    return facts
 
 
 __all__ = [
     "DECIMALS", "FLAG_NO_ARTICLE", "FORMAT_VERSION", "MapData", "build_map_data", "decode_lines",
     "encode_lines", "map_data_bytes", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
-    "simplify_multiline", "street_facts", "stored_map_data",
+    "simplify_multiline", "street_facts", "all_street_facts", "stored_map_data",
 ]

@@ -29,6 +29,12 @@ def test_overpass_mirrors_are_a_comma_separated_list(tmp_path):
     assert settings.overpass_urls == ["http://a.example/api", "https://b.example/api"]
 
 
+def test_public_url_loses_its_trailing_slash(tmp_path):
+    assert load_settings(tmp_path, env={}).public_url is None
+    settings = load_settings(tmp_path, env={"PUBLIC_URL": "https://streets.example.org/uy/"})
+    assert settings.public_url == "https://streets.example.org/uy"
+
+
 @pytest.mark.parametrize(
     "env, message",
     [
@@ -37,6 +43,8 @@ def test_overpass_mirrors_are_a_comma_separated_list(tmp_path):
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"JOB_WORKERS": "zero"}, "JOB_WORKERS"),
         ({"JOB_MODE": "celery"}, "JOB_MODE"),
+        ({"PUBLIC_URL": "streets.example.org"}, "PUBLIC_URL"),
+        ({"PUBLIC_URL": "https://streets.example.org/?x=1"}, "PUBLIC_URL"),
     ],
 )
 def test_bad_settings_name_the_setting(tmp_path, env, message):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.gaps import LISTS, SORTS, SOURCE_FILTERS, GapQuery, gap_counts, gap_csv, gap_page
 from app.web import analysed_area, store, whole_number
+from app.web.publish import static_site
 
 bp = Blueprint("gaps", __name__)
 
@@ -53,7 +54,8 @@ def gaps(slug: str):
         filename = f"{area.slug}-gaps-{query.list}.csv"
         return Response(gap_csv(page, area.name), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    page = gap_page(store(), area, query)
+    # A published pack has no server to page or filter: its list is whole (app/web/publish.py).
+    page = gap_page(store(), area, query, everything=static_site() is not None)
     counts = gap_counts(store(), area)
 
     def link(**changes) -> str:

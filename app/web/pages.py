@@ -27,6 +27,8 @@ from app.store.models import AreaRow, JobRow, RunRow
 from app.store.records import AreaNotFound
 from app.web import analysed_area, analysed_area_row, store
 from app.web.charts import line_chart
+from app.web.publish import FACTS_CHUNK, FACTS_FOLDER, static_site
+from app.web.qr import qr_svg
 from app.web.words import (
     CATEGORY_LABELS,
     CONFIDENCE_WORDS,
@@ -46,6 +48,9 @@ def language_name(code: str | None) -> str:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+bp.add_app_template_filter(language_name, "language_name")
 
 
 def century_label(start: int) -> str:
@@ -70,15 +75,31 @@ def home():
     return render_template("home.html", cities=cities)
 
 
+def street_page_base(slug: str) -> str | None:
+    """Where a street's page is, up to its key: here, on the public site for a pack, or None."""
+    pack = static_site()
+    path = f"/cities/{slug}/streets/"
+    if pack is None:
+        return url_for("pages.city", slug=slug) + "/streets/"
+    return pack.public(path)
+
+
 def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict:
     """What our map script needs besides the data: URLs and translated words (no street data).
 
     A street's popup facts are at ``streetUrl + key + ".json?rev=" + revision``.
     """
     language = (area.languages or [None])[0]
+    pack = static_site()
     return {
         "dataUrl": url_for("pages.map_json", slug=area.slug, rev=revision),
-        "streetUrl": url_for("pages.city", slug=area.slug) + "/streets/",
+        # From file:// only <script> elements may load local files (fetch() is refused there).
+        "dataAsScript": pack is not None,
+        "backgroundUrl": "data/background.js" if pack is not None and pack.options.background else None,
+        # Popup facts: one JSON per street when served; files of ``factsChunk`` streets in a pack.
+        "factsUrl": url_for("pages.city", slug=area.slug) + "/streets/" if pack is None else FACTS_FOLDER,
+        "factsChunk": FACTS_CHUNK,
+        "streetUrl": street_page_base(area.slug),
         "revision": revision,
         "language": language,
         "presenter": presenter,
@@ -114,6 +135,9 @@ def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
     area_data, bounds = data.area, data.bounds
     counts = (area.stats or {}).get("by_street") or {}
     tiles = current_app.config.get("MAP_TILES", OSM_TILES)
+    pack = static_site()
+    if pack is not None and not pack.options.tiles:
+        tiles = None
     m = city_map(
         bounds=bounds,
         counts=counts,
@@ -181,9 +205,25 @@ def city(slug: str):
 def present(slug: str):
     area, run = load_area(slug)
     stats = area.stats or {}
+    public = public_city_url(area.slug)
     return render_template("present.html", area=area, run=run, stats=stats, map=build_map(area, run, presenter=True),
                            category_rows=category_rows(stats), labels=CATEGORY_LABELS, palette=PALETTE,
-                           event=event_changes(store(), area.id) if area.event_run_id else None)
+                           event=event_changes(store(), area.id) if area.event_run_id else None,
+                           public_url=public, qr_code=qr_svg(public) if public else None)
+
+
+def public_city_url(slug: str) -> str | None:
+    """The address where the audience opens this city: on PUBLIC_URL when set, else (when serving)
+    the address this page was asked on; a pack without a public URL has none."""
+    path = url_for("pages.city", slug=slug) if static_site() is None else f"/cities/{slug}"
+    settings = current_app.config.get("SETTINGS")
+    base = settings.public_url if settings is not None else None
+    pack = static_site()
+    if pack is not None:
+        return pack.public(path)
+    if base:
+        return base + path
+    return request.host_url.rstrip("/") + path
 
 
 @bp.route("/cities/<slug>/map.json")
@@ -268,4 +308,4 @@ def number_filter(value) -> str:
 
 @bp.app_context_processor
 def page_words():
-    return {"locale_code": str(get_locale())}
+    return {"locale_code": str(get_locale()), "static_site": static_site()}

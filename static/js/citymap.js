@@ -3,7 +3,7 @@
 // untrusted: every piece of it goes into the page through textContent or a checked URL, never as HTML.
 window.WhoseStreets = (function () {
   "use strict";
-  var state = { map: null, groups: {}, config: null, byKey: {}, streets: [], facts: {}, listeners: [] };
+  var state = { map: null, groups: {}, config: null, byKey: {}, streets: [], facts: {}, chunks: {}, listeners: [] };
   var FLAG_NO_ARTICLE = 1;  // app.mapdata.FLAG_NO_ARTICLE
 
   function el(tag, className, text) {
@@ -128,9 +128,10 @@ window.WhoseStreets = (function () {
   }
 
   function streetPageLink(street) {
+    var p = el("p");
+    if (!state.config.streetUrl) return p;  // a pack published without a public site has no street pages
     var page = el("a", "ws-street-page", state.config.text.streetPage);
     page.href = state.config.streetUrl + encodeURIComponent(street.id);
-    var p = el("p");
     p.appendChild(page);
     return p;
   }
@@ -138,9 +139,24 @@ window.WhoseStreets = (function () {
   function factsOf(street) {
     if (!state.facts[street.id]) {
       var c = state.config;
-      var url = c.streetUrl + encodeURIComponent(street.id) + ".json?rev=" + encodeURIComponent(c.revision);
-      state.facts[street.id] = fetch(url, { headers: { "Accept": "application/json" } })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      var facts;
+      if (c.dataAsScript) {
+        // A pack: the facts of streets in map-data order, c.factsChunk streets to a file.
+        var chunk = Math.floor(street.index / c.factsChunk);
+        if (!state.chunks[chunk]) {
+          state.chunks[chunk] = loadScriptData("facts-" + chunk, c.factsUrl + chunk + ".js")
+            .catch(function (e) { delete state.chunks[chunk]; throw e; });
+        }
+        facts = state.chunks[chunk].then(function (all) {
+          if (!all[street.id]) throw new Error(street.id);
+          return all[street.id];
+        });
+      } else {
+        var url = c.factsUrl + encodeURIComponent(street.id) + ".json?rev=" + encodeURIComponent(c.revision);
+        facts = fetch(url, { headers: { "Accept": "application/json" } })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+      }
+      state.facts[street.id] = facts
         .catch(function (e) { delete state.facts[street.id]; throw e; });  // a later opening tries again
     }
     return state.facts[street.id];
@@ -220,6 +236,7 @@ window.WhoseStreets = (function () {
     columns.id.forEach(function (id, i) {
       var street = {
         id: id,
+        index: i,
         name: columns.name[i],
         category: data.categories[columns.category[i]],
         flags: columns.flags[i],
@@ -307,6 +324,56 @@ window.WhoseStreets = (function () {
     input.disabled = false;
   }
 
+  // Data files. Served: fetched as JSON. In a published pack opened from file://, Chromium refuses
+  // fetch() of local files, so each data file is a script calling WhoseStreets.receive(name, data).
+  var waiting = {};
+  function receive(name, data) {
+    var done = waiting[name];
+    delete waiting[name];
+    if (done) done.resolve(data);
+  }
+  function loadScriptData(name, url) {
+    return new Promise(function (resolve, reject) {
+      waiting[name] = { resolve: resolve };
+      var script = document.createElement("script");
+      script.src = url;
+      script.onerror = function () { delete waiting[name]; reject(new Error(url)); };
+      document.head.appendChild(script);
+    });
+  }
+  function loadData(name, url) {
+    if (state.config.dataAsScript) return loadScriptData(name, url);
+    return fetch(url, { headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+  }
+
+  // The offline background: the city's outline and, when published with --context, its other ways,
+  // faint and below every street (coordinates as [lon, lat] lines, like GeoJSON).
+  function drawBackground(data) {
+    var pane = state.map.createPane("ws-background");
+    pane.style.zIndex = 350;
+    pane.classList.add("ws-background");
+    var common = { pane: "ws-background", interactive: false, smoothFactor: 1.5 };
+    var group = L.featureGroup();
+    function latLngs(lines) {
+      return lines.map(function (line) { return line.map(function (p) { return [p[1], p[0]]; }); });
+    }
+    (data.layers || []).forEach(function (layer) {
+      var style = Object.assign({}, common, layer.style || {});
+      if (!layer.lines || !layer.lines.length) return;
+      if (layer.area) L.polygon(latLngs(layer.lines), style).addTo(group);
+      else L.polyline(latLngs(layer.lines), style).addTo(group);
+    });
+    group.addTo(state.map);
+    state.background = group;
+  }
+
+  // #street=<key> in the address opens that street (links from a pack's gap list point there).
+  function focusFromAddress() {
+    var m = /^#street=(.+)$/.exec(window.location.hash || "");
+    if (m) focusStreet(decodeURIComponent(m[1]));
+  }
+
   function initMap(map, groups, config) {
     state.map = map;
     state.groups = groups;
@@ -320,14 +387,17 @@ window.WhoseStreets = (function () {
     map.attributionControl.addAttribution(config.osmAttribution);
     var status = el("div", "ws-status", config.text.loading);
     map.getContainer().appendChild(status);
-    fetch(config.dataUrl, { headers: { "Accept": "application/json" } })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) { draw(data); status.remove(); wireSearch(); })
+    if (config.backgroundUrl) {
+      loadData("background", config.backgroundUrl).then(drawBackground).catch(function () {});
+    }
+    loadData("map", config.dataUrl)
+      .then(function (data) { draw(data); status.remove(); wireSearch(); focusFromAddress(); })
       .catch(function (e) { status.textContent = config.text.loadFailed + " (" + e.message + ")"; });
+    window.addEventListener("hashchange", focusFromAddress);
   }
 
   return {
-    initMap: initMap, toggle: toggle, focusStreet: focusStreet, search: search,
+    initMap: initMap, toggle: toggle, focusStreet: focusStreet, search: search, receive: receive,
     onToggle: function (fn) { state.listeners.push(fn); },
     isVisible: function (cat) { return !!state.groups[cat] && state.map.hasLayer(state.groups[cat]); },
     state: state,

@@ -5,6 +5,7 @@
   var ws = window.WhoseStreets;
   var legend = document.getElementById("present-legend");
   var help = document.getElementById("present-help");
+  var qr = document.getElementById("present-qr");
   var buttons = Array.prototype.slice.call(legend.querySelectorAll("button[data-category]"));
 
   ws.onToggle(function (category, shown) {
@@ -32,10 +33,15 @@
     } else if (key === "p" || key === "P") {
       document.body.classList.toggle("panel-hidden");
       ws.state.map.invalidateSize();  // the map's box changed size
+    } else if (key === "q" || key === "Q") {
+      qr.hidden = !qr.hidden;
+      if (!qr.hidden) help.hidden = true;
     } else if (key === "?") {
       help.hidden = !help.hidden;
+      if (!help.hidden) qr.hidden = true;
     } else if (key === "Escape") {
       help.hidden = true;
+      qr.hidden = true;
     } else {
       return;
     }

@@ -47,6 +47,8 @@ FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "overpass"
 
 #: (regex on the query text, fixture file). First match wins; tests may add their own in front.
 DEFAULT_ROUTES: list[tuple[str, str]] = [
+    (r'area\(3600001001\)[\s\S]*\["railway"~', "context_1001.json"),
+    (r"rel\(1001\);\s*out geom;", "outline_1001.json"),
     (r"area\(3600001001\)", "streets_1001.json"),
     (r"rel\(1001\)", "area_relation_1001.json"),
     (r'\["wikidata"="Q900100"\]', "area_wikidata_Q900100.json"),

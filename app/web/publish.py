@@ -1,0 +1,341 @@
+"""The presenter's pack: a city as a folder of static files that works from file:// and any static host.
+
+The pack is not a second copy of the pages. Each page is made by the service itself: the same view
+(``pages.city``, ``pages.present``, ``gaps.gaps``, the downloads) answers a request made inside the
+application, with one difference: the request's URL adapter is ``PackUrls``, which turns every
+``url_for`` into a relative path inside the folder (``static/js/citymap.js``, ``present.html``...). Pages
+ask ``static_site()`` only to leave out what cannot work without a server (sign-in, the language switch,
+filter forms) and to say when the pack was published.
+
+Map data cannot be fetched from file:// (Chromium blocks fetch() of local files), so every data file is a
+script that hands its JSON to ``WhoseStreets.receive(name, data)``; citymap.js loads it with a <script>
+element. Leaflet and our scripts and styles are copied from where the service serves them (the
+xstatic-leaflet package, the app's static folder), exactly the files the pages link to.
+
+Layout of a city pack::
+
+    index.html                       the city page: map, legend, statistics, downloads
+    present.html                     presenter mode (same keys as the service, plus q for the QR code)
+    women-without-article.html/.csv  the volunteers' first gap list
+    <slug>-streets.csv/.geojson      the per-street downloads
+    data/map.js, data/background.js  the streets (app.mapdata's map data) and the offline background
+    data/facts/<n>.js                what the popups show, 500 streets to a file, loaded on opening
+    static/..., vendor/leaflet/...   our scripts and styles, Leaflet
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, g, send_file
+
+from app.exports import export_filename
+from app.store.records import AreaNotFound, find_analysed_area
+from app.web import store
+
+bp = Blueprint("publish", __name__)
+
+#: A file every pack carries: a folder holding it may be replaced by a newer pack of the same city.
+MARKER = ".whose-streets-pack"
+PACK_LANGUAGES = ("es", "pt", "en")
+WOMEN_PAGE = "women-without-article"
+#: The streets' popup facts: files of FACTS_CHUNK streets (in map-data order), loaded when a popup opens.
+FACTS_FOLDER = "data/facts/"
+FACTS_CHUNK = 500
+#: Leaflet's stylesheet refers to its marker and layer images by relative paths: copy them with it.
+VENDOR_EXTRA = {"leaflet": ("images",)}
+
+
+class PublishError(Exception):
+    """The pack could not be written; the message says why, for people. The target folder is untouched."""
+
+
+@dataclass
+class PackOptions:
+    language: str = "en"
+    #: Draw the city's other ways (unnamed roads, railways, water, parks) faintly behind the streets.
+    context: bool = False
+    #: Keep the OpenStreetMap tile layer (used when the network is there; the pack works without).
+    tiles: bool = True
+    #: Where the public reads the service (the QR code and links to pages not in the pack), or None.
+    public_url: str | None = None
+    #: The offline background (app.background.Background as JSON), made by the caller; None: none.
+    background: dict | None = None
+
+
+@dataclass
+class Pack:
+    """What the pages of one pack need to know while they are rendered (``static_site()``)."""
+
+    slug: str
+    options: PackOptions
+    published_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    #: Files the rendered pages link to (static/..., vendor/...), copied in at the end.
+    assets: set[str] = field(default_factory=set)
+
+    def file_for(self, endpoint: str, values: dict) -> str | None:
+        """The pack's file that stands for this page of the service, or None when the pack lacks it."""
+        if endpoint == "static":
+            return f"static/{values['filename']}"
+        if endpoint == "assets.vendor":
+            return f"vendor/{values['package']}/{values['filename']}"
+        if values.get("slug") != self.slug:
+            return None
+        extra = {k: v for k, v in values.items() if k != "slug"}
+        if endpoint == "pages.city" and not extra:
+            return "index.html"
+        if endpoint == "pages.present" and not extra:
+            return "present.html"
+        if endpoint == "pages.map_json":
+            return "data/map.js"
+        if endpoint == "pages.streets_csv":
+            return export_filename(self.slug, "csv")
+        if endpoint == "pages.streets_geojson":
+            return export_filename(self.slug, "geojson")
+        if endpoint == "gaps.gaps" and extra.get("list", "articles") == "articles":
+            rest = set(extra) - {"list", "format"}
+            if not rest:
+                return f"{WOMEN_PAGE}.csv" if extra.get("format") == "csv" else f"{WOMEN_PAGE}.html"
+        if endpoint == "reviews.street" and not self.options.public_url:
+            # Without a public site to send readers to, a street's page is its place on the map.
+            return f"index.html#street={values.get('key', '')}"
+        return None
+
+    def public(self, path: str) -> str | None:
+        """A path of the service on the public site, or None when no public URL was given."""
+        return self.options.public_url + path if self.options.public_url else None
+
+
+def static_site() -> Pack | None:
+    """The pack being written, while one of its pages is rendered; None when serving a request."""
+    return g.get("static_site")
+
+
+class PackUrls:
+    """A URL adapter (werkzeug's MapAdapter, wrapped) that builds links inside the pack.
+
+    ``here`` is the path, inside the pack, of the page being rendered: links are made relative to it,
+    so the folder works from file:// and from any sub-folder of any host. A page the pack does not
+    hold becomes the same page on the public site (PUBLIC_URL), or the pack's own city page.
+    """
+
+    def __init__(self, adapter, pack: Pack, here: str):
+        self._adapter = adapter
+        self._pack = pack
+        self._here = here
+
+    def __getattr__(self, name):
+        return getattr(self._adapter, name)
+
+    def build(self, endpoint, values=None, method=None, url_scheme=None, force_external=False, **kwargs):
+        values = dict(values or {})
+        target = self._pack.file_for(endpoint, values)
+        if target is None or force_external:
+            real = self._adapter.build(endpoint, values, method=method, force_external=False)
+            public = self._pack.public(real)
+            if public is not None:
+                return public
+            if target is None:
+                target = "index.html"
+        if target.startswith(("static/", "vendor/")):
+            self._pack.assets.add(target)
+        path, hash_mark, fragment = target.partition("#")
+        start = posixpath.dirname(self._here) or "."
+        relative = posixpath.relpath(path, start)
+        return relative + hash_mark + fragment
+
+
+def _render(app: Flask, pack: Pack, service_path: str, here: str, query: dict | None = None) -> bytes:
+    """The body the service answers for ``service_path``, rendered as the pack's file ``here``."""
+    query = {**(query or {}), "lang": pack.options.language}
+    # A fresh application context, so that nothing set here (g.static_site, the locale) leaks into a
+    # request being served (the .zip download renders a pack while answering one).
+    with app.app_context(), app.test_request_context(service_path, query_string=query) as ctx:
+        g.static_site = pack
+        ctx.url_adapter = PackUrls(ctx.url_adapter, pack, here)
+        response = app.full_dispatch_request()
+        if response.status_code != 200:
+            raise PublishError(f"{service_path} answered {response.status_code}")
+        return response.get_data()
+
+
+def data_script(name: str, payload: bytes | str) -> bytes:
+    """A data file that also loads from file://: a script handing its JSON to our map script."""
+    body = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+    return f"WhoseStreets.receive({json.dumps(name)}, {body});\n".encode("utf-8")
+
+
+def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pack:
+    """Write every file of a city's pack into ``folder`` (which exists and is empty)."""
+    from app.mapdata import all_street_facts, stored_map_data
+
+    pack = Pack(slug=slug, options=options)
+    base = f"/cities/{slug}"
+    pages = [
+        (base, {}, "index.html"),
+        (f"{base}/present", {}, "present.html"),
+        (f"{base}/gaps", {"list": "articles"}, f"{WOMEN_PAGE}.html"),
+        (f"{base}/gaps", {"list": "articles", "format": "csv"}, f"{WOMEN_PAGE}.csv"),
+        (f"{base}/streets.csv", {}, export_filename(slug, "csv")),
+        (f"{base}/streets.geojson", {}, export_filename(slug, "geojson")),
+    ]
+    for path, query, name in pages:
+        _write(folder / name, _render(app, pack, path, name, query))
+    with app.app_context():
+        store_ = app.extensions["store"]
+        map_data = stored_map_data(store_, slug)
+        facts = all_street_facts(store_, map_data.area)
+    _write(folder / "data" / "map.js", data_script("map", map_data.body))
+    keys = json.loads(map_data.body)["streets"]["id"]
+    for chunk, start in enumerate(range(0, len(keys), FACTS_CHUNK)):
+        part = {key: facts[key] for key in keys[start:start + FACTS_CHUNK] if key in facts}
+        _write(folder / FACTS_FOLDER / f"{chunk}.js",
+               data_script(f"facts-{chunk}", json.dumps(part, ensure_ascii=False, separators=(",", ":"))))
+    if options.background is not None:
+        _write(folder / "data" / "background.js",
+               data_script("background", json.dumps(options.background, separators=(",", ":"))))
+    _copy_assets(app, pack, folder)
+    _write(folder / MARKER, f"Whose Streets pack of {slug}, {pack.published_at:%Y-%m-%dT%H:%M:%SZ}\n".encode())
+    return pack
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _copy_assets(app: Flask, pack: Pack, folder: Path) -> None:
+    from app.web.assets import PACKAGES
+
+    for asset in sorted(pack.assets):
+        kind, _, rest = asset.partition("/")
+        if kind == "static":
+            root = Path(app.static_folder)
+        else:
+            package, _, rest = rest.partition("/")
+            root = PACKAGES[package]
+            for extra in VENDOR_EXTRA.get(package, ()):
+                if (root / extra).is_dir():
+                    shutil.copytree(root / extra, folder / "vendor" / package / extra, dirs_exist_ok=True)
+        source = (root / rest).resolve()
+        if not source.is_relative_to(root.resolve()) or not source.is_file():
+            raise PublishError(f"the pages link to {asset}, which the installed packages lack")
+        (folder / asset).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, folder / asset)
+
+
+def publish_city(app: Flask, slug: str, target: Path, options: PackOptions) -> Pack:
+    """Write a city's pack to ``target``, replacing it only once the whole pack is written.
+
+    ``target`` may be missing, empty, or an earlier pack (it holds MARKER); any other folder is refused,
+    so a typo never overwrites someone's documents. On failure ``target`` is left as it was.
+    """
+    if options.language not in PACK_LANGUAGES:
+        raise PublishError(f"language {options.language!r}: choose one of {', '.join(PACK_LANGUAGES)}")
+    with app.app_context():
+        try:
+            find_analysed_area(app.extensions["store"], slug)
+        except AreaNotFound as exc:
+            raise PublishError(str(exc)) from None
+    target = Path(target).absolute()
+    if target.exists():
+        if not target.is_dir():
+            raise PublishError(f"{target} exists and is not a folder")
+        if any(target.iterdir()) and not (target / MARKER).exists():
+            raise PublishError(f"{target} is not empty and holds no earlier pack: choose a new or empty folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot create {target.parent}: {exc.strerror}") from None
+    # Written beside the target (same file system), then renamed into place in one step.
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        pack = build_pack(app, slug, work, options)
+        os.chmod(work, 0o755)  # mkdtemp makes it private; a published site is for reading
+        if target.exists():
+            old = target.with_name(f".{target.name}-old-{os.getpid()}")
+            target.rename(old)
+            work.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            work.rename(target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return pack
+
+
+def zip_folder(folder: Path, root_name: str) -> bytes:
+    """The folder as a .zip whose files sit under ``root_name/`` (unzipping makes one folder)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, f"{root_name}/{path.relative_to(folder).as_posix()}")
+    return buffer.getvalue()
+
+
+def make_background(app: Flask, slug: str, *, context: bool = False, offline: bool = False,
+                    interactive: bool = False) -> dict:
+    """The offline background of an analysed city, from Overpass or its cached answers (RemoteError)."""
+    from app.areas import area_from_row, overpass_client
+    from app.background import fetch_background
+    from app.store.records import area_by_slug
+
+    store_ = app.extensions["store"]
+    with store_.session() as session:
+        row = area_by_slug(session, slug)
+        if row is None:
+            raise PublishError(f"no analysed city {slug!r} (see `whose-streets cities`)")
+        area = area_from_row(row)
+    client = overpass_client(app.config["SETTINGS"], store_, offline=offline, interactive=interactive)
+    return fetch_background(client, area, context=context)
+
+
+@bp.get("/cities/<slug>/offline.zip")
+def offline_zip(slug: str):
+    """The city's pack as a .zip ("Take this map offline"), in the reader's language; made once per
+    revision of the city and language, and kept in the instance folder."""
+    from flask_babel import get_locale
+
+    from app.remote import RemoteError
+
+    app = current_app._get_current_object()
+    try:
+        city = find_analysed_area(store(), slug)
+    except AreaNotFound:
+        abort(404)
+    language = str(get_locale())
+    language = language if language in PACK_LANGUAGES else "en"
+    folder = Path(app.instance_path) / "packs"
+    path = folder / f"{slug}-{city.revision}-{language}.zip"
+    if not path.exists():
+        try:
+            # The outline only, and only what Overpass answers at once: a reader is waiting.
+            background = make_background(app, slug, interactive=True)
+        except RemoteError:
+            background = None
+        settings = app.config["SETTINGS"]
+        options = PackOptions(language=language, public_url=settings.public_url, background=background)
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder) as work:
+            publish_city(app, slug, Path(work) / slug, options)
+            data = zip_folder(Path(work) / slug, f"{slug}-offline")
+            partial = Path(work) / "pack.zip"
+            partial.write_bytes(data)
+            earlier = re.compile(rf"{re.escape(slug)}-\d+\.\d+-{language}\.zip")
+            for older in folder.iterdir():
+                if earlier.fullmatch(older.name):
+                    older.unlink(missing_ok=True)
+            os.replace(partial, path)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=f"{slug}-offline.zip",
+                     max_age=0)
