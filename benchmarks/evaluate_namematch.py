@@ -17,6 +17,7 @@ What the store holds, and how it is rebuilt (nothing here is read from the answe
   in ``mul``, Wikidata's label for names. Kings, saints, popes and one-word labels get
   none. A share of the rest (``--family-coverage``, default 85 %) keep theirs: Wikidata lacks
   P734 on many humans;
+- the country, Belgium: its ISO code (P297) and its labels ("Belgique", "België"...);
 - citizenship (P27) and occupation (P106), read from the English/French description
   ("Belgian politician" -> P27 Belgium, P106 politician; "French general" -> France,
   military officer);
@@ -273,6 +274,8 @@ def build(by_name, coverage: float, with_traps: bool):
     things: set[str] = set()  # street names ESN found named after no person
     families: dict[str, list[tuple[str, str | None]]] = collections.defaultdict(list)  # -> (label, country)
     shared.add(esn.triple(WD + BELGIUM, WDT + "P297", esn.literal("BE")))
+    for lang, name in (("fr", "Belgique"), ("nl", "België"), ("de", "Belgien"), ("en", "Belgium")):
+        shared.add(esn.triple(WD + BELGIUM, LABEL, esn.literal(name, lang)))
     for name, ways in by_name.items():
         details_all = []
         for props in ways:

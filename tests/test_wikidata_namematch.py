@@ -29,6 +29,7 @@ NAMES = {
     "w:11": "Avenida Italia",
     "w:12": "Calle Brown",
     "w:13": "Calle St-Exupéry",
+    "w:14": "Plaza Josefina",
 }
 STREETS = [Street(key=k, name=n, osm_ids=[f"way/{k[2:]}"], lines=[], length_m=50.0) for k, n in NAMES.items()]
 
@@ -102,6 +103,13 @@ def test_a_saint_like_family_name_in_another_spelling(resolved):
     assert decisions["w:13"].category == MAN
 
 
+def test_a_given_name_alone_finds_a_royal_of_the_country(resolved):
+    evidence, _, decisions, _, server = resolved
+    e = found(evidence, "w:14")
+    assert (e.source, e.qids) == ("name_match", ["Q900395"])
+    assert "'Josefina de Uruguay'" in e.detail and decisions["w:14"].category == "woman"
+
+
 def test_two_candidates_too_close_are_low_and_need_review(resolved):
     evidence, _, decisions, _, _ = resolved
     e = found(evidence, "w:5")
@@ -143,9 +151,9 @@ def test_lookups_are_batched(resolved):
     texts = [r.query for r in server.query_requests]
     assert sum("wdt:P734" in q for q in texts) == 1
     assert sum("wdt:P17" in q for q in texts) == 1
-    # city streets, names, country, same-named streets, family names, facts + texts
-    # (no street has its own item here, so no street-item query)
-    assert client.requests_sent == 7
+    # country, its labels (for royals), city streets, names, same-named streets, family names,
+    # facts + texts (no street has its own item here, so no street-item query)
+    assert client.requests_sent == 8
 
 
 def test_surname_spellings():

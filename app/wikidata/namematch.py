@@ -4,7 +4,9 @@ Most streets carry no namesake tag and have no Wikidata item: the name is the on
 clue. Three batched lookups turn a *name part* (what the name reader found: "Chanzy",
 "Général Leclerc", "Auguste De Cock") into candidate namesakes:
 
-1. ``label``: humans whose label or alias is exactly the name part (``humans_by_name``);
+1. ``label``: humans whose label or alias is exactly the name part (``humans_by_name``), or,
+   for a given name alone or with an ordinal, a royal of the country labelled so
+   ("Avenue Louise" -> "Louise de Belgique", ``royal_labels``);
 2. ``streets``: street items elsewhere in the country (P17) whose label is one of the
    street's likely full names (its own, and the name part after the city's other street
    types: "Avenue Chanzy" -> "Rue Chanzy", "Boulevard Chanzy"...) and what they are named
@@ -73,7 +75,7 @@ from app.names import rules as name_rules
 from app.names.first_names import detector, is_known_first_name
 from app.queries import Safe, load_query, render, sparql_string
 from app.wikidata.client import SparqlClient
-from app.wikidata.facts import batches, clean_languages, qid_of
+from app.wikidata.facts import batches, clean_languages, language_list, qid_of
 
 Progress = Callable[[str, int, int], None]
 
@@ -114,6 +116,7 @@ class NameClue:
     single_word: bool = False  # the name part is one bare word ("Voltaire", "Chanzy", "Louise")
     given_name_alone: bool = False  # ... and that word is a given name ("Louise")
     given_name_gender: str | None = None  # ... of women or of men, when the name data say so
+    royal: str = ""  # a given name (and ordinal) a royal may be known by: "Louise", "Léopold II"
     name_part: str = ""  # for the reasons shown to people
 
     @property
@@ -252,6 +255,27 @@ _ROYAL_TITLES = {_key(t) for t in (
 _SAINT_SURNAME_RE = re.compile(r"^(saint|st|sainte|ste)\.?-\S+$", re.I)
 
 
+_ORDINAL_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:er|e|º|st|nd|rd|th)?|Ier|Ire|1re)$")
+#: How a royal's label joins the given name and the country: "Louise de Belgique", "Louise van België".
+ROYAL_OF = {"fr": "de", "nl": "van", "de": "von", "en": "of", "es": "de", "pt": "de", "it": "di", "ca": "de",
+            "gl": "de"}
+
+
+def royal_labels(given: str, country_labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, language) pairs a royal known by ``given`` may carry: "Louise de Belgique"@fr."""
+    return [(f"{given} {ROYAL_OF[lang]} {name}", lang) for lang, name in country_labels.items()
+            if lang in ROYAL_OF and name]
+
+
+def item_labels(client: SparqlClient, qid: str, languages: list[str]) -> dict[str, str]:
+    """lang -> label of one item (the country), in the given languages."""
+    langs = clean_languages(languages, extra=())
+    if not is_qid(qid) or not langs:
+        return {}
+    rows = client.select(render(load_query("wikidata_item_labels.rq"), item=qid, languages=language_list(langs)))
+    return {row["lang"]: row["label"] for row in rows if row.get("lang") and row.get("label")}
+
+
 def given_name_gender(word: str) -> str | None:
     """woman / man when the given-name data say so of this one word, else None."""
     answer = detector().get_gender(word.split("-")[0])
@@ -314,6 +338,11 @@ def clue_for(
         clue.given_name_alone = is_known_first_name(reading.bare_name)
         if clue.given_name_alone:
             clue.given_name_gender = given_name_gender(reading.bare_name)
+    royal_words = reading.bare_name.split()
+    if (len(royal_words) == 1 or (len(royal_words) == 2 and _ORDINAL_RE.match(royal_words[1]))) \
+            and is_known_first_name(royal_words[0].split("-")[0]) \
+            and (clue.given_name_alone or len(royal_words) == 2 or set(clue.titles) & _ROYAL_TITLES):
+        clue.royal = reading.bare_name  # "Avenue Louise", "Boulevard Léopold II", "Place Reine Astrid"
     if set(clue.titles) & _ROYAL_TITLES:
         return clue  # "Roi Albert": a given name; same-named streets may still say who
     words = reading.bare_name.split()

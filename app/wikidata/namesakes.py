@@ -53,6 +53,8 @@ from app.wikidata.namematch import (
     city_street_types,
     clue_for,
     humans_by_family_name,
+    item_labels,
+    royal_labels,
     score,
     shortlist,
     streets_elsewhere,
@@ -264,7 +266,16 @@ def resolve_namesakes(
     clues = {
         s.key: clue_for(s, readings.get(s.key), name_parts.get(s.key, []), languages, types) for s in pending
     }
-    clues = {key: clue for key, clue in clues.items() if not clue.empty}
+    clues = {key: clue for key, clue in clues.items() if not clue.empty or clue.royal}
+    royal = [clue for clue in clues.values() if clue.royal]
+    if royal and country is None:
+        country = country_qid(client, area.country_code)
+    if royal and country:
+        # "Avenue Louise": royals are labelled "Louise de Belgique", so ask for that label too.
+        country_labels = item_labels(client, country, languages)
+        for clue in royal:
+            clue.full_names += [label for label, _ in royal_labels(clue.royal, country_labels)
+                                if label not in clue.full_names]
     wanted_names = sorted({n for clue in clues.values() for n in clue.full_names})
     found_names = humans_by_name(client, wanted_names, languages, progress=progress) if wanted_names else {}
     wants_more = any(clue.street_labels or clue.surnames for clue in clues.values())
