@@ -178,3 +178,21 @@ def test_title_occupations_table():
     table = title_occupations()
     assert "Q189290" in table["general"] and "P410" in table["generaal"]
     assert "Q39631" in table["docteur"]
+
+
+def test_close_calls_reach_the_check_these_matches_list(resolved, store):
+    from app.gaps import GapQuery, gap_page
+    from app.store.records import find_analysed_area, find_or_create_area, save_run
+
+    _, entities, decisions, _, _ = resolved
+    readings = {s.key: read_street_name(s.name, ["es"]) for s in STREETS}
+    area = find_or_create_area(store, VILLA_EJEMPLO)
+    save_run(store, area.id, streets=STREETS, readings=readings, decisions=decisions, namesakes=entities,
+             conflicts={}, source="overpass")
+    page = gap_page(store, find_analysed_area(store, area.slug), GapQuery(list="matches"))
+    listed = {row["name"]: row for row in page.rows}
+    assert "Calle Ferreira" in listed and "Calle Zorrilla" not in listed  # too close / clear
+    ferreira = listed["Calle Ferreira"]
+    assert {*ferreira["qids"], *(a["qid"] for a in ferreira["alternatives"])} == {"Q900341", "Q900342"}
+    assert {a["labels"].get("es") for a in ferreira["alternatives"]} <= {"Carlos Ferreira", "Rosa Ferreira"}
+    assert "too close to call" in ferreira["how_found"]
