@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import pytest
 
 #: Test modules whose tests run on every backend.
-BACKEND_MODULES = {"test_store", "test_jobs", "test_api", "test_health", "test_leases", "test_deploy"}
+BACKEND_MODULES = {"test_store", "test_jobs", "test_api", "test_health", "test_leases", "test_deploy", "test_cache",
+                   "test_changes"}
 BACKENDS = ("sqlite", "postgresql")
 
 #: The settings of the backend the running test uses; tests.conftest.make_env starts from these.

@@ -8,7 +8,7 @@ from app import create_app
 from app.cli import main
 from app.osm.overpass import OverpassClient
 from app.remote import MemoryCache, RetryPolicy
-from app.store import Store, StoreCache
+from app.store import StoreCache
 from app.store.models import RemoteAnswerRow, utcnow
 from tests.conftest import make_env
 from tests.standins.overpass import Fault
@@ -69,9 +69,7 @@ def test_a_failing_service_falls_back_to_the_cached_answer(overpass_server):
     assert again.http.answers.stale_answers == 1 and len(overpass_server.requests) == 3
 
 
-def test_the_store_cache_honours_the_age(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'c.sqlite'}")
-    store.upgrade()
+def test_the_store_cache_honours_the_age(store):
     cache = StoreCache(store)
     cache.put("overpass", "k", "http://x/api", "q", "body")
     assert cache.get("overpass", "k", 60) == "body"
@@ -83,9 +81,7 @@ def test_the_store_cache_honours_the_age(tmp_path):
     assert cache.get("overpass", "k", 60) == "newer"
 
 
-def test_the_store_cache_prunes_the_oldest_beyond_its_bounds(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'c.sqlite'}")
-    store.upgrade()
+def test_the_store_cache_prunes_the_oldest_beyond_its_bounds(store):
     cache = StoreCache(store, max_entries=5, max_bytes=1000)
     for n in range(12):
         cache.put("sparql", f"k{n}", "http://x", "q", "x" * 100)
