@@ -9,7 +9,6 @@ the event" figures and the summary `whose-streets analyze` prints.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -17,6 +16,7 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from app.domain import UNKNOWN, WOMAN
+from app.memo import Memo
 from app.store import Store
 from app.store.models import (
     AreaRow,
@@ -273,28 +273,22 @@ def changes_since(store: Store, area_id: int, since: int | str | None = None) ->
         # Reviews change the current run in place: the latest review id is part of what the result depends on.
         revision = session.scalar(select(func.max(ReviewRow.id)).where(ReviewRow.area_id == area_id)) or 0
         memo_key = (store.url, area_id, before_run.id, after_run.id, revision)
-        with _MEMO_LOCK:
-            found = _MEMO.get(memo_key)
-        if found is not None:
-            return found
-        # The event's run may be the current one: its snapshot against its live rows shows the reviews since.
-        before = _snapshot(session, before_run.id)
-        if not before:
-            raise NoComparison("no_snapshot", "that analysis was made before runs kept their streets: it cannot be compared")
-        after = _live(session, after_run.id, language)
-        found = Changes(RunSummary.of(before_run), RunSummary.of(after_run), compare(before, after))
-    with _MEMO_LOCK:  # pages are served from several threads
-        if len(_MEMO) >= MEMO_MAX:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[memo_key] = found
-    return found
+
+        def build() -> Changes:
+            # The event's run may be the current one: its snapshot against its live rows shows the reviews since.
+            before = _snapshot(session, before_run.id)
+            if not before:
+                raise NoComparison("no_snapshot",
+                                   "that analysis was made before runs kept their streets: it cannot be compared")
+            after = _live(session, after_run.id, language)
+            return Changes(RunSummary.of(before_run), RunSummary.of(after_run), compare(before, after))
+
+        return _MEMO.get(memo_key, build)
 
 
 #: Comparisons already made, by (database, area, run before, run after, latest review): presenter mode
 #: and the Changes page ask for the same one again and again, and a big city takes seconds to compare.
-_MEMO: dict[tuple, Changes] = {}
-_MEMO_LOCK = threading.Lock()
-MEMO_MAX = 32
+_MEMO = Memo(32)
 
 
 def summary_lines(changes: Changes, limit: int = 20) -> list[str]:
