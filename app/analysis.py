@@ -21,7 +21,6 @@ from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street
 from app.jobs import Executor, Progress
 from app.mapdata import prepare_map_data_for_area
 from app.names import names_to_look_up, read_street_name
-from app.osm.pbf import streets_from_pbf
 from app.osm.streets import fetch_streets
 from app.remote import RemoteError
 from app.reviews import apply_reviews_since, review_conflict, review_evidence
@@ -136,6 +135,8 @@ def analyze(
 
     progress("OpenStreetMap: fetching streets", 0, 0)
     if pbf is not None:
+        from app.osm.pbf import streets_from_pbf  # pyosmium and shapely: only for extracts
+
         streets = streets_from_pbf(pbf, area)
     else:
         streets = fetch_streets(clients.overpass, area)
@@ -166,7 +167,7 @@ def analyze(
     newest = max((review.id for review in reviews.values()), default=0)
     apply_reviews_since(store, area_id, newest)
     progress("preparing the map", 0, 0)
-    prepare_map_data_for_area(store, area_id)
+    prepare_map_data_for_area(store, area_id, {street.key: street.lines for street in streets})
     return run_id
 
 

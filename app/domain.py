@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 def N_(message: str) -> str:
@@ -161,8 +162,12 @@ def is_qid(value: str) -> bool:
     return isinstance(value, str) and bool(QID_RE.fullmatch(value))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
-    """Case-, accent- and space-insensitive key for comparing names."""
+    """Case-, accent- and space-insensitive key for comparing names.
+
+    Cached: an analysis compares the same names and words tens of thousands of times.
+    """
     decomposed = unicodedata.normalize("NFKD", name or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", stripped).strip().casefold()

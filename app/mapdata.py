@@ -8,9 +8,10 @@ from ``/cities/<slug>/streets/<key>.json`` (``street_facts``), cached by revisio
 visitor opens a handful of popups (see benchmarks/bench_map_transfer.py).
 
 The map data is columnar JSON (one array per property, one entry per street) with the geometry as
-Google encoded polylines (the ``polyline`` package): coordinates quantised to ``DECIMALS`` decimals
+Google encoded polylines (``encode_chain``, vectorised with numpy): coordinates quantised to ``DECIMALS`` decimals
 (about a metre, the precision of a street at the map's highest zoom) and each point stored as its
-difference from the previous one, a few characters per point. static/js/citymap.js decodes it.
+difference from the previous one, a few characters per point, the previous one of a line's first point
+being the last point of the line before it. static/js/citymap.js decodes it.
 The plain, full-precision GeoJSON stays the download (app.exports).
 
 Built at the end of each analysis and after each review (``prepare_map_data``), stored gzip-compressed
@@ -24,7 +25,6 @@ import json
 import logging
 from dataclasses import dataclass
 
-import polyline
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -32,13 +32,13 @@ from app.domain import CATEGORIES
 from app.domain import pick_text
 from app.exports import street_record
 from app.store import Store
-from app.store.records import AnalysedArea, find_analysed_area
+from app.store.records import AnalysedArea, chunked, find_analysed_area
 from app.store.models import AreaRow, MapDataRow, NamesakeRow, StreetNamesakeRow, StreetRow, utcnow
 
 SIMPLIFY_TOLERANCE = 1e-5  # degrees: about a metre, invisible at the highest street zoom
 DECIMALS = 5  # about a metre too
 #: Part of the ETag: bump when the shape of the map data changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Bit flags of a street on the map (``flags`` column).
 FLAG_NO_ARTICLE = 1
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0; Wikidata, CC0"
@@ -75,14 +75,128 @@ def simplify_multiline(lines: list) -> list:
     return [simplify_line(line) for line in lines or [] if len(line) >= 2]
 
 
-def encode_lines(lines: list, decimals: int = DECIMALS) -> list[str]:
-    """A street's simplified lines as encoded polylines (lon/lat order in, the format's lat/lon inside)."""
-    return [polyline.encode([(lon, lat) for lon, lat in line], decimals, geojson=True) for line in lines]
+def quantised_streets(streets: list[list], tolerance: float = SIMPLIFY_TOLERANCE, decimals: int = DECIMALS) -> list:
+    """``simplify_multiline`` for a whole city at once, in one vectorised shapely call.
+
+    Returns, per street, its lines as integer arrays of [lon, lat] * 10^decimals (no two equal points
+    in a row; at least two points a line).
+    """
+    import numpy as np
+    import shapely
+
+    owners, lines = [], []
+    for index, street in enumerate(streets):
+        for line in street or []:
+            if len(line) >= 2:
+                owners.append(index)
+                lines.append(line)
+    result: list[list] = [[] for _ in streets]
+    if not lines:
+        return result
+    flat = np.array([point[:2] for line in lines for point in line], dtype=float)
+    line_of_point = np.repeat(np.arange(len(lines)), [len(line) for line in lines])
+    simplified = shapely.simplify(shapely.linestrings(flat, indices=line_of_point), tolerance,
+                                  preserve_topology=False)
+    points, line_of_point = shapely.get_coordinates(simplified, return_index=True)
+    factor = 10 ** decimals
+    quantised = np.rint(points * factor).astype(np.int64)
+    # Drop a point equal to the one before it on the same line (made equal by quantising).
+    keep = np.ones(len(quantised), dtype=bool)
+    keep[1:] = (line_of_point[1:] != line_of_point[:-1]) | np.any(quantised[1:] != quantised[:-1], axis=1)
+    quantised, line_of_point = quantised[keep], line_of_point[keep]
+    starts = np.flatnonzero(np.r_[True, line_of_point[1:] != line_of_point[:-1]]) if len(line_of_point) else []
+    done = set()
+    for start, end in zip(starts, [*starts[1:], len(quantised)]):
+        line_index = int(line_of_point[start])
+        out = quantised[start:end]
+        if len(out) == 1:
+            out = np.repeat(out, 2, axis=0)  # a line needs two positions, even a tiny one
+        result[owners[line_index]].append(out)
+        done.add(line_index)
+    for line_index, line in enumerate(lines):
+        if line_index not in done:  # simplified to nothing (a degenerate line): keep it as it was
+            kept = simplify_line(line, tolerance, decimals)
+            result[owners[line_index]].append(np.rint(np.array(kept) * factor).astype(np.int64))
+    return result
 
 
-def decode_lines(encoded: list[str], decimals: int = DECIMALS) -> list[list[list[float]]]:
-    """The inverse of ``encode_lines``: [[lon, lat], ...] per line (for tests and the offline pack)."""
-    return [[list(point) for point in polyline.decode(text, decimals, geojson=True)] for text in encoded]
+def simplify_streets(streets: list[list], tolerance: float = SIMPLIFY_TOLERANCE, decimals: int = DECIMALS) -> list:
+    """``quantised_streets`` as [[lon, lat], ...] floats per line, per street."""
+    factor = 10 ** decimals
+    return [[(line / factor).tolist() for line in street] for street in quantised_streets(streets, tolerance, decimals)]
+
+
+def encode_chain(lines: list, start: tuple[int, int] = (0, 0)) -> list[str]:
+    """Integer lines ([lon, lat] * 10^precision) as encoded polylines chained on one another.
+
+    Google's encoded polyline format, computed for all lines at once with numpy: per point the latitude
+    then the longitude, each as its difference from the point before, zig-zag signed, written five bits
+    a character from "?". The point before a line's first point is the last point of the line before it
+    (``start`` for the first line): a plain polyline opens with its first point in full, about ten
+    characters of digits gzip cannot shrink; chained, a city's lines are one sequence of small
+    differences (TopoJSON's delta encoding). Decoded by static/js/citymap.js and ``decode_lines``.
+    """
+    import numpy as np
+
+    if not lines:
+        return []
+    points = np.concatenate(lines)[:, ::-1].astype(np.int64)  # lat, lon
+    deltas = np.diff(points, axis=0, prepend=np.array([start[::-1]], dtype=np.int64)).ravel()
+    values = (deltas << 1) ^ (deltas >> 63)  # zig-zag: 0, -1, 1, -2... -> 0, 1, 2, 3...
+    chunks = np.ones(len(values), dtype=np.int64)
+    rest = values >> 5
+    while rest.any():
+        chunks += rest > 0
+        rest >>= 5
+    k = np.arange(chunks.max())
+    groups = (values[:, None] >> (5 * k)) & 0x1F
+    more = k[None, :] < (chunks[:, None] - 1)
+    codes = (groups | (more * 0x20)) + 63
+    text = codes[k[None, :] < chunks[:, None]].astype(np.uint8).tobytes().decode("ascii")
+    ends = np.cumsum(chunks.reshape(-1, 2).sum(axis=1))[np.cumsum([len(line) for line in lines]) - 1]
+    return [text[begin:end] for begin, end in zip([0, *ends[:-1].tolist()], ends.tolist())]
+
+
+def encode_lines(lines: list, start: tuple = (0.0, 0.0), decimals: int = DECIMALS) -> tuple[list[str], tuple]:
+    """``encode_chain`` for lines of [lon, lat] floats; returns the encoded lines and their last point."""
+    import numpy as np
+
+    factor = 10 ** decimals
+    ints = [np.rint(np.asarray(line, dtype=float)[:, :2] * factor).astype(np.int64) for line in lines]
+    origin = tuple(int(round(c * factor)) for c in start)
+    last = tuple((ints[-1][-1] / factor).tolist()) if ints else tuple(start)
+    return encode_chain(ints, origin), last
+
+
+def decode_lines(encoded: list[str], start: tuple = (0.0, 0.0), decimals: int = DECIMALS) -> tuple[list, tuple]:
+    """The inverse of ``encode_lines``: [[lon, lat], ...] per line, and the last point (tests, offline packs)."""
+    factor = 10 ** decimals
+    lon, lat = (int(round(c * factor)) for c in start)
+    lines = []
+    for text in encoded:
+        values, value, shift = [], 0, 0
+        for char in text:
+            byte = ord(char) - 63
+            value |= (byte & 0x1F) << shift
+            shift += 5
+            if byte < 0x20:
+                values.append(~(value >> 1) if value & 1 else value >> 1)
+                value, shift = 0, 0
+        points = []
+        for dlat, dlon in zip(values[::2], values[1::2]):
+            lat, lon = lat + dlat, lon + dlon
+            points.append([lon / factor, lat / factor])
+        lines.append(points)
+    return lines, (lon / factor, lat / factor)
+
+
+def decode_streets(data: dict) -> list[list]:
+    """Every street's lines from ``build_map_data``'s result, in its order: [[[lon, lat], ...], ...] each."""
+    streets, previous = [], (0.0, 0.0)
+    for encoded in data["streets"]["lines"]:
+        lines, previous = decode_lines(encoded, previous, data["precision"])
+        streets.append(lines)
+    return streets
 
 
 # --- building ------------------------------------------------------------------------------------------
@@ -126,52 +240,61 @@ def _folded(text: str) -> str:
     return normalise_name(text or "")
 
 
-def build_map_data(store: Store, area: AnalysedArea) -> dict:
+def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list] | None = None) -> dict:
     """The columnar map data of a city's current run (a JSON-ready dict).
 
     ``streets`` holds one array per property, the n-th entry of each describing the n-th street:
     ``id`` (street key), ``name``, ``category`` (index into ``categories``), ``flags``
-    (``FLAG_NO_ARTICLE``...), ``lines`` (encoded polylines, ``precision`` decimals). ``people`` maps a
+    (``FLAG_NO_ARTICLE``...), ``lines`` (encoded polylines, ``precision`` decimals, each line chained on
+    the last point of the line before it, across streets: see ``encode_lines`` and ``decode_streets``). ``people`` maps a
     street's index to its namesakes' names when the street name does not already contain them, so the
     map's search finds "Artigas" on "Avenida del Libertador". ``bounds`` is [[south, west], [north, east]].
+
+    ``geometries`` ({street key: lines}) spares reading the lines back from the store when the caller
+    has them (the analysis that just saved them); streets missing from it are read from the store.
     """
     category_index = {category: i for i, category in enumerate(CATEGORIES)}
     columns = {"id": [], "name": [], "category": [], "flags": [], "lines": []}
     people_names: dict[str, str] = {}
-    south = west = float("inf")
-    north = east = float("-inf")
     with store.session() as session:
         people = _people_of_run(session, area.run_id)
         rows = session.execute(
-            select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.geometry,
-                   StreetRow.name_part)
+            select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.name_part)
             .where(StreetRow.run_id == area.run_id)
             .order_by(StreetRow.name, StreetRow.id)
-        )
-        for index, (row_id, key, name, category, geometry, name_part) in enumerate(rows):
-            lines = simplify_multiline(geometry)
-            for line in lines:
-                for lon, lat in line:
-                    south, north = min(south, lat), max(north, lat)
-                    west, east = min(west, lon), max(east, lon)
-            namesakes = people.get(row_id, [])
-            flags = 0
-            if area.language and any(not (p.articles or {}).get(area.language)
-                                     for p in namesakes if p.kind in HUMAN_KINDS):
-                flags |= FLAG_NO_ARTICLE
-            labels = [pick_text(p.labels, area.languages) or p.qid for p in namesakes]
-            if not labels and name_part:
-                labels = [name_part]
-            folded_name = _folded(name)
-            extra = [label for label in labels if _folded(label) not in folded_name]
-            if extra:
-                people_names[str(index)] = "; ".join(extra)
-            columns["id"].append(key)
-            columns["name"].append(name)
-            columns["category"].append(category_index.get(category, category_index["unknown"]))
-            columns["flags"].append(flags)
-            columns["lines"].append(encode_lines(lines))
-    bounds = [[south, west], [north, east]] if columns["id"] and south != float("inf") else None
+        ).all()
+        geometries = dict(geometries or {})
+        missing = [row.id for row in rows if row.key not in geometries]
+        for chunk in chunked(missing):
+            geometries.update(session.execute(
+                select(StreetRow.key, StreetRow.geometry).where(StreetRow.id.in_(chunk))).all())
+    simplified = quantised_streets([geometries[row.key] for row in rows])
+    encoded = iter(encode_chain([line for lines in simplified for line in lines]))
+    for index, ((row_id, key, name, category, name_part), lines) in enumerate(zip(rows, simplified)):
+        namesakes = people.get(row_id, [])
+        flags = 0
+        if area.language and any(not (p.articles or {}).get(area.language)
+                                 for p in namesakes if p.kind in HUMAN_KINDS):
+            flags |= FLAG_NO_ARTICLE
+        labels = [pick_text(p.labels, area.languages) or p.qid for p in namesakes]
+        if not labels and name_part:
+            labels = [name_part]
+        folded_name = _folded(name)
+        extra = [label for label in labels if _folded(label) not in folded_name]
+        if extra:
+            people_names[str(index)] = "; ".join(extra)
+        columns["id"].append(key)
+        columns["name"].append(name)
+        columns["category"].append(category_index.get(category, category_index["unknown"]))
+        columns["flags"].append(flags)
+        columns["lines"].append([next(encoded) for _ in lines])
+    bounds = None
+    if any(simplified):
+        import numpy as np
+
+        points = np.concatenate([line for lines in simplified for line in lines]) / 10 ** DECIMALS
+        (west, south), (east, north) = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+        bounds = [[south, west], [north, east]]
     return {
         "version": FORMAT_VERSION,
         "city": area.slug,
@@ -192,13 +315,14 @@ def map_data_bytes(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def prepare_map_data(store: Store, slug: str) -> MapData:
+def prepare_map_data(store: Store, slug: str, geometries: dict[str, list] | None = None) -> MapData:
     """Build the city's map data for its current revision and keep it in the store (gzip level 9).
 
     Called at the end of each analysis and after each review, so the first visitor finds it ready.
+    ``geometries``: as for ``build_map_data``.
     """
     area = find_analysed_area(store, slug)
-    data = build_map_data(store, area)
+    data = build_map_data(store, area, geometries)
     body_gzip = gzip.compress(map_data_bytes(data), compresslevel=9, mtime=0)
     with store.session() as session:
         row = session.get(MapDataRow, area.id)
@@ -213,7 +337,7 @@ def prepare_map_data(store: Store, slug: str) -> MapData:
     return MapData(area, body_gzip, data["bounds"])
 
 
-def prepare_map_data_for_area(store: Store, area_id: int) -> MapData | None:
+def prepare_map_data_for_area(store: Store, area_id: int, geometries: dict[str, list] | None = None) -> MapData | None:
     """``prepare_map_data`` by area id, for the end of an analysis and of a review.
 
     Returns None when the area has no finished run or the build failed. A failure loses nothing (the
@@ -223,7 +347,7 @@ def prepare_map_data_for_area(store: Store, area_id: int) -> MapData | None:
         with store.session() as session:
             area = session.get(AreaRow, area_id)
             slug = area.slug if area is not None and area.current_run_id is not None else None
-        return prepare_map_data(store, slug) if slug else None
+        return prepare_map_data(store, slug, geometries) if slug else None
     except Exception:  # noqa: BLE001 - see above
         log.exception("map data of area %s could not be prepared", area_id)
         return None
@@ -304,7 +428,7 @@ def _facts(area: AnalysedArea, street: StreetRow) -> dict:
 
 
 __all__ = [
-    "DECIMALS", "FLAG_NO_ARTICLE", "FORMAT_VERSION", "MapData", "build_map_data", "decode_lines",
-    "encode_lines", "map_data_bytes", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
-    "simplify_multiline", "street_facts", "all_street_facts", "stored_map_data",
+    "DECIMALS", "FLAG_NO_ARTICLE", "FORMAT_VERSION", "MapData", "build_map_data", "decode_lines", "decode_streets",
+    "encode_chain", "encode_lines", "quantised_streets", "map_data_bytes", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
+    "simplify_multiline", "simplify_streets", "street_facts", "all_street_facts", "stored_map_data",
 ]

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import folium
-from branca.element import MacroElement
-from folium.template import Template
 from markupsafe import Markup, escape
 
 from app.domain import CATEGORIES, MAN, NONBINARY, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN
 from app.links import OSM_COPYRIGHT
+
+if TYPE_CHECKING:
+    import folium
 
 PALETTE = {
     WOMAN: "#D55E00",  # Okabe-Ito vermillion
@@ -44,23 +46,32 @@ OSM_ATTRIBUTION = f'&copy; <a href="{OSM_COPYRIGHT}">OpenStreetMap</a> contribut
 # --- the Folium map ------------------------------------------------------------------------------------
 
 
-class StreetLoader(MacroElement):
-    """Hands the map and its category groups to our script, which fetches and draws the streets."""
+@lru_cache(maxsize=1)
+def street_loader_class():
+    """Folium's element for our script, made on first use: importing Folium (a third of a second) is
+    left to the processes that draw maps, not every command that imports the app."""
+    from branca.element import MacroElement
+    from folium.template import Template
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            WhoseStreets.initMap({{ this._parent.get_name() }}, {{ this.groups_js }}, {{ this.config|tojson }});
-        {% endmacro %}
-        """
-    )
+    class StreetLoader(MacroElement):
+        """Hands the map and its category groups to our script, which fetches and draws the streets."""
 
-    def __init__(self, groups: dict, config: dict):
-        super().__init__()
-        self._name = "StreetLoader"
-        # Variable names Folium generated for the FeatureGroups: identifiers only, no user data.
-        self.groups_js = "{" + ", ".join(f"{json.dumps(cat)}: {fg.get_name()}" for cat, fg in groups.items()) + "}"
-        self.config = config
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+                WhoseStreets.initMap({{ this._parent.get_name() }}, {{ this.groups_js }}, {{ this.config|tojson }});
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self, groups: dict, config: dict):
+            super().__init__()
+            self._name = "StreetLoader"
+            # Variable names Folium generated for the FeatureGroups: identifiers only, no user data.
+            self.groups_js = "{" + ", ".join(f"{json.dumps(cat)}: {fg.get_name()}" for cat, fg in groups.items()) + "}"
+            self.config = config
+
+    return StreetLoader
 
 
 def legend_label(category: str, label: str, count: int) -> str:
@@ -87,6 +98,8 @@ def city_map(
     ``assets`` maps leaflet_js, leaflet_css, map_js, map_css to URLs the app serves.
     ``tiles``: an XYZ URL for a background, or None for a plain background (no external request).
     """
+    import folium
+
     m = folium.Map(location=None, tiles=None, width="100%", height="100%", prefer_canvas=False,
                    control_scale=True)
     # Folium's defaults load jQuery, Bootstrap, Font Awesome... from CDNs. Replace them on this
@@ -103,7 +116,7 @@ def city_map(
         groups[category] = folium.FeatureGroup(
             name=legend_label(category, labels[category], counts.get(category, 0)), show=True).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.add_child(StreetLoader(groups, {**config, "palette": PALETTE, "weights": WEIGHTS, "zOrder": Z_ORDER,
+    m.add_child(street_loader_class()(groups, {**config, "palette": PALETTE, "weights": WEIGHTS, "zOrder": Z_ORDER,
                                       "osmAttribution": OSM_ATTRIBUTION}))
     return m
 

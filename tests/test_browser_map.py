@@ -33,6 +33,9 @@ def test_city_map_draws_every_street_and_only_asks_the_app(page, live_server, ci
     assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
     # The legend/layer control carries the counts.
     assert page.locator(".leaflet-control-layers-overlays label").count() == 6
+    # On a wide screen the legend stays open, with no button to open it.
+    assert page.locator(".leaflet-control-layers-list").is_visible()
+    assert not page.locator(".ws-legend-toggle").is_visible()
     outside = [url for url in page.requests_seen if not url.startswith(live_server.url)]
     assert outside == []
     assert page.dialogs_seen == []
@@ -230,3 +233,40 @@ def test_home_shows_why_an_analysis_failed(page, pipeline_server, overpass_serve
                            timeout=60000)
     assert page.locator("#candidates li").count() == 0
 
+
+
+def test_city_page_at_phone_size_keeps_headline_and_map_first(browser, live_server, city):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="en-GB")
+    page = context.new_page()
+    try:
+        open_city(page, live_server, city)
+        width = 390
+        # Nothing runs off the side of the screen, header links included.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        edges = page.locator(".site-header a, .site-header button, .city-actions a").evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })")
+        assert edges and all(left >= 0 and right <= width for left, right in edges), edges
+        # The headline, then the map, within the first screen.
+        headline = page.locator("#headline").bounding_box()
+        frame = page.locator(".map-frame").bounding_box()
+        assert headline["y"] + headline["height"] <= frame["y"]
+        assert frame["y"] < 844 / 2
+        # The legend on the map is a button until opened, so it covers little of the map.
+        toggle = page.locator(".ws-legend-toggle")
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator(".leaflet-control-layers-list").is_visible()
+        control = page.locator(".leaflet-control-layers").bounding_box()
+        assert control["width"] * control["height"] < 0.05 * frame["width"] * frame["height"]
+        layers = page.locator(".leaflet-control-layers-list")
+        toggle.tap()
+        layers.wait_for(state="visible")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        # The opened legend still switches categories.
+        total = page.locator("path.leaflet-interactive").count()
+        page.locator(".leaflet-control-layers-overlays input").first.click()
+        page.wait_for_function(f"document.querySelectorAll('path.leaflet-interactive').length < {total}")
+        toggle.tap()
+        layers.wait_for(state="hidden")
+    finally:
+        context.close()

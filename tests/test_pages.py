@@ -5,7 +5,15 @@ import gzip
 import json
 import re
 
-from app.mapdata import FLAG_NO_ARTICLE, decode_lines, encode_lines, simplify_line
+from app.mapdata import (
+    FLAG_NO_ARTICLE,
+    decode_lines,
+    decode_streets,
+    encode_lines,
+    simplify_line,
+    simplify_multiline,
+    simplify_streets,
+)
 from tests.sample_city import ROWS, XSS_NAME
 
 CDN_HINTS = ("https://cdn", "unpkg.com", "jsdelivr", "googleapis", "cdnjs", "bootstrapcdn", "code.jquery.com")
@@ -110,8 +118,8 @@ def test_map_data_has_every_street_with_category_flags_and_quantised_lines(clien
     # A namesake the street name does not mention is there for the map's search.
     laura = by_name["Calle Laura Ramírez"]
     assert str(laura["index"]) not in data["people"]
-    for lines in data["streets"]["lines"]:
-        for line in decode_lines(lines, data["precision"]):
+    for lines in decode_streets(data):
+        for line in lines:
             assert len(line) >= 2
             for lon, lat in line:
                 assert round(lon, 5) == lon and round(lat, 5) == lat
@@ -123,9 +131,13 @@ def test_map_data_has_every_street_with_category_flags_and_quantised_lines(clien
 
 def test_encoded_lines_round_trip_at_the_map_precision():
     lines = [[[-56.16489, -34.90523], [-56.1643, -34.90601], [-56.16401, -34.9062]], [[0.0, 0.0], [0.00001, -0.00001]]]
-    encoded = encode_lines(lines)
-    assert all(isinstance(text, str) for text in encoded)
-    assert decode_lines(encoded) == lines
+    encoded, end = encode_lines(lines)
+    assert all(isinstance(text, str) for text in encoded) and end == (0.00001, -0.00001)
+    assert decode_lines(encoded) == (lines, end)
+    # Chained on a start point: the first point costs a small difference, not its full value.
+    chained, _ = encode_lines(lines[:1], start=(-56.1649, -34.9052))
+    assert len(chained[0]) < len(encode_lines(lines[:1])[0][0]) - 4
+    assert decode_lines(chained, start=(-56.1649, -34.9052))[0] == lines[:1]
 
 
 def test_map_data_is_compressed_and_cached_by_revision(client, sample_city):
@@ -176,3 +188,21 @@ def test_vendor_and_static_text_assets_go_out_compressed(client):
 def test_unknown_city_is_404_everywhere(client, sample_city):
     for path in ("", "/present", "/map.json", "/streets/w101.json", "/streets.csv", "/streets.geojson"):
         assert client.get(f"/cities/no-such-city-1{path}").status_code == 404, path
+
+
+def test_our_encoding_is_googles_encoded_polyline():
+    import polyline  # the reference implementation (a test dependency)
+
+    random_walk = [[-56.16489 + 0.00037 * ((i * 7919) % 23 - 11) * i, -34.90523 + 0.00011 * ((i * 104729) % 17 - 8)]
+                   for i in range(60)]
+    for line in ([[0.0, 0.0], [-179.99999, 89.99999], [179.99999, -89.99999]], random_walk):
+        line = [[round(lon, 5), round(lat, 5)] for lon, lat in line]
+        assert encode_lines([line])[0] == [polyline.encode(line, 5, geojson=True)]
+
+
+def test_simplifying_a_whole_city_at_once_matches_street_by_street():
+    wiggly = [(-56.0 + i * 1e-4, -34.0 + (i % 3) * 3e-5) for i in range(30)]
+    straight = [(-56.0 + i * 1e-4, -34.0 + i * 1e-4) for i in range(50)]
+    tiny = [(1.123456789, 2.0), (1.1234567, 2.0)]
+    streets = [[wiggly, straight], [], [tiny, [(5.0, 5.0)]], [straight]]
+    assert simplify_streets(streets) == [simplify_multiline(street) for street in streets]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from app.domain import normalise_name
 
 WOMAN = "woman"
 MAN = "man"
@@ -27,12 +28,15 @@ T = tuple[str | None, bool]
 _GENDERS = {"woman": WOMAN, "man": MAN, "any": None}
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """Lower case, no accents, single spaces; apostrophes unified to '."""
+    """Lower case, no accents, single spaces; apostrophes unified to '.
+
+    Cached, so each word and name is keyed once per process: reading a city's names asks for the
+    keys of the same few thousand tokens ("calle", "de", ...) tens of thousands of times.
+    """
     text = (text or "").replace("’", "'").replace("`", "'").replace("´", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", stripped).strip().casefold()
+    return normalise_name(text)
 
 
 @lru_cache(maxsize=1)

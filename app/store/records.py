@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -182,16 +183,39 @@ def is_tagged(tags: dict | None) -> bool:
     return bool((tags or {}).get("name:etymology:wikidata"))
 
 
-def save_snapshot(session, run_id: int, rows: list[StreetRow], namesakes: dict, language: str | None) -> None:
-    """Keep what comparing runs needs of each street of a run being saved (app.changes reads it)."""
-    values = [
-        {"run_id": run_id, "key": row.key, "name": row.name, "category": row.category, "source": row.source,
-         "tagged": is_tagged(row.tags),
-         "namesakes": namesake_facts([namesakes[link.qid] for link in row.links if link.qid in namesakes], language)}
-        for row in rows
-    ]
-    if values:
-        session.execute(insert(StreetSnapshotRow), values)  # one executemany, no ORM objects
+def snapshot_values(run_id: int, street: dict, qids: list[str], namesakes: dict, language: str | None) -> dict:
+    """What comparing runs needs of one street being saved (a street_snapshots row; app.changes reads it)."""
+    return {"run_id": run_id, "key": street["key"], "name": street["name"], "category": street["category"],
+            "source": street["source"], "tagged": is_tagged(street["tags"]),
+            "namesakes": namesake_facts([namesakes[q] for q in qids], language)}
+
+
+def street_values(run_id: int, area_id: int, street: Street, decision: Decision, reading, conflict) -> dict:
+    """One streets row of a run being saved, as the column values Core inserts."""
+    return {
+        "run_id": run_id,
+        "area_id": area_id,
+        "key": street.key,
+        "name": street.name,
+        "kind": street.kind,
+        "osm_ids": street.osm_ids,
+        "length_m": round(street.length_m, 1),
+        "geometry": street.lines,  # (lon, lat) tuples: JSON writes them as arrays, no copy needed
+        "tags": street_tags(street),
+        "name_part": getattr(reading, "name_part", None),
+        "category": decision.category,
+        "mix": decision.mix,
+        "source": decision.source,
+        "confidence": decision.confidence,
+        # A review settles the street: lower sources that disagree no longer ask for one.
+        "needs_review": decision.needs_review and decision.source != SOURCE_REVIEW,
+        # "reviewed" means a review decides the street (README), not merely that one exists.
+        "reviewed": decision.source == SOURCE_REVIEW,
+        "review_conflict": conflict,
+        # Evidence holds only strings and lists of strings: a shallow copy, not asdict's deep one.
+        "evidence": [{**vars(e), "qids": list(e.qids), "alternatives": list(e.alternatives)}
+                     for e in decision.evidence],
+    }
 
 
 def save_run(
@@ -206,52 +230,45 @@ def save_run(
     source: str,
     job_id: int | None = None,
 ) -> int:
-    """Store a finished analysis as the area's current run; earlier runs keep their summary and snapshot."""
+    """Store a finished analysis as the area's current run; earlier runs keep their summary and snapshot.
+
+    Streets, their namesake links and their snapshots go in as one executemany per table (Core
+    inserts: a city of 10,000 streets builds no ORM objects for them).
+    """
     from app.stats import headline
 
     with store.session() as session:
         run = RunRow(area_id=area_id, source=source, job_id=job_id)
         session.add(run)
         upsert_namesakes(session, namesakes)
+        area = session.get(AreaRow, area_id)
         session.flush()
-        rows = []
+        language = (area.languages or [None])[0]
+        values, qids_of = [], []
         for street in streets:
             decision = decisions[street.key]
-            reading = readings.get(street.key)
-            row = StreetRow(
-                run_id=run.id,
-                area_id=area_id,
-                key=street.key,
-                name=street.name,
-                kind=street.kind,
-                osm_ids=street.osm_ids,
-                length_m=round(street.length_m, 1),
-                geometry=[[list(point) for point in line] for line in street.lines],
-                tags=street_tags(street),
-                name_part=getattr(reading, "name_part", None),
-                category=decision.category,
-                mix=decision.mix,
-                source=decision.source,
-                confidence=decision.confidence,
-                # A review settles the street: lower sources that disagree no longer ask for one.
-                needs_review=decision.needs_review and decision.source != SOURCE_REVIEW,
-                # "reviewed" means a review decides the street (README), not merely that one exists.
-                reviewed=decision.source == SOURCE_REVIEW,
-                review_conflict=conflicts.get(street.key),
-                evidence=[asdict(e) for e in decision.evidence],
-            )
-            row.links = [
-                StreetNamesakeRow(qid=qid, position=i, source=decision.source or "", confidence=decision.confidence)
-                for i, qid in enumerate(dict.fromkeys(decision.qids))
-                if qid in namesakes
-            ]
-            rows.append(row)
-        session.add_all(rows)
-        session.flush()
-        area = session.get(AreaRow, area_id)
-        save_snapshot(session, run.id, rows, namesakes, (area.languages or [None])[0])
+            values.append(street_values(run.id, area_id, street, decision, readings.get(street.key),
+                                        conflicts.get(street.key)))
+            qids_of.append([qid for qid in dict.fromkeys(decision.qids) if qid in namesakes])
+        # ORM bulk inserts: one executemany per table (no RETURNING, no ORM objects; attribute names
+        # map to columns, e.g. name_part is stored as person_name); the new rows' ids are then read
+        # back by key in one query.
+        if values:
+            session.execute(insert(StreetRow), values)
+            session.execute(insert(StreetSnapshotRow), [
+                snapshot_values(run.id, street, qids, namesakes, language) for street, qids in zip(values, qids_of)
+            ])
+        id_of = dict(session.execute(select(StreetRow.key, StreetRow.id).where(StreetRow.run_id == run.id)).all())
+        links = [
+            {"street_id": id_of[street["key"]], "qid": qid, "position": i, "source": street["source"] or "",
+             "confidence": street["confidence"]}
+            for street, qids in zip(values, qids_of)
+            for i, qid in enumerate(qids)
+        ]
+        if links:
+            session.execute(insert(StreetNamesakeRow), links)
 
-        stats = headline(rows, namesakes)
+        stats = headline([SimpleNamespace(qids=qids, **street) for street, qids in zip(values, qids_of)], namesakes)
         run.stats = stats
         run.finished_at = utcnow()
         previous = area.current_run_id

@@ -123,6 +123,7 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
             "loading": str(_l("Loading streets…")),
             "loadFailed": str(_l("The streets could not be loaded.")),
             "factsLoading": str(_l("Loading the street's facts…")),
+            "legend": str(_l("Legend")),
             "factsFailed": str(_l("The street's facts could not be loaded.")),
             "image": str(_l("Picture from Wikimedia Commons")),
             "unknownPerson": str(_l("Person known only from the street name")),

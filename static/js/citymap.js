@@ -211,8 +211,10 @@ window.WhoseStreets = (function () {
 
   // Google's encoded polyline format (app.mapdata.encode_lines): each value is the difference from
   // the previous one, times 10^precision, zig-zag signed, written 5 bits per character from "?".
-  function decodePolyline(text, factor) {
-    var points = [], index = 0, lat = 0, lng = 0;
+  // ``at`` carries the position over from one line to the next: a line's first point is a difference
+  // from the last point of the line before it, across the whole city.
+  function decodePolyline(text, factor, at) {
+    var points = [], index = 0;
     while (index < text.length) {
       for (var k = 0; k < 2; k++) {
         var shift = 0, result = 0, byte;
@@ -222,9 +224,9 @@ window.WhoseStreets = (function () {
           shift += 5;
         } while (byte >= 0x20);
         var delta = result & 1 ? ~(result >> 1) : result >> 1;
-        if (k === 0) lat += delta; else lng += delta;
+        if (k === 0) at.lat += delta; else at.lng += delta;
       }
-      points.push([lat / factor, lng / factor]);
+      points.push([at.lat / factor, at.lng / factor]);
     }
     return points;
   }
@@ -232,6 +234,7 @@ window.WhoseStreets = (function () {
   function draw(data) {
     var columns = data.streets, people = data.people || {};
     var factor = Math.pow(10, data.precision);
+    var at = { lat: 0, lng: 0 };
     state.streets = [];
     columns.id.forEach(function (id, i) {
       var street = {
@@ -243,7 +246,7 @@ window.WhoseStreets = (function () {
       };
       street.search = normalise(street.name + " " + (people[i] || ""));
       var group = state.groups[street.category];
-      var latlngs = columns.lines[i].map(function (text) { return decodePolyline(text, factor); });
+      var latlngs = columns.lines[i].map(function (text) { return decodePolyline(text, factor, at); });
       var layer = L.polyline(latlngs, Object.assign({ pane: "ws-" + street.category }, style(street)));
       layer.street = street;
       street.layer = layer;
@@ -374,6 +377,22 @@ window.WhoseStreets = (function () {
     if (m) focusStreet(decodeURIComponent(m[1]));
   }
 
+  // On a phone the layer control (categories with counts) would cover most of the map: there it
+  // shrinks to a button that opens it (site.css hides the list under 40rem unless it is open).
+  function collapsibleLegend(map, text) {
+    var control = map.getContainer().querySelector(".leaflet-control-layers");
+    if (!control) return;
+    var button = el("button", "ws-legend-toggle", text.legend);
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+    L.DomEvent.disableClickPropagation(button);
+    button.addEventListener("click", function () {
+      var open = control.classList.toggle("ws-legend-open");
+      button.setAttribute("aria-expanded", String(open));
+    });
+    control.insertBefore(button, control.firstChild);
+  }
+
   function initMap(map, groups, config) {
     state.map = map;
     state.groups = groups;
@@ -383,6 +402,7 @@ window.WhoseStreets = (function () {
       var pane = map.createPane("ws-" + cat);
       pane.style.zIndex = config.zOrder[cat] || 400;
     });
+    collapsibleLegend(map, config.text);
     // The map must credit OpenStreetMap even when no tile layer is shown.
     map.attributionControl.addAttribution(config.osmAttribution);
     var status = el("div", "ws-status", config.text.loading);

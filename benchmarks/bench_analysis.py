@@ -1,0 +1,219 @@
+"""How long does a whole analysis take, stage by stage, against just loading Overpass's answer?
+
+    python benchmarks/bench_analysis.py [--cities brussels,madrid,synthetic] [--synthetic-ways 50000]
+
+Cities (real geometry and names from ../shared; the project's tests never need that folder):
+
+- brussels: EqualStreetNames' 3,848 ways of Brussels (``ways.geojson``), with the namesake tags their data
+  carries (``name:etymology:wikidata`` from their Wikidata details);
+- madrid: Geochicas' 10,321 ways of Madrid (``final_tile.geojson``): the real 10k-way city of the target;
+- synthetic: a city of --synthetic-ways ways built by benchmarks/bench_osm_assembly.py.
+
+Each city's ways become an Overpass answer (``out body geom`` JSON: ways with tags, node ids shared where
+coordinates are equal, and their geometry), served by the Overpass stand-in of tests/standins on
+127.0.0.1; the SPARQL stand-in (pyoxigraph) answers Wikidata's side with an empty store. A first analysis
+fills the store's answer cache; the analysis timed is the second one, offline from that cache, like a
+re-analysis of a city whose remote answers are cached: only our own work is measured. It runs through
+``app.analysis.analyze`` on a fresh SQLite store, exactly as ``whose-streets analyze`` does, and the
+time of each stage comes from the progress the analysis reports. The start-up of a CLI analysis (importing
+the app and creating it) is timed apart in a fresh interpreter.
+
+Floor: ``json.load`` of the Overpass answer, on the same Python. Target: the whole analysis of the 10k-way
+city at most 15 times that.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared" / "data"
+BRUSSELS = Path("/work/shared/data/equalstreetnames/brussels/ways.geojson")
+MADRID = Path("/work/shared/data/geochicas/madrid/final_tile.geojson")
+TARGET = 15.0
+
+
+def _shared(path: Path) -> Path:
+    """The file under ../shared beside the repository, else the machine-wide copy named."""
+    relative = Path(*path.parts[path.parts.index("data") + 1:])
+    local = SHARED / relative
+    return local if local.exists() else path
+
+
+def overpass_answer_from_geojson(path: Path) -> str:
+    """An Overpass ``out body geom`` answer holding a GeoJSON file's named lines as highway ways.
+
+    Points with equal coordinates get the same node id, so ways that meet share a node as in OSM.
+    """
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    nodes: dict[tuple[float, float], int] = {}
+    elements = []
+    for index, feature in enumerate(collection["features"]):
+        geometry = feature.get("geometry") or {}
+        props = feature.get("properties") or {}
+        name = props.get("name")
+        if not name:
+            continue
+        if geometry.get("type") == "LineString":
+            lines = [geometry["coordinates"]]
+        elif geometry.get("type") == "MultiLineString":
+            lines = geometry["coordinates"]
+        else:
+            continue
+        tags = {"highway": "residential", "name": name}
+        details = props.get("details")
+        details = details if isinstance(details, list) else [details] if details else []
+        qids = [d.get("wikidata") for d in details if isinstance(d, dict) and d.get("wikidata")]
+        if qids and props.get("source") == "wikidata":
+            tags["name:etymology:wikidata"] = ";".join(qids)
+        if props.get("wikidata"):
+            tags["wikidata"] = props["wikidata"]
+        for part, line in enumerate(lines):
+            way_nodes = [nodes.setdefault((round(lon, 7), round(lat, 7)), 1_000_000 + len(nodes))
+                         for lon, lat, *_ in line]
+            raw_id = str(feature.get("id") or props.get("id") or "")
+            way_id = int(raw_id.rsplit("/", 1)[-1]) if raw_id.rsplit("/", 1)[-1].isdigit() and not part else 0
+            elements.append({
+                "type": "way", "id": way_id or 900_000_000 + index * 10 + part,
+                "nodes": way_nodes,
+                "geometry": [{"lat": lat, "lon": lon} for lon, lat, *_ in line],
+                "tags": tags,
+            })
+    return json.dumps({"version": 0.6, "generator": "bench_analysis", "elements": elements})
+
+
+def json_load_seconds(text: str, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        json.load(io.StringIO(text))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+class StageClock:
+    """A progress callback that adds up wall time per stage (stage names as the analysis says them)."""
+
+    def __init__(self):
+        self.times: dict[str, float] = defaultdict(float)
+        self.order: list[str] = []
+        self.stage: str | None = None
+        self.since = time.perf_counter()
+
+    def __call__(self, stage: str, done: int = 0, total: int = 0) -> None:
+        if stage == self.stage:
+            return
+        self.lap()
+        self.stage = stage
+        if stage not in self.order:
+            self.order.append(stage)
+
+    def lap(self) -> None:
+        now = time.perf_counter()
+        if self.stage is not None:
+            self.times[self.stage] += now - self.since
+        self.since = now
+
+
+def startup_seconds() -> float:
+    """A fresh interpreter importing the CLI and creating the app, as `whose-streets analyze` does."""
+    code = (
+        "import time, tempfile, pathlib; t = time.perf_counter();"
+        "from app.cli import main; from app import create_app;"
+        "d = pathlib.Path(tempfile.mkdtemp());"
+        "create_app({'INSTANCE_PATH': d, 'ENV': {'DATABASE_URL': f'sqlite:///{d}/s.sqlite'}}, start_workers=False);"
+        "print(time.perf_counter() - t)"
+    )
+    best = float("inf")
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+        best = min(best, float(out.stdout.strip().splitlines()[-1]))
+    return best
+
+
+def analyse(name: str, answer: str, country: str, languages: list[str]) -> dict:
+    from app import create_app
+    from app.analysis import analyze, make_clients
+    from app.domain import Area
+    from app.store.records import find_or_create_area
+    from tests.conftest import make_env
+    from tests.standins.overpass import OverpassStandin
+    from tests.standins.sparql import start_standin
+
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-analysis-{name}-"))
+    overpass = OverpassStandin().start()
+    sparql = start_standin()
+    overpass.add_route(r"area\(36\d+\)", answer)
+    try:
+        env = make_env(folder, OVERPASS_URL=overpass.url, SPARQL_URL=sparql.url, REMOTE_ATTEMPTS="2",
+                       REMOTE_BACKOFF="0.01", REMOTE_TIMEOUT="120")
+        app = create_app({"INSTANCE_PATH": folder / "instance", "ENV": env}, start_workers=False)
+        store, settings = app.extensions["store"], app.config["SETTINGS"]
+        area = find_or_create_area(store, Area(osm_type="relation", osm_id=990_100, name=name, admin_level=8,
+                                               country_code=country, languages=languages))
+        # First analysis: asks the stand-ins and fills the answer cache.
+        start = time.perf_counter()
+        analyze(store, area.id, make_clients(settings, store), lambda *a: None)
+        online = time.perf_counter() - start
+        # The analysis measured: offline, every remote answer from the store's cache.
+        clock = StageClock()
+        start = time.perf_counter()
+        analyze(store, area.id, make_clients(settings, store, offline=True), clock)
+        total = time.perf_counter() - start
+        clock.lap()
+        store.dispose()
+    finally:
+        overpass.close()
+        sparql.close()
+    return {"online": online, "total": total, "stages": [(s, clock.times[s]) for s in clock.order]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cities", default="brussels,madrid,synthetic")
+    parser.add_argument("--synthetic-ways", type=int, default=50_000)
+    args = parser.parse_args()
+
+    startup = startup_seconds()
+    print(f"start-up of a CLI analysis (import app.cli, create the app), fresh interpreter: {startup:.2f} s")
+    cities = []
+    for name in args.cities.split(","):
+        if name == "brussels":
+            cities.append(("Brussels", overpass_answer_from_geojson(_shared(BRUSSELS)), "BE", ["fr", "nl"]))
+        elif name == "madrid":
+            cities.append(("Madrid", overpass_answer_from_geojson(_shared(MADRID)), "ES", ["es"]))
+        elif name == "synthetic":
+            from benchmarks.bench_osm_assembly import synthetic_city
+
+            ways = args.synthetic_ways
+            cities.append((f"Synthetic {ways // 1000}k", synthetic_city(ways, ways * 3 // 10, 1), "UY", ["es"]))
+    for name, answer, country, languages in cities:
+        ways = sum(1 for e in json.loads(answer)["elements"] if e["type"] == "way")
+        floor = json_load_seconds(answer)
+        result = analyse(name, answer, country, languages)
+        total = result["total"]
+        print(f"\n{name}: {ways:,} ways, Overpass answer {len(answer) / 1e6:.1f} MB; json.load {floor * 1000:.0f} ms")
+        print(f"  first analysis (asking the stand-ins): {result['online']:.2f} s")
+        print(f"  analysis from cached answers: {total:.2f} s = {total / floor:.1f}x json.load")
+        for stage, seconds in result["stages"]:
+            print(f"    {seconds:7.2f} s {seconds / total:5.0%}  {stage}")
+        with_startup = total + startup
+        print(f"  with the CLI start-up: {with_startup:.2f} s = {with_startup / floor:.1f}x json.load")
+        if ways >= 10_000 and ways < 20_000:
+            verdict = "met" if with_startup <= TARGET * floor else "NOT met"
+            print(f"  target (10k-way city, CLI analysis <= {TARGET:.0f}x json.load): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
