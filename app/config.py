@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -111,12 +112,20 @@ def _secret_key(instance_path: Path, env: dict) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    key = secrets.token_hex(32)
-    # Created readable by its owner only from the first byte (no window before a chmod).
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    # Two processes may start at once: each writes a whole key to a file of its own (readable by its
+    # owner only from the first byte) and links it into place; a link never replaces a file, so the
+    # first one wins and the other reads the winner's key, never a half-written file.
+    fd, scratch = tempfile.mkstemp(prefix=".secret_key-", dir=instance_path)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(scratch, key_file)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(scratch)
+    return key_file.read_text().strip()
 
 
 def load_settings(instance_path: str | Path, env: dict | None = None) -> Settings:

@@ -254,22 +254,31 @@ class JobQueue:
 
         Raises QueueFull when MAX_ACTIVE_JOBS analyses are queued or running already.
         """
-        with self.store.session() as session:
-            active = self._active_job(session, area_id)
-            if active is not None:
-                return active, False
-            busy = session.scalar(select(func.count(JobRow.id)).where(JobRow.status.in_(ACTIVE)))
-            if busy >= self.settings.max_active_jobs:
-                raise QueueFull(f"{busy} analyses are already queued or running; try again in a few minutes")
-            job = JobRow(area_id=area_id, query=query, options=options or {}, status="queued", stage="queued")
-            session.add(job)
-            try:
-                session.flush()
-            except IntegrityError:
-                # Another request queued this area in the meantime: the unique index kept it to one.
-                session.rollback()
-                return self._active_job(session, area_id), False
-            job_id = job.id
+        job_id = None
+        # A request that loses the race for the area's one active job (the unique index) takes the
+        # winner's job; if that one already ended in between, it tries again instead of answering None.
+        for _attempt in range(3):
+            with self.store.session() as session:
+                active = self._active_job(session, area_id)
+                if active is not None:
+                    return active, False
+                busy = session.scalar(select(func.count(JobRow.id)).where(JobRow.status.in_(ACTIVE)))
+                if busy >= self.settings.max_active_jobs:
+                    raise QueueFull(f"{busy} analyses are already queued or running; try again in a few minutes")
+                job = JobRow(area_id=area_id, query=query, options=options or {}, status="queued", stage="queued")
+                session.add(job)
+                try:
+                    session.flush()
+                except IntegrityError:
+                    session.rollback()
+                    active = self._active_job(session, area_id)
+                    if active is not None:
+                        return active, False
+                    continue
+                job_id = job.id
+                break
+        if job_id is None:
+            raise QueueFull("this city's analysis is being queued by another request; try again in a moment")
         try:
             self._task(job_id)
         except Exception as exc:
@@ -293,6 +302,7 @@ class JobQueue:
             try:
                 session.flush()
             except IntegrityError:
+                session.rollback()  # else the session's commit on leaving fails in turn
                 return None
             session.expunge(job)
             return job

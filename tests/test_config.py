@@ -100,3 +100,19 @@ def test_retry_after_takes_seconds_or_a_date_and_never_crashes():
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("²") is None and parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_processes_starting_together_share_one_secret_key(tmp_path):
+    """Several starts without SECRET_KEY at once: one key file, whole, readable by its owner only."""
+    import stat
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.config import _secret_key
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _i: _secret_key(tmp_path, {}), range(16)))
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text() == keys[0]
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no scratch files left behind

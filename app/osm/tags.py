@@ -72,8 +72,10 @@ EXCLUDED_SUBTAGS: dict[str, frozenset[str]] = {
 }
 
 STREET_RELATION_TYPES: frozenset[str] = frozenset({"associatedStreet", "street"})
-#: Member roles of street relations that are the street itself (houses are "house").
-STREET_MEMBER_ROLES: frozenset[str] = frozenset({"street", ""})
+#: Member roles of street relations that are the street itself (houses are "house"). Only "street":
+#: queries/streets.overpassql fetches unnamed members by this role (``way(r.r:"street")``), and the
+#: .pbf reader must take exactly the same ways, or the two sources give different streets.
+STREET_MEMBER_ROLES: frozenset[str] = frozenset({"street"})
 
 #: Tags read from ways and street relations.
 ETYMOLOGY_WIKIDATA = "name:etymology:wikidata"

@@ -280,6 +280,12 @@ def save_run(
         return run.id
 
 
+def _key_order(key: str) -> tuple:
+    """Street keys in way-id order ("w9" before "w10")."""
+    number = key[1:]
+    return (0, int(number), key) if number.isdigit() else (1, 0, key)
+
+
 def follow_renamed_streets(store: Store, area_id: int, streets: list[Street]) -> dict[str, str]:
     """Move reviews to a street's new key when OSM edits changed it; returns {old key: new key}.
 
@@ -302,7 +308,8 @@ def follow_renamed_streets(store: Store, area_id: int, streets: list[Street]) ->
         ):
             owners = [owner_of_way[osm_id] for osm_id in osm_ids or [] if osm_id in owner_of_way]
             if owners:
-                moved[key] = max(set(owners), key=owners.count)
+                # The street holding most of the old ways; on a tie the lowest key, never hash order.
+                moved[key] = min(set(owners), key=lambda owner: (-owners.count(owner), _key_order(owner)))
         for old, new in moved.items():
             session.execute(
                 update(ReviewRow).where(ReviewRow.area_id == area_id, ReviewRow.street_key == old)
