@@ -49,7 +49,7 @@ def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> 
     return Clients(
         overpass=overpass_client(settings, store, offline=offline),
         sparql=SparqlClient(
-            settings.sparql_url,
+            settings.sparql_urls,
             contact=settings.contact,
             cache=settings.remote_cache(store),
             policy=settings.retry_policy(),

@@ -98,7 +98,7 @@ def languages_client(settings: Settings, store: Store, *, offline: bool = False)
     policy.timeout = min(policy.timeout, 20.0)
     policy.max_delay = min(policy.max_delay, 2.0)
     policy.base_delay = min(policy.base_delay, 0.5)
-    return SparqlClient(settings.sparql_url, contact=settings.contact, cache=settings.remote_cache(store),
+    return SparqlClient(settings.sparql_urls, contact=settings.contact, cache=settings.remote_cache(store),
                         policy=policy, offline=offline or settings.offline,
                         max_age=max(settings.cache_max_age, AREA_LOOKUP_MAX_AGE))
 

@@ -18,16 +18,8 @@ from sqlalchemy import func, select
 from app.domain import UNKNOWN, WOMAN
 from app.memo import Memo
 from app.store import Store
-from app.store.models import (
-    AreaRow,
-    NamesakeRow,
-    ReviewRow,
-    RunRow,
-    StreetNamesakeRow,
-    StreetRow,
-    StreetSnapshotRow,
-    utcnow,
-)
+from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow
+from app.store.models import StreetNamesakeRow, StreetRow, StreetSnapshotRow, utcnow
 from app.store.records import chunked, is_tagged, namesake_facts
 
 #: The kinds of change, in the order the pages list them.

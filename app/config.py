@@ -27,7 +27,7 @@ class Settings:
     instance_path: Path
     database_url: str
     overpass_urls: list[str]
-    sparql_url: str
+    sparql_urls: list[str]
     contact: str | None
     secret_key: str
     #: "thread": a huey consumer with worker threads inside the web process (the embedded default);
@@ -139,7 +139,10 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
     overpass = [u.strip() for u in (env.get("OVERPASS_URL") or DEFAULT_OVERPASS_URL).split(",") if u.strip()]
     for url in overpass:
         _check_http_url("OVERPASS_URL", url)
-    sparql = _check_http_url("SPARQL_URL", env.get("SPARQL_URL") or DEFAULT_SPARQL_URL)
+    # Both endpoints may list mirrors, tried in order (app.remote.Mirrors).
+    sparql = [u.strip() for u in (env.get("SPARQL_URL") or DEFAULT_SPARQL_URL).split(",") if u.strip()]
+    for url in sparql:
+        _check_http_url("SPARQL_URL", url)
 
     job_mode = env.get("JOB_MODE", "thread")
     if job_mode not in ("thread", "external"):
@@ -154,7 +157,7 @@ def load_settings(instance_path: str | Path, env: dict | None = None) -> Setting
         instance_path=instance,
         database_url=_database_url(instance, env),
         overpass_urls=overpass,
-        sparql_url=sparql,
+        sparql_urls=sparql,
         contact=env.get("CONTACT") or None,
         secret_key=_secret_key(instance, env),
         job_mode=job_mode,

@@ -223,7 +223,91 @@ def read_within(read1: Callable[[int], bytes], until: float, seconds: float) -> 
         chunks.append(chunk)
 
 
-class HttpClient:
+class Mirrors:
+    """The one remote policy both clients share: a service behind its mirrors.
+
+    It owns what every remote call needs besides sending one request: the cache of answers (and
+    offline mode, which answers from it only), retries with backoff that honour ``Retry-After``,
+    the overall deadline of one answer, and failover from one mirror to the next. A client gives
+    ``ask`` the request text and how to send it once to one URL; overpy's and SPARQLWrapper's
+    clients differ only in that.
+    """
+
+    def __init__(self, service: str, urls: list[str] | str, *, cache: ResponseCache | None = None,
+                 policy: RetryPolicy | None = None, offline: bool = False, max_age: float | None = None):
+        urls = [u.strip() for u in urls.split(",")] if isinstance(urls, str) else list(urls)
+        urls = [u for u in urls if u]
+        if not urls and not offline:
+            raise ValueError(f"{service}: no endpoint configured")
+        self.service = service
+        self.urls = urls
+        self.cache = cache
+        self.answers = CachedAnswers(service, cache, max_age=max_age, offline=offline)
+        self.policy = policy or RetryPolicy()
+        self.offline = offline
+
+    def name(self, url: str) -> str:
+        """How an error names one mirror (never its address)."""
+        return endpoint_name(self.service, self.urls, url)
+
+    def ask(self, request_text: str, send: Callable[[str, float], str]) -> str:
+        """The answer to ``request_text``: cached, or ``send(url, until)`` to the first mirror that answers."""
+        return self.answers.answer(request_text, lambda: self._first_answer(send))
+
+    def _first_answer(self, send: Callable[[str, float], str]) -> tuple[str, str]:
+        """(url, body) from the first mirror that answers within the deadline."""
+        errors: list[str] = []
+        until = time.monotonic() + self.policy.deadline
+        for url in self.urls:
+            if time.monotonic() >= until:
+                break
+            try:
+                body = retrying(self.service, lambda url=url: send(url, until), self.policy,
+                                describe=self.name(url), until=until)
+            except RemoteError as exc:
+                # This mirror gave up: try the next one, and keep why for the final message.
+                errors.append(str(exc))
+                continue
+            return url, body
+        raise RemoteError(self.service, "no mirror could answer: " + (" | ".join(errors) or
+                                                                       f"none within {self.policy.deadline:g}s"))
+
+
+class BehindMirrors:
+    """What a client behind a ``Mirrors`` policy shows of it (``self.remote``)."""
+
+    remote: Mirrors
+
+    @property
+    def urls(self) -> list[str]:
+        return self.remote.urls
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self.remote.policy
+
+    @policy.setter
+    def policy(self, policy: RetryPolicy) -> None:
+        self.remote.policy = policy
+
+    @property
+    def answers(self) -> CachedAnswers:
+        return self.remote.answers
+
+    @property
+    def cache(self) -> ResponseCache | None:
+        return self.remote.cache
+
+    @property
+    def offline(self) -> bool:
+        return self.remote.offline
+
+    @property
+    def cache_hits(self) -> int:
+        return self.remote.answers.hits
+
+
+class HttpClient(BehindMirrors):
     """POSTs a request to the first mirror that answers, with retries and a cache.
 
     ``check`` looks at a 200 body and raises RetryableError (e.g. an Overpass
@@ -243,23 +327,13 @@ class HttpClient:
         session: requests.Session | None = None,
         max_age: float | None = None,
     ):
-        if not urls and not offline:
-            raise ValueError(f"{service}: no endpoint configured")
+        self.remote = Mirrors(service, urls, cache=cache, policy=policy, offline=offline, max_age=max_age)
         self.service = service
-        self.urls = list(urls)
-        self.cache = cache
-        self.answers = CachedAnswers(service, cache, max_age=max_age, offline=offline)
-        self.policy = policy or RetryPolicy()
-        self.offline = offline
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent(contact)
         #: Counters for benchmarks and progress messages (cache hits: ``answers.hits``).
         self.requests_sent = 0
         self.bytes_sent = 0
-
-    @property
-    def cache_hits(self) -> int:
-        return self.answers.hits
 
     def post(
         self,
@@ -269,31 +343,8 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         check: Callable[[str], str] | None = None,
     ) -> str:
-        return self.answers.answer(
-            request_text, lambda: self._post_to_mirrors(request_text, form_field, headers, check))
-
-    def _post_to_mirrors(self, request_text, form_field, headers, check) -> tuple[str, str]:
-        """(url, body) from the first mirror that answers."""
-        errors: list[str] = []
-        until = time.monotonic() + self.policy.deadline
-        for url in self.urls:
-            if time.monotonic() >= until:
-                break
-            try:
-                body = retrying(
-                    self.service,
-                    lambda url=url: self._post_once(url, form_field, request_text, headers, check, until),
-                    self.policy,
-                    describe=endpoint_name(self.service, self.urls, url),
-                    until=until,
-                )
-            except RemoteError as exc:
-                # This mirror gave up: try the next one, and keep why for the final message.
-                errors.append(str(exc))
-                continue
-            return url, body
-        raise RemoteError(self.service, "no mirror could answer: " + (" | ".join(errors) or
-                                                                       f"none within {self.policy.deadline:g}s"))
+        return self.remote.ask(
+            request_text, lambda url, until: self._post_once(url, form_field, request_text, headers, check, until))
 
     def _post_once(
         self,
@@ -305,7 +356,7 @@ class HttpClient:
         until: float | None = None,
     ) -> str:
         payload = {form_field: request_text}
-        name = endpoint_name(self.service, self.urls, url)
+        name = self.remote.name(url)
         self.requests_sent += 1
         self.bytes_sent += len(request_text.encode())
         timeout = self.policy.timeout

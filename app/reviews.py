@@ -39,14 +39,7 @@ from app.domain import (
 )
 from app.mapdata import prepare_map_data_for_area
 from app.store import Store
-from app.store.models import (
-    AreaRow,
-    NamesakeRow,
-    ReviewRow,
-    RunRow,
-    StreetNamesakeRow,
-    StreetRow,
-)
+from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow, StreetNamesakeRow, StreetRow
 from app.store.records import chunked, stored_namesakes, upsert_namesakes
 
 #: Sources from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.

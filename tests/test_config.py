@@ -12,7 +12,7 @@ def test_defaults_use_the_instance_folder(tmp_path):
     settings = load_settings(tmp_path / "inst", env={})
     assert settings.database_url == f"sqlite:///{tmp_path / 'inst' / 'whose-streets.sqlite'}"
     assert settings.overpass_urls == [DEFAULT_OVERPASS_URL]
-    assert settings.sparql_url == DEFAULT_SPARQL_URL
+    assert settings.sparql_urls == [DEFAULT_SPARQL_URL]
     assert settings.job_mode == "thread"
 
 

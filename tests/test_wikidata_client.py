@@ -151,3 +151,25 @@ def test_queries_are_plain_sparql(path):
     used = set(re.findall(r"(?<![\w:/])([a-z]+):[A-Za-z]", re.sub(r"<[^>]*>|\"[^\"]*\"", "", text)))
     declared = set(re.findall(r"PREFIX (\w+):", text))
     assert used <= declared, f"undeclared prefixes {used - declared}"
+
+
+def test_sparql_url_may_list_mirrors_tried_in_order(sparql_server):
+    """A mirror that cannot answer (nothing listens on port 9) hands over to the next one."""
+    sleeps = Sleeps()
+    client = SparqlClient(f"http://127.0.0.1:9/sparql,{sparql_server.url}", policy=fast_policy(sleeps, attempts=2))
+    assert client.select(QUERY) == UY
+    assert len(sparql_server.requests) == 1 and len(sleeps) == 1  # the dead mirror was tried twice
+    assert client.remote.urls == ["http://127.0.0.1:9/sparql", sparql_server.url]
+
+
+def test_both_clients_share_one_remote_policy_object(overpass_server, sparql_server):
+    from app.osm.overpass import OverpassClient
+    from app.remote import Mirrors
+
+    cache = MemoryCache()
+    sparql = SparqlClient(sparql_server.url, cache=cache, policy=fast_policy())
+    overpass = OverpassClient([overpass_server.url], cache=cache, policy=fast_policy())
+    assert isinstance(sparql.remote, Mirrors) and isinstance(overpass.http.remote, Mirrors)
+    sparql.select(QUERY)
+    offline = SparqlClient(sparql_server.url, cache=cache, offline=True, policy=fast_policy())
+    assert offline.select(QUERY) == UY and offline.cache_hits == 1

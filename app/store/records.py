@@ -9,17 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street, pick_text
 from app.store import Store
-from app.store.models import (
-    AreaRow,
-    NamesakeRow,
-    ReviewRow,
-    RunRow,
-    StreetNamesakeRow,
-    StreetRow,
-    StreetSnapshotRow,
-    UserRow,
-    utcnow,
-)
+from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow
+from app.store.models import StreetNamesakeRow, StreetRow, StreetSnapshotRow, UserRow, utcnow
 
 
 class AreaNotFound(LookupError):

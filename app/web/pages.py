@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.changes import event_changes, history
@@ -33,6 +32,7 @@ from app.web.words import (
     CATEGORY_LABELS,
     CONFIDENCE_WORDS,
     GENDER_LABELS,
+    MAP_WORDS,
     MIX_WORDS,
     SOURCE_NAMES,
     words,
@@ -111,22 +111,8 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
         "mixes": words(MIX_WORDS),
         "links": url_templates(),
         "text": {
-            "article": str(_l("Wikipedia article")),
             "noArticle": gettext("No article in %(language)s yet: start one", language=language_name(language)),
-            "wikidata": str(_l("Wikidata")),
-            "osmWay": str(_l("OpenStreetMap")),
-            "editId": str(_l("Edit in iD")),
-            "streetPage": str(_l("Street page")),
-            "evidence": str(_l("How we know")),
-            "reviewed": str(_l("Reviewed by a volunteer")),
-            "noMatch": str(_l("No street found")),
-            "loading": str(_l("Loading streets…")),
-            "loadFailed": str(_l("The streets could not be loaded.")),
-            "factsLoading": str(_l("Loading the street's facts…")),
-            "legend": str(_l("Legend")),
-            "factsFailed": str(_l("The street's facts could not be loaded.")),
-            "image": str(_l("Picture from Wikimedia Commons")),
-            "unknownPerson": str(_l("Person known only from the street name")),
+            **words(MAP_WORDS),
         },
     }
 

@@ -47,3 +47,23 @@ def word(table: dict, value) -> str:
 def words(table: dict) -> dict:
     """A whole table translated now (for JSON handed to the page's scripts)."""
     return {key: str(value) for key, value in table.items()}
+
+
+#: The map script's words (popups, search, loading).
+MAP_WORDS = {
+    "article": _l("Wikipedia article"),
+    "wikidata": _l("Wikidata"),
+    "osmWay": _l("OpenStreetMap"),
+    "editId": _l("Edit in iD"),
+    "streetPage": _l("Street page"),
+    "evidence": _l("How we know"),
+    "reviewed": _l("Reviewed by a volunteer"),
+    "noMatch": _l("No street found"),
+    "loading": _l("Loading streets…"),
+    "loadFailed": _l("The streets could not be loaded."),
+    "factsLoading": _l("Loading the street's facts…"),
+    "legend": _l("Legend"),
+    "factsFailed": _l("The street's facts could not be loaded."),
+    "image": _l("Picture from Wikimedia Commons"),
+    "unknownPerson": _l("Person known only from the street name"),
+}

@@ -2,7 +2,8 @@
 
 SPARQLWrapper builds and sends the request (POST, form-encoded ``query=``, JSON
 results); app.remote owns what every remote call shares: the User-Agent, the
-backoff that honours ``Retry-After``, and the cache of raw answers. ``select``
+backoff that honours ``Retry-After``, the deadline, mirror failover (``SPARQL_URL`` may list
+mirrors, as ``OVERPASS_URL`` does) and the cache of raw answers, in one ``app.remote.Mirrors``. ``select``
 returns the bindings flattened to plain strings (IRIs, literals and blank nodes
 all become their string value, language tags and datatypes are dropped): every
 query in queries/*.rq returns its language as a separate ``?lang`` variable
@@ -21,15 +22,15 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 from app.remote import (
-    read_within,
-    redact,
-    CachedAnswers,
+    BehindMirrors,
+    Mirrors,
     RemoteError,
     ResponseCache,
     RetryableError,
     RetryPolicy,
     parse_retry_after,
-    retrying,
+    read_within,
+    redact,
     user_agent,
 )
 
@@ -42,7 +43,7 @@ WDQS_URL = "https://query.wikidata.org/sparql"
 _RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
 
 
-class SparqlClient:
+class SparqlClient(BehindMirrors):
     """Runs SELECT queries; every answer is cached as the raw JSON text.
 
     Counters (for benchmarks and progress): ``requests_sent`` (HTTP requests,
@@ -52,7 +53,7 @@ class SparqlClient:
 
     def __init__(
         self,
-        url: str,
+        urls: list[str] | str,
         *,
         contact: str | None = None,
         cache: ResponseCache | None = None,
@@ -60,18 +61,11 @@ class SparqlClient:
         offline: bool = False,
         max_age: float | None = None,
     ):
-        self.url = url
+        # The policy shared with the Overpass client: cache, offline, retries, deadline, mirrors.
+        self.remote = Mirrors(SERVICE, urls, cache=cache, policy=policy, offline=offline, max_age=max_age)
         self.agent = user_agent(contact)
-        self.cache = cache
-        self.answers = CachedAnswers(SERVICE, cache, max_age=max_age, offline=offline)
-        self.policy = policy or RetryPolicy()
-        self.offline = offline
         self.requests_sent = 0
         self.bytes_sent = 0
-
-    @property
-    def cache_hits(self) -> int:
-        return self.answers.hits
 
     def select(self, query: str) -> list[dict[str, str]]:
         """Rows of a SELECT answer, each ``{variable: value}`` for the bound variables."""
@@ -82,16 +76,11 @@ class SparqlClient:
         ]
 
     def select_raw(self, query: str) -> str:
-        def fetch():
-            until = time.monotonic() + self.policy.deadline
-            return self.url, retrying(SERVICE, lambda: self._send(query, until), self.policy, describe=SERVICE,
-                                      until=until)
+        return self.remote.ask(query, lambda url, until: self._send(url, query, until))
 
-        return self.answers.answer(query, fetch)
-
-    def _send(self, query: str, until: float | None = None) -> str:
-        """One HTTP request; failures that may pass are raised as RetryableError."""
-        wrapper = SPARQLWrapper(self.url, agent=self.agent)
+    def _send(self, url: str, query: str, until: float | None = None) -> str:
+        """One HTTP request to one mirror; failures that may pass are raised as RetryableError."""
+        wrapper = SPARQLWrapper(url, agent=self.agent)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
         wrapper.setTimeout(int(max(1, round(self.policy.timeout))))
@@ -109,13 +98,13 @@ class SparqlClient:
             if exc.code in _RETRY_STATUSES:
                 retry_after = parse_retry_after(exc.headers.get("Retry-After") if exc.headers else None)
                 raise RetryableError(f"HTTP {exc.code} {exc.reason or ''}".strip(), retry_after=retry_after) from exc
-            raise RemoteError(SERVICE, f"HTTP {exc.code}: {_snippet(exc)}", url=self.url) from exc
+            raise RemoteError(SERVICE, f"HTTP {exc.code}: {_snippet(exc)}", url=url) from exc
         except EndPointInternalError as exc:
             # 500: WDQS answers this for queries that ran out of time, often transient.
             raise RetryableError(f"HTTP 500 internal error: {_short(exc)}") from exc
         except SPARQLWrapperException as exc:
             # 400 (bad query), 401, 404, 414: asking again will not help.
-            raise RemoteError(SERVICE, f"{type(exc).__name__}: {_short(exc)}", url=self.url) from exc
+            raise RemoteError(SERVICE, f"{type(exc).__name__}: {_short(exc)}", url=url) from exc
         except (socket.timeout, TimeoutError) as exc:
             raise RetryableError(f"timed out after {self.policy.timeout:g}s") from exc
         except urllib.error.URLError as exc:
