@@ -207,3 +207,42 @@ def test_every_429_says_when_to_retry(client):
 def test_rate_limits_are_counted_on_redis_when_the_queue_is_there(app, backend):
     storage = app.config["RATELIMIT_STORAGE_URI"]
     assert storage.startswith("redis://") if backend == "postgresql" else storage == "memory://"
+
+
+def test_two_web_processes_on_one_redis_count_the_same_sign_ins(tmp_path, backend):
+    """Two `serve` processes behind one proxy: a client cannot double its sign-in attempts by alternating."""
+    if backend != "postgresql":
+        pytest.skip("shared counts need the Redis of the PostgreSQL + Redis deployment")
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import requests
+
+    from tests.conftest import make_env
+    from tests.test_leases import kill, wait_for
+    from tests.standins.overpass import unused_port
+
+    env = {**os.environ, **make_env(tmp_path, JOB_MODE="external"), "INSTANCE_PATH": str(tmp_path / "instance")}
+    ports = [unused_port(), unused_port()]
+    servers = [subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+               for port in ports]
+    try:
+        for port in ports:
+            wait_for(lambda: requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok, what="serve")
+
+        def sign_in(port: int) -> requests.Response:
+            session = requests.Session()
+            page = session.get(f"http://127.0.0.1:{port}/login", timeout=10).text
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            return session.post(f"http://127.0.0.1:{port}/login", timeout=10,
+                                data={"name": "ana", "password": "wrong", "csrf_token": token})
+
+        assert [sign_in(ports[i % 2]).status_code for i in range(5)] == [401] * 5
+        refused = sign_in(ports[1])
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    finally:
+        for server in servers:
+            kill(server)
