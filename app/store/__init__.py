@@ -8,7 +8,7 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import String, create_engine, delete, event, func, inspect, select
+from sqlalchemy import String, create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +18,8 @@ from app.domain import normalise_name
 from app.store.models import Base, RemoteAnswerRow, utcnow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: The PostgreSQL advisory lock that serialises migrations (any fixed number; "ws" + "mig" in ASCII).
+MIGRATION_LOCK = 0x7773_6D6967
 
 
 class Store:
@@ -48,8 +50,15 @@ class Store:
             session.close()
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest migration (creates it on a new database)."""
+        """Bring the schema to the newest migration (creates it on a new database).
+
+        Every process upgrades when it starts; on PostgreSQL, processes starting together (web
+        processes, workers) take turns, holding a lock for the transaction, instead of racing to
+        create the same tables.
+        """
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config = AlembicConfig()
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = connection
