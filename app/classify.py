@@ -99,6 +99,42 @@ def decide(
     namesakes: dict[str, Namesake],
     review: Evidence | None = None,
 ) -> Decision:
+    """Combine all evidence about one street into a Decision (see ``_weigh``), flagged when religious."""
+    return _religious(_weigh(street_name, reading, evidence, entities, review), reading, entities)
+
+
+def _religious(decision: Decision, reading: NameReading | None, entities: dict[str, Entity]) -> Decision:
+    """Flag saints and titles of the Virgin; count a Virgin's title as a woman, as Geochicas does.
+
+    Wikidata's items for "Our Lady of Mount Carmel" and the like are not humans, so its
+    evidence says "not a person"; Geochicas counts these streets as women, and the headline
+    keeps that convention while the pages show the figure without religious figures too.
+    A saint is known from Wikidata (canonization status, P411) when the namesake is, and
+    from the title otherwise ("San", "Santa", "Sant").
+    """
+    marian = reading is not None and reading.marian
+    if marian and decision.category == NOT_PERSON and decision.source in _WIKIDATA_SOURCES:
+        note = Evidence(source=SOURCE_TITLE, category=WOMAN, confidence=MEDIUM,
+                        detail=f"'{reading.titles[0]}' is a title of the Virgin: counted as a woman, "
+                               "as Geochicas does, and flagged religious")
+        decision = replace(decision, category=WOMAN, evidence=[*decision.evidence, note])
+    if decision.category not in (*_PERSON_GENDERS, SEVERAL, UNKNOWN):
+        return decision
+    people = [entities[q] for q in decision.qids if q in entities and entities[q].kind in (KIND_HUMAN, KIND_FICTIONAL)]
+    if people:
+        religious = any(p.canonized for p in people) or marian
+    else:
+        religious = reading is not None and reading.religious and decision.category != UNKNOWN
+    return replace(decision, religious=religious) if religious else decision
+
+
+def _weigh(
+    street_name: str,
+    reading: NameReading | None,
+    evidence: list[Evidence],
+    entities: dict[str, Entity],
+    review: Evidence | None = None,
+) -> Decision:
     """Combine all evidence about one street into a Decision.
 
     Order of trust: review > OSM tag > street item > Wikidata street items >
@@ -199,7 +235,11 @@ def build_evidence_from_reading(reading: NameReading, country_code: str | None) 
             )
         )
     guess = None
-    if reading.bare_name and not reading.single_word and reading.non_person is None and not reading.title_alone:
+    # An article before an untitled name puts a common noun there ("Rue du Cor de Chasse",
+    # "Place du Jeu de Balle"): people take no article, so no first name is read from it.
+    untitled_article = reading.article and not reading.titles
+    if (reading.bare_name and not reading.single_word and reading.non_person is None and not reading.title_alone
+            and not untitled_article):
         guess = guess_from_first_name(reading.given_name_first, country_code)
     if reading.plural_mix:
         pass  # the plural title above already says who
@@ -300,6 +340,7 @@ def propagate_within_city(streets: list[Street], decisions: dict[str, Decision])
                 confidence=MEDIUM,
                 qids=list(model.qids),
                 mix=model.mix,
+                religious=model.religious,
                 evidence=[note, *current.evidence],
                 needs_review=current.category in (WOMAN, MAN, NONBINARY, SEVERAL)
                 and current.category != model.category,

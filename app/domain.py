@@ -265,6 +265,7 @@ class Namesake:
     #: Occupations (P106) as QIDs, plus "P410" for anyone holding a military rank: what a title in
     #: the street name is checked against ("Général" fits an officer). Not stored: only name matching uses it.
     occupation_qids: list[str] = field(default_factory=list)
+    canonized: bool = False  # a saint or blessed (Wikidata P411, canonization status)
     citizenships: list[str] = field(default_factory=list)  # QIDs
     sitelinks: int = 0
     articles: dict[str, str] = field(default_factory=dict)  # lang -> Wikipedia URL
@@ -293,3 +294,6 @@ class Decision:
     mix: str | None = None  # for SEVERAL: "women", "men" or "mixed"
     evidence: list[Evidence] = field(default_factory=list)
     needs_review: bool = False
+    #: The namesake is a saint or a title of the Virgin: counted as a person (the Geochicas
+    #: convention) and shown apart, since presenters are asked about it.
+    religious: bool = False

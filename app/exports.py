@@ -23,6 +23,7 @@ from app.store.records import AnalysedArea, find_analysed_area
 COLUMNS = (
     "city", "street_id", "street_name", "osm_ids", "length_m", "category", "persons", "wikidata_ids",
     "genders", "source", "confidence", "wikipedia_url", "sitelinks", "birth_year", "death_year", "reviewed",
+    "religious",
 )
 #: Columns holding numbers (or ;-joined numbers) we produce ourselves: never treated as formulas.
 NUMERIC_COLUMNS = frozenset({"length_m", "sitelinks", "birth_year", "death_year"})
@@ -97,6 +98,7 @@ def street_record(area: AnalysedArea, street: StreetRow) -> dict:
         "birth_year": [p.birth_year for p in people],
         "death_year": [p.death_year for p in people],
         "reviewed": bool(street.reviewed),
+        "religious": bool(street.religious),
     }
 
 

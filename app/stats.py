@@ -6,7 +6,8 @@
 
 "Person-named" means a street whose category is woman, man, nonbinary or several.
 The headline, "share of person-named streets that honour women", counts the streets
-named after one woman or after several women only; a street honouring women and men
+named after one woman or after several women only (saints and titles of the Virgin
+included, as Geochicas counts them; ``women_share_without_religious`` leaves them out); a street honouring women and men
 together counts among the person-named streets but not as honouring women (the pages
 show those "mixed" streets separately).
 """
@@ -30,9 +31,14 @@ def headline(streets, namesakes: dict) -> dict:
     several_by_mix = Counter()
     several_length_by_mix = Counter()
     persons: dict[str, str] = {}  # person key -> gender group
+    religious = Counter()  # person-named streets honouring a saint or the Virgin, by women / all
     for street in streets:
         length = street.length_m or 0.0
         by_street[street.category] += 1
+        if getattr(street, "religious", False) and street.category in PERSON_CATEGORIES:
+            religious["all"] += 1
+            if street.category == WOMAN or (street.category == SEVERAL and street.mix == "women"):
+                religious["women"] += 1
         by_length[street.category] += length
         if street.category == SEVERAL:
             several_by_mix[street.mix or "mixed"] += 1
@@ -70,6 +76,11 @@ def headline(streets, namesakes: dict) -> dict:
         "women_share_by_length": share(women_length, person_length),
         "women_share_by_person": share(by_person[WOMAN], person_count),
         "men_share": share(men_streets, person_streets),
+        # The same headline without saints and titles of the Virgin (EqualStreetNames counts
+        # the Virgin's titles as things, Geochicas as women; presenters are asked about it).
+        "religious_streets": religious["all"],
+        "religious_women_streets": religious["women"],
+        "women_share_without_religious": share(women_streets - religious["women"], person_streets - religious["all"]),
     }
 
 

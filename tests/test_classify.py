@@ -242,3 +242,49 @@ def test_review_conflicts_compare_what_the_review_said():
     assert review_conflict(Decision("unknown", "osm_tag", "high", qids=["Q8"]),
                            Decision("woman", "review", "high"), []) is None
     assert review_conflict(Decision("woman", "first_name", "low"), Decision("man", "review", "high"), []) is None
+
+
+def test_saints_and_titles_of_the_virgin_are_flagged_religious():
+    for name in ("Calle Virgen del Carmen", "Calle Nuestra Señora de Fátima", "Calle Santa Lucía"):
+        _reading, decision = decide_without_wikidata(name, ["es"], "ES")
+        assert decision.category == "woman" and decision.religious, name
+    _reading, decision = decide_without_wikidata("Avinguda de la Mare de Déu de Montserrat", ["ca", "es"], "ES")
+    assert decision.category == "woman" and decision.religious
+    _reading, decision = decide_without_wikidata("Calle Juana de Ibarbourou", ["es"], "UY")
+    assert decision.category == "woman" and not decision.religious
+
+
+def test_a_title_of_the_virgin_counts_as_a_woman_although_wikidata_says_thing():
+    reading = read_street_name("Calle Virgen del Carmen", ["es"])
+    devotion = Entity(qid="Q30", kind="thing")
+    decision = decide("x", reading, [ev("osm_tag", ["Q30"])] + build_evidence_from_reading(reading, "ES"),
+                      {"Q30": devotion})
+    assert decision.category == "woman" and decision.religious and decision.qids == ["Q30"]
+    assert any("title of the Virgin" in e.detail for e in decision.evidence)
+
+
+def test_wikidata_says_whether_a_san_is_a_saint():
+    reading = read_street_name("Calle San Martín", ["es"])
+    general = Entity(qid="Q31", kind="human", gender="man")
+    saint = Entity(qid="Q32", kind="human", gender="man", canonized=True)
+    evidence = build_evidence_from_reading(reading, "AR")
+    assert not decide("x", reading, [ev("osm_tag", ["Q31"])] + evidence, {"Q31": general}).religious
+    assert decide("x", reading, [ev("osm_tag", ["Q32"])] + evidence, {"Q32": saint}).religious
+
+
+def test_places_and_titles_alone_are_not_people():
+    for name in ("Calle Valle de Mena", "Calle Sierra de Segura", "Calle Peña de Francia", "Calle Estrella Denébola",
+                 "Calle Isla Malaita", "Calle Aurora Boreal", "Calle Mira el Río", "Calle Cabo de Creus",
+                 "Calle Puente la Reina", "Calle San Petersburgo"):
+        reading, decision = decide_without_wikidata(name, ["es"], "ES")
+        assert decision.category == "not_person", (name, decision)
+        assert not decision.religious
+    for name, title in (("Calle del Príncipe", "Príncipe"), ("Calle del Gobernador", "Gobernador"),
+                        ("Calle del Conde Duque", "Conde Duque")):
+        reading, decision = decide_without_wikidata(name, ["es"], "ES")
+        assert decision.category == "unknown", name
+        assert any(title in e.detail and e.source == "title" for e in decision.evidence)
+    # Surnames that are also geographic words still name people.
+    for name in ("Calle Cabo Noval", "Calle de Juan de la Cueva", "Carrer de Serra i Moret"):
+        reading, _decision = decide_without_wikidata(name, ["es", "ca"], "ES")
+        assert reading.non_person is None, name

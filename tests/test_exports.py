@@ -71,7 +71,7 @@ def test_csv_columns_bom_crlf_and_filename(client, sample_city):
         "osm_ids": "way/101;way/102", "length_m": "100.0", "category": "woman", "persons": "Juana de Ibarbourou",
         "wikidata_ids": "Q900001", "genders": "female", "source": "osm_tag", "confidence": "high",
         "wikipedia_url": "https://es.wikipedia.org/wiki/Juana_de_Ibarbourou", "sitelinks": "30",
-        "birth_year": "1892", "death_year": "1979", "reviewed": "no",
+        "birth_year": "1892", "death_year": "1979", "reviewed": "no", "religious": "no",
     }
     mixed = by_name["Calle María y Pedro"]
     assert mixed["persons"] == "María Ejemplo;Pedro Ejemplo" and mixed["genders"] == "female;male"

@@ -245,3 +245,52 @@ def test_given_names_that_are_also_words_need_an_article_or_to_stand_alone():
 def test_religious_words_that_are_given_names():
     assert read_street_name("Calle Ascensión Bielsa", ["es"]).non_person is None
     assert read_street_name("Plaza de la Ascensión", ["es"]).non_person == "religious"
+
+
+@pytest.mark.parametrize("name, languages, person, street_type", [
+    # Basque writes the type last
+    ("Colombo kalea", ["eu", "es"], "Colombo", "kalea"),
+    ("Frank Gehry zubia", ["eu", "es"], "Frank Gehry", "zubia"),
+    # glued compounds and genitives
+    ("Goethestraße", ["de"], "Goethe", "straße"),
+    ("Amalienstraße", ["de"], "Amalie", "straße"),
+    ("Rosenstraße", ["de"], "Rosen", "straße"),  # a plant: the "n" stays
+    ("Bertha-von-Suttner-Platz", ["de"], "Bertha von Suttner", "Platz"),
+    ("Wilhelminastraat", ["nl"], "Wilhelmina", "straat"),
+    ("Strindbergsgatan", ["sv"], "Strindberg", "gatan"),
+    ("Drottning Kristinas väg", ["sv"], "Drottning Kristina", "väg"),
+    ("Jens Baggesens Vej", ["da"], "Jens Baggesen", "Vej"),
+    ("Karl Johans gate", ["no"], "Karl Johan", "gate"),
+    # prefixes
+    ("ulica Adama Mickiewicza", ["pl"], "Adama Mickiewicza", "ulica"),
+    ("náměstí Jiřího z Poděbrad", ["cs"], "Jiřího z Poděbrad", "náměstí"),
+    ("Strada Mihai Eminescu", ["ro"], "Mihai Eminescu", "Strada"),
+    ("Petőfi Sándor utca", ["hu"], "Petőfi Sándor", "utca"),
+])
+def test_each_language_file_reads_its_street_types(name, languages, person, street_type):
+    reading = read_street_name(name, languages)
+    assert (reading.person, reading.street_type) == (person, street_type)
+
+
+def test_a_street_type_of_another_language_is_still_read():
+    # "Carrer de X" in a Spanish list, "Calle X" in a Catalan one.
+    catalan = read_street_name("Carrer de Josep Tarradellas", ["es"])
+    assert (catalan.person, catalan.street_type, catalan.language) == ("Josep Tarradellas", "Carrer", "ca")
+    spanish = read_street_name("Calle Mayor de Gràcia", ["ca"])
+    assert spanish.street_type == "Calle" and spanish.language == "es"
+    nothing = read_street_name("Xyzzy Plugh", ["es"])
+    assert nothing.street_type is None and nothing.non_person is None
+
+
+def test_hungarian_names_put_the_given_name_last():
+    reading = read_street_name("Petőfi Sándor utca", ["hu"])
+    assert reading.family_name_first and reading.given_name_first == "Sándor Petőfi"
+
+
+def test_titles_of_the_virgin_and_saints_are_religious():
+    for name, languages in (("Calle Virgen del Carmen", ["es"]), ("Calle Nuestra Señora de Fátima", ["es"]),
+                            ("Avinguda de la Mare de Déu de Montserrat", ["ca", "es"])):
+        reading = read_street_name(name, languages)
+        assert reading.religious and reading.marian and reading.title_gender == "woman", name
+    saint = read_street_name("Calle Santa Lucía", ["es"])
+    assert saint.religious and not saint.marian

@@ -206,3 +206,19 @@ def test_simplifying_a_whole_city_at_once_matches_street_by_street():
     tiny = [(1.123456789, 2.0), (1.1234567, 2.0)]
     streets = [[wiggly, straight], [], [tiny, [(5.0, 5.0)]], [straight]]
     assert simplify_streets(streets) == [simplify_multiline(street) for street in streets]
+
+
+def test_city_page_says_its_languages_and_the_share_without_religious_figures(client, store, sample_city):
+    html = client.get(f"/cities/{sample_city}").get_data(as_text=True)
+    assert "street names read in Spanish" in html
+    assert 'id="headline-religious"' not in html  # no saint nor Virgin in the fixture city
+    from app.store.models import AreaRow as _AreaRow
+
+    with store.session() as session:
+        area = session.query(_AreaRow).filter_by(slug=sample_city).one()
+        area.stats = {**area.stats, "religious_streets": 2, "religious_women_streets": 1,
+                      "women_share_without_religious": 0.375}
+    html = client.get(f"/cities/{sample_city}").get_data(as_text=True)
+    assert 'id="headline-religious"' in html and "37.5 %" in html and "without religious figures" in html
+    present = client.get(f"/cities/{sample_city}/present").get_data(as_text=True)
+    assert "37.5 %" in present

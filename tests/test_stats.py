@@ -64,3 +64,18 @@ def test_person_breakdowns_count_each_person_once_per_occupation():
 
 def test_century_of():
     assert century_of(1892) == 1800 and century_of(1900) == 1900 and century_of(-63) == -100
+
+
+def test_the_headline_without_religious_figures():
+    from app.stats import headline
+
+    def street(category, religious=False, mix=None):
+        return SimpleNamespace(category=category, mix=mix, length_m=10.0, links=[], qids=[], person_name=None,
+                               religious=religious)
+
+    streets = [street("woman", religious=True), street("woman", religious=True), street("woman"),
+               street("man", religious=True), street("man"), street("man"), street("not_person")]
+    stats = headline(streets, {})
+    assert stats["women_share"] == round(3 / 6, 4)  # the Geochicas convention: saints are people
+    assert (stats["religious_streets"], stats["religious_women_streets"]) == (3, 2)
+    assert stats["women_share_without_religious"] == round(1 / 3, 4)

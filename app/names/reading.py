@@ -47,6 +47,7 @@ class NameReading:
     religious: bool = False  # a saint or the Virgin (title kept in ``name_part``)
     generic_title: bool = False  # the title gender comes only from a generic masculine profession
     title_alone: bool = False  # only a title, no name: "Calle del Príncipe" names nobody in particular
+    marian: bool = False  # a title of the Virgin ("Virgen del Carmen", "Mare de Déu de Montserrat")
     family_name_first: bool = False  # "Petőfi Sándor": the given name is the last word
     language: str | None = None  # the language the street type was read in
 
@@ -456,6 +457,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     keeps_from: int | None = None
     plural_mix: str | None = None
     religious = False
+    marian = False
     title_table = _titles_for(languages)
     plural_table = _plural_titles_for(languages)
     rest = list(core)
@@ -482,6 +484,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
                 keeps_from = consumed
             if keeps:
                 religious = religious or _is_religious_title(rest[:n])
+                marian = marian or key(" ".join(rest[:n])) in rules.MARIAN_TITLES
             rest, consumed = rest[n:], consumed + n
             # "Virgen del Carmen", "Mare de Déu de Montserrat": a particle may follow
             m = _match_phrase(rest, _lang_list(rules.PARTICLES, languages))
@@ -505,6 +508,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         genders.append(rules.WOMAN)
         keeps_from = 0
         religious = True
+        marian = True
 
     generic = bool(titles) and all(
         g is None or key(t) in _GENERIC_MASCULINE for t, g in zip(titles, genders)
@@ -519,6 +523,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
             genders.append(gender)
             keeps_from = 0
             religious = True
+            marian = key(" ".join(rest)) in rules.MARIAN_TITLES
         elif titles or had_article or keeps:
             titles.append(" ".join(rest))
             genders.append(gender)
@@ -527,7 +532,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     known = {g for g in genders if g}
     title_gender = known.pop() if len(known) == 1 and not title_alone else None
     if title_alone or (non_person and non_person != "religious"):
-        religious = False
+        religious = marian = False
 
     if "en" in languages and rest and re.search(r"['’]s$", rest[-1]):
         rest = rest[:-1] + [rest[-1][:-2]]  # "St Mary's Road" -> "Mary"
@@ -573,6 +578,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         religious=religious,
         generic_title=generic and title_gender == rules.MAN,
         title_alone=title_alone,
+        marian=marian,
         family_name_first=language in rules.FAMILY_NAME_FIRST,
         language=language,
     )

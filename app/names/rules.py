@@ -115,6 +115,7 @@ TITLES["*"] = {
 }
 PLURAL_TITLES: dict[str, dict[str, str]] = {code: _plural_titles(data) for code, data in language_files().items()}
 VIRGIN_EPITHETS: set[str] = _union("titles", "other", "virgin_epithets")
+MARIAN_TITLES: set[str] = {key(t) for t in _union("titles", "other", "marian")}
 GENERIC_MASCULINE: set[str] = _union("titles", "other", "generic_masculine")
 
 _REASONS = ("place", "concept", "event", "ship", "plant", "animal", "religious")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     select,
     text,
@@ -109,6 +110,8 @@ class StreetRow(Base):
     review_conflict: Mapped[str | None] = mapped_column(Text)
     #: Every piece of evidence (list of dicts), so a page can say why.
     evidence: Mapped[list] = mapped_column(JSON, default=list)
+    #: The namesake is a saint or a title of the Virgin (see Decision.religious).
+    religious: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("run_id", "key", name="uq_street_run_key"),

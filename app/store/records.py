@@ -206,6 +206,7 @@ def street_values(run_id: int, area_id: int, street: Street, decision: Decision,
         # Evidence holds only strings and lists of strings: a shallow copy, not asdict's deep one.
         "evidence": [{**vars(e), "qids": list(e.qids), "alternatives": list(e.alternatives)}
                      for e in decision.evidence],
+        "religious": decision.religious,
     }
 
 

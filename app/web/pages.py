@@ -185,6 +185,7 @@ def city(slug: str):
         gender_labels=GENDER_LABELS,
         palette=PALETTE,
         language=language_name((area.languages or [None])[0]),
+        read_in=[language_name(code) for code in area.languages or []],
     )
 
 

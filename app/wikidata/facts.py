@@ -139,6 +139,7 @@ class _Draft:
         self.labels: dict[str, str] = {}
         self.descriptions: dict[str, str] = {}
         self.articles: dict[str, str] = {}
+        self.canonized = False
 
 
 def _add(values: list[str], value: str | None) -> None:
@@ -188,6 +189,8 @@ def _build(facts: list[dict[str, str]], texts: list[dict[str, str]], langs: list
                     labels[row["lang"]] = row["text"]
         elif field == "P410":
             _add(d.ranks, qid_of(value))
+        elif field == "P411":
+            d.canonized = True
         elif field == "sitelinks":
             try:
                 d.sitelinks = max(d.sitelinks, int(value))
@@ -238,6 +241,7 @@ def _namesake(d: _Draft, langs: list[str]) -> Namesake:
         occupations=occupations,
         # "P410" stands for "holds a military rank": titles check that, not which rank.
         occupation_qids=[*d.occupations, *(["P410"] if d.ranks else [])],
+        canonized=d.canonized,
         citizenships=d.citizenships,
         sitelinks=d.sitelinks,
         articles=d.articles,
