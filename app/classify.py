@@ -100,10 +100,10 @@ def decide(
     review: Evidence | None = None,
 ) -> Decision:
     """Combine all evidence about one street into a Decision (see ``_weigh``), flagged when religious."""
-    return _religious(_weigh(street_name, reading, evidence, entities, review), reading, entities)
+    return _religious(_weigh(street_name, reading, evidence, namesakes, review), reading, namesakes)
 
 
-def _religious(decision: Decision, reading: NameReading | None, entities: dict[str, Entity]) -> Decision:
+def _religious(decision: Decision, reading: NameReading | None, namesakes: dict[str, Namesake]) -> Decision:
     """Flag saints and titles of the Virgin; count a Virgin's title as a woman, as Geochicas does.
 
     Wikidata's items for "Our Lady of Mount Carmel" and the like are not humans, so its
@@ -113,14 +113,15 @@ def _religious(decision: Decision, reading: NameReading | None, entities: dict[s
     from the title otherwise ("San", "Santa", "Sant").
     """
     marian = reading is not None and reading.marian
-    if marian and decision.category == NOT_PERSON and decision.source in _WIKIDATA_SOURCES:
+    if marian and decision.category == NOT_PERSON and decision.source in _REMOTE_SOURCES:
         note = Evidence(source=SOURCE_TITLE, category=WOMAN, confidence=MEDIUM,
                         detail=f"'{reading.titles[0]}' is a title of the Virgin: counted as a woman, "
                                "as Geochicas does, and flagged religious")
         decision = replace(decision, category=WOMAN, evidence=[*decision.evidence, note])
     if decision.category not in (*_PERSON_GENDERS, SEVERAL, UNKNOWN):
         return decision
-    people = [entities[q] for q in decision.qids if q in entities and entities[q].kind in (KIND_HUMAN, KIND_FICTIONAL)]
+    people = [namesakes[q] for q in decision.qids
+              if q in namesakes and namesakes[q].kind in (KIND_HUMAN, KIND_FICTIONAL)]
     if people:
         religious = any(p.canonized for p in people) or marian
     else:
@@ -132,7 +133,7 @@ def _weigh(
     street_name: str,
     reading: NameReading | None,
     evidence: list[Evidence],
-    entities: dict[str, Entity],
+    namesakes: dict[str, Namesake],
     review: Evidence | None = None,
 ) -> Decision:
     """Combine all evidence about one street into a Decision.

@@ -256,7 +256,7 @@ def test_saints_and_titles_of_the_virgin_are_flagged_religious():
 
 def test_a_title_of_the_virgin_counts_as_a_woman_although_wikidata_says_thing():
     reading = read_street_name("Calle Virgen del Carmen", ["es"])
-    devotion = Entity(qid="Q30", kind="thing")
+    devotion = Namesake(qid="Q30", kind="thing")
     decision = decide("x", reading, [ev("osm_tag", ["Q30"])] + build_evidence_from_reading(reading, "ES"),
                       {"Q30": devotion})
     assert decision.category == "woman" and decision.religious and decision.qids == ["Q30"]
@@ -265,8 +265,8 @@ def test_a_title_of_the_virgin_counts_as_a_woman_although_wikidata_says_thing():
 
 def test_wikidata_says_whether_a_san_is_a_saint():
     reading = read_street_name("Calle San Martín", ["es"])
-    general = Entity(qid="Q31", kind="human", gender="man")
-    saint = Entity(qid="Q32", kind="human", gender="man", canonized=True)
+    general = Namesake(qid="Q31", kind="human", gender="man")
+    saint = Namesake(qid="Q32", kind="human", gender="man", canonized=True)
     evidence = build_evidence_from_reading(reading, "AR")
     assert not decide("x", reading, [ev("osm_tag", ["Q31"])] + evidence, {"Q31": general}).religious
     assert decide("x", reading, [ev("osm_tag", ["Q32"])] + evidence, {"Q32": saint}).religious

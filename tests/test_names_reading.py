@@ -269,13 +269,13 @@ def test_religious_words_that_are_given_names():
 ])
 def test_each_language_file_reads_its_street_types(name, languages, person, street_type):
     reading = read_street_name(name, languages)
-    assert (reading.person, reading.street_type) == (person, street_type)
+    assert (reading.name_part, reading.street_type) == (person, street_type)
 
 
 def test_a_street_type_of_another_language_is_still_read():
     # "Carrer de X" in a Spanish list, "Calle X" in a Catalan one.
     catalan = read_street_name("Carrer de Josep Tarradellas", ["es"])
-    assert (catalan.person, catalan.street_type, catalan.language) == ("Josep Tarradellas", "Carrer", "ca")
+    assert (catalan.name_part, catalan.street_type, catalan.language) == ("Josep Tarradellas", "Carrer", "ca")
     spanish = read_street_name("Calle Mayor de Gràcia", ["ca"])
     assert spanish.street_type == "Calle" and spanish.language == "es"
     nothing = read_street_name("Xyzzy Plugh", ["es"])

@@ -70,7 +70,7 @@ def test_the_headline_without_religious_figures():
     from app.stats import headline
 
     def street(category, religious=False, mix=None):
-        return SimpleNamespace(category=category, mix=mix, length_m=10.0, links=[], qids=[], person_name=None,
+        return SimpleNamespace(category=category, mix=mix, length_m=10.0, links=[], qids=[], name_part=None,
                                religious=religious)
 
     streets = [street("woman", religious=True), street("woman", religious=True), street("woman"),
