@@ -2,6 +2,8 @@
 safe replacement of the target folder, the CLI, the .zip download, the QR code and the offline background."""
 from __future__ import annotations
 
+import base64
+import gzip
 import io
 import json
 import re
@@ -25,11 +27,11 @@ OUTLINE = [[[-56.2, -34.92], [-56.11, -34.92], [-56.11, -34.88], [-56.2, -34.88]
 
 
 def data_of(script: Path) -> dict:
-    """The JSON a pack's data script hands to WhoseStreets.receive."""
-    text = script.read_text(encoding="utf-8")
-    match = re.fullmatch(r'WhoseStreets\.receive\("([\w-]+)", (.*)\);\n', text, re.S)
+    """The JSON a pack's data script hands to WhoseStreets.receiveGzip (gzip, base64)."""
+    text = script.read_text(encoding="ascii")
+    match = re.fullmatch(r'WhoseStreets\.receiveGzip\("([\w-]+)", "([A-Za-z0-9+/=]*)"\);\n', text)
     assert match, text[:100]
-    return json.loads(match.group(2))
+    return json.loads(gzip.decompress(base64.b64decode(match.group(2))))
 
 
 def local_links(folder: Path) -> list[tuple[Path, str]]:
@@ -53,7 +55,7 @@ def pack(app, sample_city, tmp_path) -> Path:
 
 def test_the_pack_holds_every_page_download_and_asset(pack):
     for name in ("index.html", "present.html", "women-without-article.html", "women-without-article.csv",
-                 f"{SLUG}-streets.csv", f"{SLUG}-streets.geojson", "data/map.js", "data/background.js",
+                 f"{SLUG}-streets.zip", "data/map.js", "data/background.js",
                  "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images/layers.png",
                  "static/js/citymap.js", "static/js/present.js", "static/css/map.css", MARKER):
         assert (pack / name).is_file(), name
@@ -63,7 +65,10 @@ def test_the_pack_holds_every_page_download_and_asset(pack):
     assert set(facts) == set(streets["streets"]["id"])
     assert facts["w101"]["namesakes"][0]["label"] == "Juana de Ibarbourou"
     assert data_of(pack / "data" / "background.js")["layers"][-1]["name"] == "outline"
-    assert (pack / f"{SLUG}-streets.csv").read_bytes().startswith(b"\xef\xbb\xbf\"city\",\"street_id\"")
+    downloads = zipfile.ZipFile(pack / f"{SLUG}-streets.zip")
+    assert sorted(downloads.namelist()) == [f"{SLUG}-streets.csv", f"{SLUG}-streets.geojson"]
+    assert downloads.read(f"{SLUG}-streets.csv").startswith(b"\xef\xbb\xbf\"city\",\"street_id\"")
+    assert json.loads(downloads.read(f"{SLUG}-streets.geojson"))["type"] == "FeatureCollection"
 
 
 def test_every_link_inside_the_pack_is_relative_and_leads_to_a_file(pack):

@@ -17,13 +17,15 @@ Layout of a city pack::
     index.html                       the city page: map, legend, statistics, downloads
     present.html                     presenter mode (same keys as the service, plus q for the QR code)
     women-without-article.html/.csv  the volunteers' first gap list
-    <slug>-streets.csv/.geojson      the per-street downloads
+    <slug>-streets.zip               the per-street downloads (CSV and GeoJSON, as the service gives them)
     data/map.js, data/background.js  the streets (app.mapdata's map data) and the offline background
     data/facts/<n>.js                what the popups show, 500 streets to a file, loaded on opening
     static/..., vendor/leaflet/...   our scripts and styles, Leaflet
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import io
 import json
 import os
@@ -97,10 +99,8 @@ class Pack:
             return "present.html"
         if endpoint == "pages.map_json":
             return "data/map.js"
-        if endpoint == "pages.streets_csv":
-            return export_filename(self.slug, "csv")
-        if endpoint == "pages.streets_geojson":
-            return export_filename(self.slug, "geojson")
+        if endpoint in ("pages.streets_csv", "pages.streets_geojson"):
+            return downloads_name(self.slug)
         if endpoint == "gaps.gaps" and extra.get("list", "articles") == "articles":
             rest = set(extra) - {"list", "format"}
             if not rest:
@@ -168,10 +168,29 @@ def _render(app: Flask, pack: Pack, service_path: str, here: str, query: dict | 
         return response.get_data()
 
 
+def downloads_name(slug: str) -> str:
+    return f"{slug}-streets.zip"
+
+
 def data_script(name: str, payload: bytes | str) -> bytes:
-    """A data file that also loads from file://: a script handing its JSON to our map script."""
-    body = payload.decode("utf-8") if isinstance(payload, bytes) else payload
-    return f"WhoseStreets.receive({json.dumps(name)}, {body});\n".encode("utf-8")
+    """A data file that also loads from file://: a script handing its JSON to our map script.
+
+    The JSON travels gzip-compressed in base64 (citymap.js inflates it with the browser's
+    DecompressionStream): a static host may not compress, and a USB stick's folder should stay small;
+    popup facts shrink about tenfold this way.
+    """
+    body = payload.encode("utf-8") if isinstance(payload, str) else payload
+    packed = base64.b64encode(gzip.compress(body, compresslevel=9, mtime=0)).decode("ascii")
+    return f"WhoseStreets.receiveGzip({json.dumps(name)}, \"{packed}\");\n".encode("ascii")
+
+
+def downloads_zip(files: dict[str, bytes]) -> bytes:
+    """The per-street downloads in one .zip: the full-precision GeoJSON of a big city is megabytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pack:
@@ -185,11 +204,12 @@ def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pac
         (f"{base}/present", {}, "present.html"),
         (f"{base}/gaps", {"list": "articles"}, f"{WOMEN_PAGE}.html"),
         (f"{base}/gaps", {"list": "articles", "format": "csv"}, f"{WOMEN_PAGE}.csv"),
-        (f"{base}/streets.csv", {}, export_filename(slug, "csv")),
-        (f"{base}/streets.geojson", {}, export_filename(slug, "geojson")),
     ]
     for path, query, name in pages:
         _write(folder / name, _render(app, pack, path, name, query))
+    _write(folder / downloads_name(slug), downloads_zip({
+        export_filename(slug, fmt): _render(app, pack, f"{base}/streets.{fmt}", downloads_name(slug))
+        for fmt in ("csv", "geojson")}))
     with app.app_context():
         store_ = app.extensions["store"]
         map_data = stored_map_data(store_, slug)

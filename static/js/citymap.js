@@ -335,9 +335,19 @@ window.WhoseStreets = (function () {
     delete waiting[name];
     if (done) done.resolve(data);
   }
+  // The pack's data files carry their JSON gzip-compressed in base64 (app/web/publish.py data_script).
+  function receiveGzip(name, packed) {
+    var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    new Response(stream).text().then(function (text) { receive(name, JSON.parse(text)); }, function (e) {
+      var done = waiting[name];
+      delete waiting[name];
+      if (done) done.reject(e);
+    });
+  }
   function loadScriptData(name, url) {
     return new Promise(function (resolve, reject) {
-      waiting[name] = { resolve: resolve };
+      waiting[name] = { resolve: resolve, reject: reject };
       var script = document.createElement("script");
       script.src = url;
       script.onerror = function () { delete waiting[name]; reject(new Error(url)); };
@@ -417,7 +427,7 @@ window.WhoseStreets = (function () {
   }
 
   return {
-    initMap: initMap, toggle: toggle, focusStreet: focusStreet, search: search, receive: receive,
+    initMap: initMap, toggle: toggle, focusStreet: focusStreet, search: search, receive: receive, receiveGzip: receiveGzip,
     onToggle: function (fn) { state.listeners.push(fn); },
     isVisible: function (cat) { return !!state.groups[cat] && state.map.hasLayer(state.groups[cat]); },
     state: state,
