@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     """
     from flask import Flask
 
-    from app.analysis import job_executor
+    from app.analysis import job_executor, region_member_executor
     from app.config import load_settings
     from app.extensions import babel, compress, csrf, limiter, login_manager
     from app.jobs import JobQueue
@@ -63,7 +63,7 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
 
     store = Store(settings.database_url)
     store.upgrade()
-    queue = JobQueue(store, settings, job_executor(store, settings))
+    queue = JobQueue(store, settings, job_executor(store, settings), region_member_executor(store, settings))
     app.extensions["store"] = store
     app.extensions["jobs"] = queue
 

@@ -6,8 +6,10 @@ in its own package (osm, names, wikidata, classify) and takes plain values.
 from __future__ import annotations
 
 import logging
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from app import LANGUAGES as INTERFACE_LANGUAGES
 from app.areas import area_from_row, overpass_client, with_languages
@@ -18,10 +20,11 @@ from app.classify import (
 )
 from app.config import Settings
 from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street
-from app.jobs import Executor, Progress
+from app.jobs import Executor, Progress, public_reason
 from app.mapdata import prepare_map_data_for_area
 from app.names import names_to_look_up, read_street_name
 from app.osm.streets import fetch_streets
+from app.regions import city_figures, outline_geojson
 from app.remote import RemoteError
 from app.reviews import apply_reviews_since, review_conflict, review_evidence
 from app.store import Store
@@ -59,24 +62,40 @@ def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> 
     )
 
 
-def classify_streets(
+def read_names(streets: list[Street], languages: list[str]) -> tuple[dict, dict[str, list[str]]]:
+    """Each street's reading of its name, and the person names worth looking up on Wikidata.
+
+    Each distinct name is read once: in a region, "Calle Mayor" is one reading for every town.
+    """
+    read: dict[str, object] = {}
+    readings = {}
+    for street in streets:
+        if street.name not in read:
+            read[street.name] = read_street_name(street.name, languages)
+        readings[street.key] = read[street.name]
+    person_names = {key: names_to_look_up(r) for key, r in readings.items()}
+    return readings, {key: names for key, names in person_names.items() if names}
+
+
+def resolve(area: Area, streets: list[Street], readings: dict, person_names: dict, clients: Clients,
+            progress: Progress, street_cities: dict[str, str | None] | None = None) -> tuple[dict, dict[str, Namesake]]:
+    """Namesake evidence and entity facts for the streets (of one city, or a whole region at once)."""
+    # Facts in the interface's languages too, so pages can show people in the visitor's language.
+    return resolve_namesakes(clients.sparql, area, streets, person_names, progress=progress,
+                             label_languages=INTERFACE_LANGUAGES, readings=readings, street_cities=street_cities)
+
+
+def decide_streets(
     area: Area,
     streets: list[Street],
-    clients: Clients,
+    readings: dict,
+    evidence: dict,
+    namesakes: dict[str, Namesake],
     reviews: dict,
-    progress: Progress,
+    clients: Clients,
     store: Store | None = None,
-) -> tuple[dict, dict[str, Decision], dict[str, Namesake], dict[str, str]]:
-    """Readings, decisions, namesake facts and review conflicts for every street."""
-    progress("reading street names", 0, len(streets))
-    readings = {s.key: read_street_name(s.name, area.languages) for s in streets}
-    name_parts = {key: names_to_look_up(r) for key, r in readings.items()}
-    name_parts = {key: names for key, names in name_parts.items() if names}
-
-    # Facts in the interface's languages too, so pages can show people in the visitor's language.
-    evidence, namesakes = resolve_namesakes(clients.sparql, area, streets, name_parts, progress=progress,
-                                            label_languages=INTERFACE_LANGUAGES, readings=readings)
-
+) -> tuple[dict[str, Decision], dict[str, str]]:
+    """One decision per street and the review conflicts; adds reviewed namesakes' facts to ``namesakes``."""
     reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in namesakes}
     if reviewed_qids:
         try:
@@ -90,20 +109,15 @@ def classify_streets(
             with store.session() as session:
                 namesakes.update(stored_namesakes(session, missing))
 
-    progress("classifying", 0, len(streets))
     # Wikidata's evidence first, then what the name itself says (rules, titles, first names).
     for street in streets:
         evidence[street.key] = evidence.get(street.key, []) + build_evidence_from_reading(
             readings[street.key], area.country_code
         )
-    automatic: dict[str, Decision] = {}
-    for street in streets:
-        automatic[street.key] = decide(street.name, readings[street.key], evidence[street.key], namesakes)
-
     decisions: dict[str, Decision] = {}
     conflicts: dict[str, str] = {}
     for street in streets:
-        auto = automatic[street.key]
+        auto = decide(street.name, readings[street.key], evidence[street.key], namesakes)
         review = reviews.get(street.key)
         if review is None:
             decisions[street.key] = auto
@@ -116,8 +130,43 @@ def classify_streets(
         elif conflict := review_conflict(auto, decided, list(review.qids or [])):
             conflicts[street.key] = conflict
     # Spread tags to untagged homonyms last, so a tag a volunteer rejected on its street spreads no further.
-    decisions = propagate_within_city(streets, decisions)
-    return readings, decisions, namesakes, conflicts
+    return propagate_within_city(streets, decisions), conflicts
+
+
+def save_city(
+    store: Store,
+    area_id: int,
+    area: Area,
+    streets: list[Street],
+    readings: dict,
+    evidence: dict,
+    entities: dict[str, Namesake],
+    clients: Clients,
+    progress: Progress,
+    *,
+    source: str,
+    job_id: int | None = None,
+) -> tuple[int, dict[str, Decision]]:
+    """Decide every street of a city with its volunteers' reviews and store the run; (run id, decisions)."""
+    moved = follow_renamed_streets(store, area_id, streets)
+    if moved:
+        log.info("reviews moved to the new keys of edited streets: %s", moved)
+    reviews = latest_reviews(store, area_id)
+    progress("classifying", 0, len(streets))
+    decisions, conflicts = decide_streets(area, streets, readings, evidence, entities, reviews, clients, store)
+    progress("saving", 0, len(streets))
+    # Only this city's namesakes (a region resolves thousands at once for all its towns).
+    own = _mentioned(streets, evidence, entities)
+    own.update({q: entities[q] for d in decisions.values() for q in d.qids if q in entities})
+    run_id = save_run(store, area_id, streets=streets, readings=readings, decisions=decisions,
+                      namesakes=own, conflicts=conflicts, source=source, job_id=job_id)
+    # Reviews saved while this analysis ran went to the previous run's streets, now gone:
+    # apply them to the new run, exactly as saving them would have.
+    newest = max((review.id for review in reviews.values()), default=0)
+    apply_reviews_since(store, area_id, newest)
+    progress("preparing the map", 0, 0)
+    prepare_map_data_for_area(store, area_id, {street.key: street.lines for street in streets})
+    return run_id, decisions
 
 
 def analyze(
@@ -144,31 +193,184 @@ def analyze(
         raise RuntimeError(f"OpenStreetMap has no named streets inside {area.name} ({area.osm_ref})")
     progress("OpenStreetMap: streets assembled", len(streets), len(streets))
 
-    moved = follow_renamed_streets(store, area_id, streets)
-    if moved:
-        log.info("reviews moved to the new keys of edited streets: %s", moved)
-    reviews = latest_reviews(store, area_id)
-    readings, decisions, namesakes, conflicts = classify_streets(area, streets, clients, reviews, progress, store)
-
-    progress("saving", 0, len(streets))
-    run_id = save_run(
-        store,
-        area_id,
-        streets=streets,
-        readings=readings,
-        decisions=decisions,
-        namesakes=namesakes,
-        conflicts=conflicts,
-        source="pbf" if pbf is not None else "overpass",
-        job_id=job_id,
-    )
-    # Reviews saved while this analysis ran went to the previous run's streets, now gone:
-    # apply them to the new run, exactly as saving them would have.
-    newest = max((review.id for review in reviews.values()), default=0)
-    apply_reviews_since(store, area_id, newest)
-    progress("preparing the map", 0, 0)
-    prepare_map_data_for_area(store, area_id, {street.key: street.lines for street in streets})
+    progress("reading street names", 0, len(streets))
+    readings, person_names = read_names(streets, area.languages)
+    evidence, entities = resolve(area, streets, readings, person_names, clients, progress)
+    run_id, _decisions = save_city(store, area_id, area, streets, readings, evidence, entities, clients, progress,
+                                   source="pbf" if pbf is not None else "overpass", job_id=job_id)
     return run_id
+
+
+def analyze_region(
+    store: Store,
+    clients: Clients,
+    progress: Progress,
+    *,
+    pbf: Path | None = None,
+    region: Area | None = None,
+    admin_level: int = 8,
+    within: int | None = None,
+    queue: Callable[[int], None] | None = None,
+) -> int:
+    """Analyse every municipality of a region; returns the region's id.
+
+    From an extract (``pbf``, optionally ``within`` a boundary relation id), read once; or from
+    Overpass for a small ``region`` (an Area), municipality by municipality. Then the same stages
+    as a city (``read_names``, ``resolve``, ``save_city``), each name read and looked up once for
+    the whole region (SPARQL batched across it), one run stored per municipality. A run that was
+    cut short resumes: the municipalities it finished keep their runs and are not stored again.
+
+    ``queue``: hand each municipality, with everything it needs, to the background workers
+    (``analyze_member`` runs there) instead of storing it here; the last one to finish completes
+    the region. With PostgreSQL and a Redis queue, several worker processes share them.
+    """
+    from app.osm.region import region_from_overpass, region_from_pbf
+    from app.store.regions import (
+        finish_member,
+        finish_region_if_complete,
+        prepare_member,
+        set_region_stage,
+        start_region_run,
+        stop_region,
+    )
+
+    if pbf is not None:
+        progress("OpenStreetMap: reading the extract", 0, 0)
+        found = region_from_pbf(pbf, admin_level=admin_level, within=within)
+        source, fallback_name = "pbf", Path(pbf).name.split(".")[0]
+    else:
+        progress("OpenStreetMap: fetching the municipalities", 0, 0)
+        found = region_from_overpass(clients.overpass, region, admin_level=admin_level, progress=progress)
+        source, fallback_name = "overpass", region.name
+    if not found.municipalities:
+        where = f" inside {found.region.name}" if found.region else ""
+        raise RuntimeError(f"no whole boundary of admin_level {admin_level}{where} in "
+                           f"{'the extract' if pbf is not None else 'OpenStreetMap'}")
+    municipalities = found.municipalities
+    for municipality in municipalities:
+        with_languages(municipality.area)
+    region_id, members = start_region_run(
+        store, found.region, fallback_name, admin_level=admin_level, source=source,
+        municipalities=[(m.area, outline_geojson(m.shape)) for m in municipalities],
+        notes={"outside": found.outside, "skipped": found.skipped})
+    region_stage = [""]
+
+    def report(stage: str, done: int = 0, total: int = 0) -> None:
+        progress(stage, done, total)
+        if stage != region_stage[0]:  # the region's row counts municipalities; it shows the stage too
+            region_stage[0] = stage
+            set_region_stage(store, region_id, stage)
+
+    try:
+        _say_borders(municipalities, found.borders)
+        # Only the municipalities still to store are read and resolved (all of them on a first run),
+        # each distinct name once for all of them.
+        todo = [m for m in municipalities if members[m.area.osm_id].status == "pending"]
+        report("reading street names", 0, sum(len(m.streets) for m in todo))
+        readings: dict = {}
+        evidence: dict = {}
+        entities: dict[str, Namesake] = {}
+        for group_area, group in _language_groups(found.region, todo):
+            streets = [s for m in group for s in m.streets]
+            group_readings, group_names = read_names(streets, group_area.languages)
+            readings.update(group_readings)
+            cities = {s.key: m.area.wikidata for m in group for s in m.streets}
+            group_evidence, group_entities = resolve(group_area, streets, group_readings, group_names, clients,
+                                                     report, cities)
+            evidence.update(group_evidence)
+            entities.update(group_entities)
+
+        total, done = len(municipalities), len(municipalities) - len(todo)
+        # Queued, the region's row counts what the workers stored; here only the terminal hears of queueing.
+        say = progress if queue else report
+        for municipality in todo:
+            say("municipalities queued" if queue else "municipalities", done, total)
+            member = members[municipality.area.osm_id]
+            area, streets = municipality.area, municipality.streets
+            if not streets:
+                finish_member(store, member.id, run_id=None, figures={})
+            elif queue is not None:
+                keys = {s.key for s in streets}
+                prepare_member(store, member.id, pickle.dumps(MemberWork(
+                    area, streets, {k: readings[k] for k in keys}, {k: evidence[k] for k in keys},
+                    _mentioned(streets, evidence, entities), source)))
+                queue(member.id)
+            else:
+                run_id, _ = save_city(store, member.area_id, area, streets, readings, evidence, entities,
+                                      clients, lambda *_: None, source=source)
+                finish_member(store, member.id, run_id=run_id, figures=city_figures(store, member.area_id))
+            done += 1
+        say("municipalities queued" if queue else "municipalities", done, total)
+        finish_region_if_complete(store, region_id)
+    except Exception as exc:
+        stop_region(store, region_id, "failed", public_reason(exc))
+        raise
+    except BaseException:
+        stop_region(store, region_id, "interrupted", "interrupted before it finished")
+        raise
+    return region_id
+
+
+@dataclass
+class MemberWork:
+    """What a worker needs to store one municipality of a region run (kept on its region_members row)."""
+
+    area: Area
+    streets: list[Street]
+    readings: dict
+    evidence: dict
+    entities: dict[str, Namesake]
+    source: str
+
+
+def _mentioned(streets: list[Street], evidence: dict, entities: dict[str, Namesake]) -> dict[str, Namesake]:
+    """The facts of every namesake the streets' evidence names (alternatives too)."""
+    qids = {q for s in streets for e in evidence.get(s.key, ()) for q in (*e.qids, *e.alternatives)}
+    return {q: entities[q] for q in qids if q in entities}
+
+
+def analyze_member(store: Store, member_id: int, clients: Clients) -> None:
+    """Store one municipality a region run queued (a background worker's task); the last completes the region."""
+    from app.store.regions import claim_member, fail_member, finish_member, finish_region_if_complete
+
+    claimed = claim_member(store, member_id)
+    if claimed is None:
+        return  # done already, or taken by another worker
+    region_id, area_id, payload = claimed
+    try:
+        # Our own pickle, written by the region run into our own store: never data from outside.
+        work: MemberWork = pickle.loads(payload)
+        run_id, _ = save_city(store, area_id, work.area, work.streets, work.readings, work.evidence, work.entities,
+                              clients, lambda *_: None, source=work.source)
+        finish_member(store, member_id, run_id=run_id, figures=city_figures(store, area_id))
+    except Exception as exc:
+        log.exception("municipality %s of region %s failed", area_id, region_id)
+        fail_member(store, member_id, public_reason(exc))
+        return
+    finish_region_if_complete(store, region_id)
+
+
+def _language_groups(region: Area | None, municipalities: list) -> list[tuple[Area, list]]:
+    """Municipalities that share languages and country are resolved together (usually all of them)."""
+    groups: dict[tuple, list] = {}
+    for m in municipalities:
+        groups.setdefault((tuple(m.area.languages), m.area.country_code), []).append(m)
+    return [
+        (Area(osm_type="relation", osm_id=region.osm_id if region else 0,
+              name=region.name if region else "region", country_code=country, languages=list(languages)), group)
+        for (languages, country), group in groups.items()
+    ]
+
+
+def _say_borders(municipalities: list, borders: dict) -> None:
+    """Name the municipalities on each border-crossing street (shown on its street page)."""
+    by_id = {m.area.osm_id: m.area for m in municipalities}
+    for municipality in municipalities:
+        for street in municipality.streets:
+            shares = borders.get(street.key)
+            if shares:
+                street.border_shares = [{"name": by_id[osm_id].name, "slug": by_id[osm_id].slug,
+                                         "osm": by_id[osm_id].osm_ref, "share": share} for osm_id, share in shares]
 
 
 def job_executor(store: Store, settings: Settings) -> Executor:
@@ -179,5 +381,14 @@ def job_executor(store: Store, settings: Settings) -> Executor:
         clients = make_clients(settings, store, offline=bool(options.get("offline")))
         pbf = Path(options["pbf"]) if options.get("pbf") else None
         return analyze(store, job.area_id, clients, progress, pbf=pbf, job_id=job.id)
+
+    return execute
+
+
+def region_member_executor(store: Store, settings: Settings) -> Callable[[int], None]:
+    """What a background worker runs for a municipality a region run queued."""
+
+    def execute(member_id: int) -> None:
+        analyze_member(store, member_id, make_clients(settings, store))
 
     return execute

@@ -84,6 +84,18 @@ class CliProgress:
             self.stream.write("\n")
 
 
+def lookup_failed(exc: Exception) -> click.ClickException:
+    """Why a place could not be looked up; for a name several boundaries carry, the ids to run again with."""
+    from app.areas import AmbiguousAreaError
+
+    if not isinstance(exc, AmbiguousAreaError):
+        return click.ClickException(str(exc))
+    lines = [str(exc) + "; run again with one of:"]
+    lines += [f"  {a.osm_ref:<20} {a.name} (admin_level {a.admin_level}, {a.parent or a.country_code or '?'})"
+              for a in exc.candidates]
+    return click.ClickException("\n".join(lines))
+
+
 @main.command("analyze")
 @click.argument("city")
 @click.option("--pbf", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -112,13 +124,8 @@ def analyze_command(city: str, pbf: Path | None, offline: bool):
             area = with_languages(read_area_from_pbf(pbf, parsed.osm_id))
         else:
             area = lookup_area(settings, store, city, offline=offline)
-    except AmbiguousAreaError as exc:
-        lines = [str(exc) + "; run again with one of:"]
-        lines += [f"  {a.osm_ref:<20} {a.name} (admin_level {a.admin_level}, {a.parent or a.country_code or '?'})"
-                  for a in exc.candidates]
-        raise click.ClickException("\n".join(lines)) from None
-    except (ValueError, AreaLookupError, RemoteError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except (AmbiguousAreaError, ValueError, AreaLookupError, RemoteError) as exc:
+        raise lookup_failed(exc) from None
 
     row = find_or_create_area(store, area)
     options = {"offline": offline, **({"pbf": str(pbf.resolve())} if pbf else {})}
@@ -156,6 +163,83 @@ def _print_changes(area_id: int) -> None:
         click.echo(f"No changes to show: {exc}.")
         return
     click.echo("\n".join(summary_lines(changes)))
+
+
+@main.command("analyze-region")
+@click.argument("source")
+@click.option("--admin-level", type=click.IntRange(2, 12), default=8, show_default=True,
+              help="The administrative level of the municipalities (8: municipality in most countries).")
+@click.option("--within", help="With an extract: only the municipalities inside this boundary (relation/ID).")
+@click.option("--offline", is_flag=True, help="Use only cached remote answers; fail on anything not cached.")
+@click.option("--queue", "use_queue", is_flag=True,
+              help="Hand the municipalities to the background workers (`whose-streets worker`, several of them "
+                   "with PostgreSQL and a Redis QUEUE_URL) instead of storing them here.")
+@with_appcontext
+def analyze_region_command(source: str, admin_level: int, within: str | None, offline: bool, use_queue: bool):
+    """Analyse every municipality of a region in one pass, and the region they make.
+
+    SOURCE is an .osm.pbf extract (read once), or a small region's name, relation/ID or Wikidata
+    id (its municipalities fetched from Overpass one by one). Each municipality is stored as a
+    city of its own; the region gets a page comparing them. A region run that was interrupted
+    resumes where it stopped when run again.
+    """
+    from app.analysis import analyze_region, make_clients
+    from app.areas import AmbiguousAreaError, AreaLookupError, lookup_area
+    from app.osm.area import parse_area_query
+    from app.osm.pbf import BoundaryIncomplete
+    from app.remote import RemoteError
+    from app.store.models import RegionRow
+
+    settings = current_app.config["SETTINGS"]
+    store = _store()
+    extract = Path(source)
+    is_extract = extract.suffix == ".pbf" or extract.is_file()
+    if is_extract and not extract.is_file():
+        raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
+    within_id = region = None
+    if within is not None:
+        if not is_extract:
+            raise click.BadParameter("only with an extract (the region itself is SOURCE)", param_hint="--within")
+        try:
+            parsed = parse_area_query(within)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--within") from None
+        if parsed.kind != "relation":
+            raise click.BadParameter("a boundary in the extract: relation/ID", param_hint="--within")
+        within_id = parsed.osm_id
+    if not is_extract:
+        try:
+            region = lookup_area(settings, store, source, offline=offline)
+        except (AmbiguousAreaError, ValueError, AreaLookupError, RemoteError) as exc:
+            raise lookup_failed(exc) from None
+    clients = make_clients(settings, store, offline=offline)
+    progress = CliProgress(lambda *_: None)
+    try:
+        region_id = analyze_region(store, clients, progress, pbf=extract if is_extract else None, region=region,
+                                   admin_level=admin_level, within=within_id,
+                                   queue=current_app.extensions["jobs"].queue_region_member if use_queue else None)
+    except (BoundaryIncomplete, ValueError, LookupError, RuntimeError, RemoteError, OSError) as exc:
+        progress.close()
+        raise click.ClickException(f"region analysis failed: {exc}") from None
+    progress.close()
+    with store.session() as session:
+        row = session.get(RegionRow, region_id)
+        slug, done, total, notes = row.slug, row.done, row.total, row.notes or {}
+        slugs = [m.area.slug for m in row.members if m.status == "done"]
+        empty = [m.area.name for m in row.members if m.status == "empty"]
+    if use_queue and done < total:
+        click.echo(f"Region {slug}: {total - done} of {total} municipalities queued for the workers "
+                   f"(progress at /regions/{slug} and /api/regions/{slug})", err=True)
+        return
+    click.echo(f"Region {slug}: {done}/{total} municipalities (see /regions/{slug})", err=True)
+    if empty:
+        click.echo(f"No named streets in: {', '.join(empty)}", err=True)
+    if notes.get("outside"):
+        click.echo(f"{notes['outside']} streets lie in no municipality and are not counted", err=True)
+    for skipped in notes.get("skipped", []):
+        click.echo(f"boundary not whole in the data: {skipped}", err=True)
+    if slugs:
+        _print_cities(slugs)
 
 
 def _print_cities(slugs: list[str] | None = None) -> None:

@@ -241,6 +241,9 @@ class Street:
     etymology_text: str | None = None  # name:etymology
     wikidata: str | None = None  # the street's own item (wikidata=*)
     tag_conflicts: list[str] = field(default_factory=list)  # readable notes
+    #: For a street crossing a municipal border in a region run: every municipality holding part of it,
+    #: largest share first ({"name", "slug", "osm", "share"}); the street counts in the first.
+    border_shares: list[dict] = field(default_factory=list)
 
 
 # --- Wikidata side -----------------------------------------------------------

@@ -35,6 +35,7 @@ from app.config import Settings
 from app.remote import RemoteError, redact
 from app.store import Store
 from app.store.models import JobRow, RunRow, utcnow
+from app.store.regions import queued_members
 
 log = logging.getLogger(__name__)
 
@@ -234,18 +235,29 @@ def make_huey(settings: Settings):
 class JobQueue:
     """Starts analyses in the background; one active analysis per area."""
 
-    def __init__(self, store: Store, settings: Settings, execute: Executor):
+    def __init__(self, store: Store, settings: Settings, execute: Executor,
+                 store_member: Callable[[int], None] | None = None):
         self.store = store
         self.settings = settings
         self.execute = execute
+        self.store_member = store_member  # stores one municipality a region run queued
         self.huey = make_huey(settings)
         self._task = self.huey.task(name="analyze")(self._run)
+        self._member_task = self.huey.task(name="region_member")(self._run_member)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
         self.leases = Leases(store, settings.job_lease_seconds)
 
     def _run(self, job_id: int) -> None:
         run_job(self.store, job_id, self.execute, self.leases.worker_id)
+
+    def _run_member(self, member_id: int) -> None:
+        if self.store_member is not None:
+            self.store_member(member_id)
+
+    def queue_region_member(self, member_id: int) -> None:
+        """Hand one municipality of a region run to the workers (app.analysis.analyze_member)."""
+        self._member_task(member_id)
 
     # --- starting jobs -------------------------------------------------------
 
@@ -346,7 +358,8 @@ class JobQueue:
         return requeue
 
     def recover(self) -> list[int]:
-        """At a worker's start: take over expired jobs and queue every queued job again.
+        """At a worker's start: take over expired jobs and queue every queued job (and queued
+        municipality of a region run) again.
 
         The store is the truth and the queue may have lost entries (a Redis that keeps nothing on disk,
         a queue entry never written); an entry twice is harmless, as claiming a job is atomic. A job
@@ -358,6 +371,9 @@ class JobQueue:
         for job_id in queued:
             if job_id not in requeued:
                 self._task(job_id)
+        # Municipalities region runs queued and no worker took: claiming one is atomic too.
+        for member_id in queued_members(self.store):
+            self._member_task(member_id)
         return requeued + [job_id for job_id in queued if job_id not in requeued]
 
     def release(self) -> list[int]:

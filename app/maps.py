@@ -84,16 +84,8 @@ def legend_label(category: str, label: str, count: int) -> str:
                + Markup("</span>"))
 
 
-def city_map(
-    *,
-    bounds: list | None,
-    counts: dict,
-    labels: dict,
-    assets: dict,
-    config: dict,
-    tiles: str | None = OSM_TILES,
-) -> folium.Map:
-    """The Folium map of a city: local assets only, one (empty) layer per category, filled by our script.
+def map_frame(*, bounds: list | None, assets: dict, tiles: str | None = OSM_TILES) -> folium.Map:
+    """An empty Folium map that loads only the app's own assets (Leaflet, our script and style).
 
     ``assets`` maps leaflet_js, leaflet_css, map_js, map_css to URLs the app serves.
     ``tiles``: an XYZ URL for a background, or None for a plain background (no external request).
@@ -111,6 +103,54 @@ def city_map(
     if tiles:
         folium.TileLayer(tiles=tiles, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
                          control=False, opacity=0.45).add_to(m)
+    return m
+
+
+@lru_cache(maxsize=1)
+def region_loader_class():
+    """Folium's element for the region script, made on first use (as ``street_loader_class``)."""
+    from branca.element import MacroElement
+    from folium.template import Template
+
+    class RegionLoader(MacroElement):
+        """Hands the map to our region script, which fetches the municipalities' outlines and colours them."""
+
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+                WhoseStreetsRegion.initMap({{ this._parent.get_name() }}, {{ this.config|tojson }});
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self, config: dict):
+            super().__init__()
+            self._name = "RegionLoader"
+            self.config = config
+
+    return RegionLoader
+
+
+def region_map(*, bounds: list | None, assets: dict, config: dict, tiles: str | None = OSM_TILES) -> folium.Map:
+    """The choropleth of a region's municipalities: the frame here, the outlines drawn by our script."""
+    m = map_frame(bounds=bounds, assets=assets, tiles=tiles)
+    m.add_child(region_loader_class()({**config, "osmAttribution": OSM_ATTRIBUTION}))
+    return m
+
+
+def city_map(
+    *,
+    bounds: list | None,
+    counts: dict,
+    labels: dict,
+    assets: dict,
+    config: dict,
+    tiles: str | None = OSM_TILES,
+) -> folium.Map:
+    """The Folium map of a city (``map_frame``): one (empty) layer per category, filled by our script."""
+    import folium
+
+    m = map_frame(bounds=bounds, assets=assets, tiles=tiles)
     groups = {}
     for category in CATEGORIES:
         groups[category] = folium.FeatureGroup(
@@ -144,4 +184,4 @@ def render_parts(m: folium.Map) -> dict:
     }
 
 
-__all__ = ["PALETTE", "WEIGHTS", "Z_ORDER", "city_map", "render_parts"]
+__all__ = ["PALETTE", "WEIGHTS", "Z_ORDER", "city_map", "map_frame", "region_map", "render_parts"]

@@ -7,7 +7,7 @@ headline figures), so the map, statistics and CSV change without waiting for a
 re-analysis. The decision is taken by the same classifier as the analysis
 (``app.classify.decide`` with the review as evidence), so a reviewed street looks
 exactly as it will after the next analysis, which re-applies the review itself
-(``app.analysis.classify_streets``).
+(``app.analysis.decide_streets``).
 
 No Flask here: the web layer (app/web/reviews.py) calls these with the app's store.
 """

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import osmium
@@ -38,7 +39,7 @@ class BoundaryIncomplete(ValueError):
 
 
 @dataclass
-class _Boundary:
+class BoundaryRelation:
     id: int
     tags: dict[str, str]
     outer: list[int] = field(default_factory=list)
@@ -47,42 +48,63 @@ class _Boundary:
 
 @dataclass
 class _Scan:
-    target: _Boundary | None = None
-    countries: list[_Boundary] = field(default_factory=list)
+    boundaries: dict[int, BoundaryRelation] = field(default_factory=dict)  # the ones asked for, by relation id
+    countries: list[BoundaryRelation] = field(default_factory=list)
     street_relations: list[OsmRelation] = field(default_factory=list)
     way_coords: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # boundary member ways
     ways: list[OsmWay] = field(default_factory=list)  # street candidates
+
+    @property
+    def target(self) -> BoundaryRelation | None:
+        """The one boundary asked for, in single-area scans."""
+        return next(iter(self.boundaries.values()), None)
 
 
 def _tags(obj) -> dict[str, str]:
     return {t.k: t.v for t in obj.tags}
 
 
-def _scan(path: Path | str, relation_id: int | None, *, countries: bool, streets: bool) -> _Scan:
+def _is_country(tags) -> bool:
+    return tags.get("admin_level") == "2" and tags.get("boundary") == "administrative"
+
+
+def scan_extract(
+    path: Path | str,
+    relation_id: int | None = None,
+    *,
+    countries: bool,
+    streets: bool,
+    wanted: Callable[[int, object], bool] | None = None,
+) -> _Scan:
+    """Read the extract: the boundaries asked for (``relation_id``, or every relation ``wanted(id, tags)``
+    accepts), the countries if ``countries``, and the street candidates if ``streets``."""
     path = str(path)
     scan = _Scan()
+    if wanted is None:
+        wanted = lambda rid, _tags: rid == relation_id  # noqa: E731
     # Pass 1: relations.
     for rel in osmium.FileProcessor(path, osmium.osm.RELATION):
         tags = rel.tags
-        if rel.id == relation_id or (countries and tags.get("admin_level") == "2" and tags.get("boundary") == "administrative"):
-            b = _Boundary(rel.id, _tags(rel))
+        is_wanted = wanted(rel.id, tags)
+        if is_wanted or (countries and _is_country(tags)):
+            b = BoundaryRelation(rel.id, _tags(rel))
             for m in rel.members:
                 if m.type == "w":
                     (b.inner if m.role == "inner" else b.outer).append(m.ref)
-            if rel.id == relation_id:
-                scan.target = b
-            else:
+            if is_wanted:
+                scan.boundaries[rel.id] = b
+            if countries and _is_country(tags) and rel.id != relation_id:
                 scan.countries.append(b)
         elif streets and tags.get("type") in ("associatedStreet", "street"):
             t = _tags(rel)
             if is_street_relation(t):
                 members = [m.ref for m in rel.members if m.type == "w" and m.role in STREET_MEMBER_ROLES]
                 scan.street_relations.append(OsmRelation(rel.id, t, members))
-    if relation_id is not None and scan.target is None:
+    if relation_id is not None and relation_id not in scan.boundaries:
         raise LookupError(f"relation {relation_id} is not in {path}")
 
     wanted_geometry: set[int] = set()
-    for b in ([scan.target] if scan.target else []) + scan.countries:
+    for b in [*scan.boundaries.values(), *scan.countries]:
         wanted_geometry.update(b.outer)
         wanted_geometry.update(b.inner)
     street_members = {wid for r in scan.street_relations for wid in r.member_way_ids}
@@ -114,7 +136,7 @@ def _scan(path: Path | str, relation_id: int | None, *, countries: bool, streets
     return scan
 
 
-def _polygon(b: _Boundary, way_coords: dict[int, list[tuple[float, float]]]):
+def boundary_polygon(b: BoundaryRelation, way_coords: dict[int, list[tuple[float, float]]]):
     missing = [w for w in b.outer + b.inner if len(way_coords.get(w, ())) < 2]
     if missing:
         raise BoundaryIncomplete(
@@ -139,8 +161,8 @@ def _polygon(b: _Boundary, way_coords: dict[int, list[tuple[float, float]]]):
 
 def boundary_from_pbf(path: Path | str, relation_id: int):
     """The (Multi)Polygon of a boundary relation; BoundaryIncomplete when the extract cuts it."""
-    scan = _scan(path, relation_id, countries=False, streets=False)
-    return _polygon(scan.target, scan.way_coords)
+    scan = scan_extract(path, relation_id, countries=False, streets=False)
+    return boundary_polygon(scan.target, scan.way_coords)
 
 
 def read_area_from_pbf(path: Path | str, relation_id: int) -> Area:
@@ -151,27 +173,47 @@ def read_area_from_pbf(path: Path | str, relation_id: int) -> Area:
     when the extract holds exactly one country with an ISO code (the usual
     single-country extract), that one even if its boundary is cut off.
     """
-    scan = _scan(path, relation_id, countries=True, streets=False)
-    tags = scan.target.tags
-    code = country_code_from_tags(tags)
-    country: _Boundary | None = None
-    if tags.get("admin_level") != "2":
-        try:
-            point = _polygon(scan.target, scan.way_coords).representative_point()
-        except BoundaryIncomplete:
-            point = None
-        with_code = [c for c in scan.countries if country_code_from_tags(c.tags)]
-        for candidate in with_code:
+    scan = scan_extract(path, relation_id, countries=True, streets=False)
+    return area_of_boundary(scan.target, scan, ExtractCountries(scan))
+
+
+class ExtractCountries:
+    """The extract's countries with an ISO code, their polygons built once (a region asks many times)."""
+
+    def __init__(self, scan: _Scan):
+        self.scan = scan
+        self.with_code = [c for c in scan.countries if country_code_from_tags(c.tags)]
+        self._shapes: dict[int, object] = {}
+
+    def containing(self, point) -> BoundaryRelation | None:
+        for candidate in self.with_code:
             if point is None:
                 break
+            if candidate.id not in self._shapes:
+                try:
+                    self._shapes[candidate.id] = boundary_polygon(candidate, self.scan.way_coords)
+                except BoundaryIncomplete:
+                    self._shapes[candidate.id] = None
+            shape = self._shapes[candidate.id]
+            if shape is not None and shape.contains(point):
+                return candidate
+        return self.with_code[0] if len(self.with_code) == 1 else None
+
+
+def area_of_boundary(boundary: BoundaryRelation, scan: _Scan, countries: ExtractCountries, shape=None) -> Area:
+    """The Area of a boundary read from the extract (``shape``: its polygon, when already built)."""
+    tags = boundary.tags
+    code = country_code_from_tags(tags)
+    country: BoundaryRelation | None = None
+    if tags.get("admin_level") != "2":
+        if shape is None:
             try:
-                if _polygon(candidate, scan.way_coords).contains(point):
-                    country = candidate
-                    break
+                shape = boundary_polygon(boundary, scan.way_coords)
             except BoundaryIncomplete:
-                continue
-        if country is None and len(with_code) == 1:
-            country = with_code[0]
+                shape = None
+        country = countries.containing(shape.representative_point() if shape is not None else None)
+        if country is None and len(countries.with_code) == 1:
+            country = countries.with_code[0]
     if code is None and country is not None:
         code = country_code_from_tags(country.tags)
     try:
@@ -181,8 +223,8 @@ def read_area_from_pbf(path: Path | str, relation_id: int) -> Area:
     wikidata = tags.get("wikidata")
     return Area(
         osm_type="relation",
-        osm_id=relation_id,
-        name=tags.get("name") or f"relation {relation_id}",
+        osm_id=boundary.id,
+        name=tags.get("name") or f"relation {boundary.id}",
         admin_level=level,
         country_code=code,
         wikidata=wikidata if is_qid(wikidata or "") else None,
@@ -197,14 +239,14 @@ def streets_from_pbf(path: Path | str, area: Area, *, boundary=None) -> list[Str
     extracts that cut the boundary). ``area`` must then still name the relation
     only for reporting; it need not be in the file.
     """
-    scan = _scan(path, None if boundary is not None else area.osm_id, countries=False, streets=True)
+    scan = scan_extract(path, None if boundary is not None else area.osm_id, countries=False, streets=True)
     if boundary is None:
-        boundary = _polygon(scan.target, scan.way_coords)
-    ways = [w for w, inside in zip(scan.ways, _intersects(boundary, scan.ways)) if inside]
+        boundary = boundary_polygon(scan.target, scan.way_coords)
+    ways = [w for w, inside in zip(scan.ways, intersects_boundary(boundary, scan.ways)) if inside]
     return assemble_streets(ways, scan.street_relations)
 
 
-def _intersects(boundary, ways: list[OsmWay]) -> np.ndarray:
+def intersects_boundary(boundary, ways: list[OsmWay]) -> np.ndarray:
     if not ways:
         return np.zeros(0, dtype=bool)
     shapely.prepare(boundary)

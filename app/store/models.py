@@ -308,3 +308,65 @@ class RemoteAnswerRow(Base):
         UniqueConstraint("service", "key", name="uq_remote_answer"),
         Index("ix_remote_answers_age", "fetched_at", "size"),
     )
+
+
+class RegionRow(Base):
+    """A region: every municipality of one administrative level inside a boundary (or a whole
+    extract), analysed in one pass. Each municipality is an AreaRow with runs of its own."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    #: The boundary the municipalities lie in (None: everything the extract holds).
+    osm_type: Mapped[str | None] = mapped_column(String(10))
+    osm_id: Mapped[int | None] = mapped_column(Integer)
+    #: The admin_level of its municipalities.
+    admin_level: Mapped[int] = mapped_column(Integer, default=8)
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    wikidata: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20), default="pbf")  # pbf | overpass
+    #: running | interrupted | failed | done: a run that is not done resumes where it stopped.
+    status: Mapped[str] = mapped_column(String(12), default="running")
+    stage: Mapped[str] = mapped_column(String(80), default="")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The region's own headline figures (over all its streets, each person counted once).
+    stats: Mapped[dict | None] = mapped_column(JSON)
+    #: What the run could not use: boundaries cut by the extract, streets in no municipality.
+    notes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    members: Mapped[list[RegionMemberRow]] = relationship(
+        back_populates="region", cascade="all, delete-orphan", order_by="RegionMemberRow.id")
+
+
+class RegionMemberRow(Base):
+    """One municipality of a region, with where the region run got to for it."""
+
+    __tablename__ = "region_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    #: pending | running (a worker has it) | done | empty (no named streets) | failed:
+    #: a resumed run skips the done and empty ones.
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: The run the region run stored for it.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    #: Simplified boundary (GeoJSON geometry) for the region's choropleth.
+    outline: Mapped[dict | None] = mapped_column(JSON)
+    #: Figures the region table shows beyond the city's headline (women without an article).
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: A queued municipality's prepared inputs (app.analysis.MemberWork, pickled by the region run),
+    #: waiting for a background worker; cleared once stored.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    __table_args__ = (UniqueConstraint("region_id", "area_id", name="uq_region_member"),)
+
+    region: Mapped[RegionRow] = relationship(back_populates="members")
+    area: Mapped[AreaRow] = relationship()

@@ -156,6 +156,8 @@ def street_tags(street: Street) -> dict:
         tags["wikidata"] = street.wikidata
     if street.tag_conflicts:
         tags["conflicts"] = street.tag_conflicts
+    if street.border_shares:
+        tags["border"] = street.border_shares
     return tags
 
 

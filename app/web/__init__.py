@@ -76,7 +76,7 @@ def local_path(target: str | None) -> str:
 
 def register_web(app: Flask) -> None:
     from app.extensions import csrf
-    from app.web import api, assets, auth, changes, gaps, health, pages, publish, reviews
+    from app.web import api, assets, auth, changes, gaps, health, pages, publish, regions, reviews
     from app.web.errors import register_errors
     from app.web.i18n import register_i18n
 
@@ -93,6 +93,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(publish.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(gaps.bp)
+    app.register_blueprint(regions.bp)
     app.register_blueprint(reviews.bp)
     app.register_blueprint(changes.bp)
     # The JSON API takes only application/json bodies, which a cross-site form cannot send,

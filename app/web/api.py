@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.areas import AreaLookupError, AmbiguousAreaError, lookup_area, search_areas
 from app.extensions import limiter
 from app.jobs import QueueFull, describe
+from app.regions import RegionNotFound, region_data, region_list
 from app.remote import RemoteError
 from app.store.models import AreaRow
 from app.store.records import area_by_slug, find_or_create_area
@@ -58,6 +59,21 @@ def city_changes(slug: str):
 
 def iso(moment) -> str | None:
     return moment.isoformat() + "Z" if moment else None
+
+
+@bp.get("/regions")
+def regions():
+    return jsonify({"regions": region_list(store())})
+
+
+@bp.get("/regions/<slug>")
+def region(slug: str):
+    try:
+        data = region_data(store(), slug)
+    except RegionNotFound:
+        abort(404, description=f"no region {slug!r}")
+    # The outlines are the map's: /regions/<slug>/map.geojson.
+    return jsonify({key: value for key, value in data.items() if key != "map"})
 
 
 @bp.get("/areas")

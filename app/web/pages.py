@@ -21,6 +21,7 @@ from app.exports import export_filename, iter_export
 from app.links import url_templates
 from app.mapdata import street_facts, stored_map_data
 from app.maps import OSM_TILES, PALETTE, city_map, render_parts
+from app.regions import region_list
 from app.stats import category_rows, person_rows, run_breakdowns
 from app.store.models import AreaRow, JobRow, RunRow
 from app.store.records import AreaNotFound
@@ -72,7 +73,7 @@ def home():
         ).all()
         session.expunge_all()
     cities = [{"area": area, "run": run, "stats": area.stats or {}} for area, run in rows]
-    return render_template("home.html", cities=cities)
+    return render_template("home.html", cities=cities, regions=region_list(store()))
 
 
 def street_page_base(slug: str) -> str | None:

@@ -111,22 +111,28 @@ def street_item_namesakes(
     return found
 
 
-def city_street_items(client: SparqlClient, city: str, languages: list[str]) -> dict[str, dict[str, list[str]]]:
-    """normalised label -> {street item -> [namesake QIDs]} for the named-after items of a city."""
-    if not is_qid(city):
-        return {}
+#: Cities per request for their named-after street items (a region asks for all its towns at once).
+CITY_BATCH_SIZE = 50
+
+
+def city_street_items(client: SparqlClient, cities: list[str], languages: list[str]) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """city -> normalised label -> {street item -> [namesake QIDs]} for the named-after items of cities."""
+    wanted = sorted({c for c in cities if is_qid(c)}, key=lambda q: int(q[1:]))
     langs = clean_languages(languages, extra=())
-    if not langs:
+    if not wanted or not langs:
         return {}
-    rows = client.select(render(load_query("wikidata_city_streets.rq"), city=city, languages=language_list(langs)))
-    index: dict[str, dict[str, list[str]]] = {}
-    for row in rows:
-        street, namesake = qid_of(row.get("street", "")), qid_of(row.get("namesake", ""))
-        label = normalise_name(row.get("label", ""))
-        if street and namesake and label:
-            namesakes = index.setdefault(label, {}).setdefault(street, [])
-            if namesake not in namesakes:
-                namesakes.append(namesake)
+    template = load_query("wikidata_city_streets.rq")
+    index: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for batch in batches(wanted, CITY_BATCH_SIZE):
+        rows = client.select(render(template, cities=sparql_qids(batch), languages=language_list(langs)))
+        for row in rows:
+            city = qid_of(row.get("city", ""))
+            street, namesake = qid_of(row.get("street", "")), qid_of(row.get("namesake", ""))
+            label = normalise_name(row.get("label", ""))
+            if city and street and namesake and label:
+                namesakes = index.setdefault(city, {}).setdefault(label, {}).setdefault(street, [])
+                if namesake not in namesakes:
+                    namesakes.append(namesake)
     return index
 
 
@@ -208,12 +214,17 @@ def resolve_namesakes(
     country: str | None = None,
     label_languages: list[str] | tuple[str, ...] = (),
     readings: dict | None = None,
+    street_cities: dict[str, str | None] | None = None,
 ) -> tuple[dict[str, list[Evidence]], dict[str, Namesake]]:
     """street key -> evidence (maybe empty), and the facts of every QID mentioned (alternatives too).
 
     ``readings``: street key -> ``app.names.NameReading``. With them, a street without
     (a)-(c) is also looked for through same-named streets elsewhere and family names
     (app.wikidata.namematch); without them, only the exact ``name_parts``.
+
+    ``area`` gives the languages, the country and the city whose street items are matched by
+    name; for a region (streets of many cities resolved at once) ``street_cities`` maps each
+    street key to its own city's Wikidata id instead.
 
     ``label_languages``: more languages to fetch labels, descriptions and articles in (the
     interface's), beyond the city's; names are still matched in the city's languages only.
@@ -248,14 +259,18 @@ def resolve_namesakes(
                 )
             )
 
-    # (c) Street items of the city, matched by name.
+    # (c) Street items of the city (of each street's own city, in a region), matched by name.
+    def city_of(street: Street) -> str | None:
+        return street_cities.get(street.key) if street_cities is not None else area.wikidata
+
     pending = [s for s in streets if not evidence[s.key]]
-    if pending and area.wikidata and is_qid(area.wikidata) and languages:
-        index = city_street_items(client, area.wikidata, languages)
+    cities = {city_of(s) for s in pending} - {None}
+    if pending and cities and languages:
+        index = city_street_items(client, sorted(cities), languages)
         if progress:
             progress("Wikidata city streets", len(pending), len(pending))
         for street in pending:
-            found = _city_match(street, index)
+            found = _city_match(street, index.get(city_of(street) or "", {}))
             if found:
                 evidence[street.key].append(found)
 

@@ -1,31 +1,9 @@
-// Home page: sort the comparison table by clicking a header, and analyse a new city
+// Home page: analyse a new city (the tables sort with sortable.js)
 // (name -> candidates from /api/areas -> POST /api/cities -> poll the job -> open the city).
 // Everything shown from the API is set with textContent: names come from OpenStreetMap.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("home-config").textContent);
-
-  // --- sortable table ---
-  var table = document.getElementById("cities");
-  if (table) {
-    var headers = table.tHead.rows[0].cells;
-    Array.prototype.forEach.call(headers, function (th, index) {
-      th.querySelector("button").addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(headers, function (other) { other.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var numeric = th.dataset.sort === "number";
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (a, b) {
-          var x = a.cells[index].dataset.value, y = b.cells[index].dataset.value;
-          var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, document.documentElement.lang);
-          return ascending ? order : -order;
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
-      });
-    });
-  }
 
   // --- analyse a city ---
   var form = document.getElementById("analyse-form");

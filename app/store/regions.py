@@ -1,0 +1,194 @@
+"""Writing region runs into the store: the region, its municipalities and where a run got to.
+
+A region run stores one ordinary run per municipality (app/store/records.py ``save_run``), so
+each municipality is a city with its own pages; these functions only keep the region's own
+rows: which municipalities belong to it, which of them this run has finished (so an
+interrupted run resumes with the next one) and the region's headline.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import func, select, update
+
+from app.domain import Area
+from app.store import Store
+from app.store.models import AreaRow, RegionMemberRow, RegionRow, StreetNamesakeRow, StreetRow, utcnow
+from app.store.records import chunked, find_or_create_area, stored_namesakes
+
+#: A region run in one of these states was cut short: the next run resumes it.
+UNFINISHED = ("running", "interrupted", "failed")
+
+
+def region_slug(name: str, osm_id: int | None, admin_level: int) -> str:
+    from app.domain import slugify
+
+    slug = slugify(name) + (f"-{osm_id}" if osm_id is not None else "")
+    return slug if admin_level == 8 else f"{slug}-level-{admin_level}"
+
+
+def start_region_run(store: Store, region: Area | None, name: str, *, admin_level: int, source: str,
+                     municipalities: list[tuple[Area, dict | None]], notes: dict | None = None,
+                     ) -> tuple[int, dict[int, RegionMemberRow]]:
+    """The region's row and its members, ready for a run: (region id, members by municipality relation id).
+
+    A region whose last run did not finish keeps its members' progress (the run resumes);
+    otherwise every member starts again as pending. ``municipalities``: (area, outline) pairs.
+    """
+    osm_id = region.osm_id if region is not None else None
+    slug = region_slug(region.name if region is not None else name, osm_id, admin_level)
+    areas = {area.osm_id: find_or_create_area(store, area) for area, _ in municipalities}
+    with store.session() as session:
+        row = session.scalar(select(RegionRow).where(RegionRow.slug == slug))
+        if row is None:
+            row = RegionRow(slug=slug, name=name, admin_level=admin_level, notes={})
+            session.add(row)
+        resuming = row.status in UNFINISHED and row.id is not None
+        row.name = region.name if region is not None else name
+        row.osm_type = region.osm_type if region is not None else None
+        row.osm_id = osm_id
+        row.wikidata = region.wikidata if region is not None else None
+        row.country_code = (region.country_code if region is not None else None) or next(
+            (a.country_code for a, _ in municipalities if a.country_code), None)
+        row.admin_level, row.source = admin_level, source
+        row.status, row.error, row.started_at, row.finished_at = "running", None, utcnow(), None
+        row.notes = notes or {}
+        session.flush()
+        existing = {m.area_id: m for m in session.scalars(select(RegionMemberRow).where(
+            RegionMemberRow.region_id == row.id))}
+        wanted = {areas[area.osm_id].id for area, _ in municipalities}
+        for area_id, member in existing.items():
+            if area_id not in wanted:
+                session.delete(member)  # no longer a municipality of the region
+        members: dict[int, RegionMemberRow] = {}
+        for area, outline in municipalities:
+            area_row = areas[area.osm_id]
+            member = existing.get(area_row.id)
+            if member is None:
+                member = RegionMemberRow(region_id=row.id, area_id=area_row.id, status="pending", figures={})
+                session.add(member)
+            elif not resuming or not _still_current(session, member):
+                member.status, member.payload = "pending", None
+            member.outline = outline
+            members[area.osm_id] = member
+        row.total = len(members)
+        row.done = sum(1 for m in members.values() if m.status != "pending")
+        session.flush()
+        region_id = row.id
+        session.expunge_all()
+        return region_id, members
+
+
+def _still_current(session, member: RegionMemberRow) -> bool:
+    """A member done in an unfinished run counts as done while its run is still the city's current one."""
+    if member.status == "empty":
+        return True
+    area = session.get(AreaRow, member.area_id)
+    return member.status == "done" and member.run_id is not None and area.current_run_id == member.run_id
+
+
+def prepare_member(store: Store, member_id: int, payload: bytes) -> None:
+    """Keep a municipality's prepared inputs for the worker that will store it."""
+    with store.session() as session:
+        member = session.get(RegionMemberRow, member_id)
+        member.status, member.payload = "pending", payload
+
+
+def claim_member(store: Store, member_id: int) -> tuple[int, int, bytes] | None:
+    """Take a queued municipality for this worker: (region id, area id, payload), or None when it is
+    not waiting any more (stored already, or taken by another worker: the update is atomic)."""
+    with store.session() as session:
+        claimed = session.execute(
+            update(RegionMemberRow)
+            .where(RegionMemberRow.id == member_id, RegionMemberRow.status == "pending",
+                   RegionMemberRow.payload.is_not(None))
+            .values(status="running")
+        ).rowcount
+        if claimed != 1:
+            return None
+        member = session.get(RegionMemberRow, member_id)
+        return member.region_id, member.area_id, member.payload
+
+
+def fail_member(store: Store, member_id: int, reason: str) -> None:
+    """A queued municipality failed: the region says so; running the region again retries it."""
+    with store.session() as session:
+        member = session.get(RegionMemberRow, member_id)
+        member.status, member.payload = "failed", None
+        region = session.get(RegionRow, member.region_id)
+        region.status, region.error = "failed", f"{member.area.name}: {reason}"[:2000]
+
+
+def queued_members(store: Store) -> list[int]:
+    """Municipalities queued for workers that no worker has taken, to queue again when workers start.
+
+    One another worker is storing stays with it (several worker processes may start at different
+    times); one whose worker died mid-way is stored when the region is run again (it resumes)."""
+    with store.session() as session:
+        return list(session.scalars(
+            select(RegionMemberRow.id).join(RegionRow, RegionRow.id == RegionMemberRow.region_id)
+            .where(RegionRow.status == "running", RegionMemberRow.status == "pending",
+                   RegionMemberRow.payload.is_not(None))
+        ))
+
+
+def finish_member(store: Store, member_id: int, *, run_id: int | None, figures: dict) -> None:
+    """Record one municipality as finished (``run_id`` None: it has no named streets)."""
+    with store.session() as session:
+        member = session.get(RegionMemberRow, member_id)
+        member.status = "done" if run_id is not None else "empty"
+        member.run_id, member.figures, member.payload = run_id, figures, None
+        region = session.get(RegionRow, member.region_id)
+        region.done = min(region.total, (region.done or 0) + 1)
+
+
+def finish_region_if_complete(store: Store, region_id: int) -> bool:
+    """Once no municipality is left to store, compute the region's headline and mark it done."""
+    with store.session() as session:
+        left = session.scalar(select(func.count(RegionMemberRow.id)).where(
+            RegionMemberRow.region_id == region_id, RegionMemberRow.status.not_in(("done", "empty"))))
+        if left:
+            return False
+    stats = region_headline(store, region_id)
+    with store.session() as session:
+        region = session.get(RegionRow, region_id)
+        region.status, region.finished_at, region.stage = "done", utcnow(), "done"
+        region.stats, region.done, region.error = stats, region.total, None
+    return True
+
+
+def region_headline(store: Store, region_id: int) -> dict:
+    """The region's figures over the current runs of its municipalities: every street once, and every
+    person once however many towns honour them (``app.stats.headline``)."""
+    from app.stats import headline
+
+    with store.session() as session:
+        run_ids = list(session.scalars(select(AreaRow.current_run_id).join(
+            RegionMemberRow, RegionMemberRow.area_id == AreaRow.id).where(
+            RegionMemberRow.region_id == region_id, RegionMemberRow.status == "done")))
+        streets: dict[int, SimpleNamespace] = {}
+        for chunk in chunked([r for r in run_ids if r is not None]):
+            for sid, category, mix, length, person in session.execute(
+                    select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m, StreetRow.name_part)
+                    .where(StreetRow.run_id.in_(chunk))):
+                streets[sid] = SimpleNamespace(category=category, mix=mix, length_m=length, name_part=person, qids=[])
+            for sid, qid in session.execute(
+                    select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
+                    .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
+                    .where(StreetRow.run_id.in_(chunk)).order_by(StreetNamesakeRow.position)):
+                streets[sid].qids.append(qid)
+        entities = stored_namesakes(session, {q for s in streets.values() for q in s.qids})
+    return headline(list(streets.values()), entities)
+
+
+def set_region_stage(store: Store, region_id: int, stage: str) -> None:
+    with store.session() as session:
+        session.get(RegionRow, region_id).stage = stage[:80]
+
+
+def stop_region(store: Store, region_id: int, status: str, error: str | None = None) -> None:
+    """Mark a region run interrupted or failed: the next run resumes it."""
+    with store.session() as session:
+        region = session.get(RegionRow, region_id)
+        if region is not None:
+            region.status, region.error, region.finished_at = status, (error or "")[:2000] or None, utcnow()
