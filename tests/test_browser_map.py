@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import poll_instead_of_eval
 from tests.sample_city import AREA, ROWS, XSS_NAME, store_sample_city
 
 
@@ -239,6 +240,7 @@ def test_city_page_at_phone_size_keeps_headline_and_map_first(browser, live_serv
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="en-GB")
     page = context.new_page()
+    poll_instead_of_eval(page)
     try:
         open_city(page, live_server, city)
         width = 390
