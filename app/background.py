@@ -89,6 +89,16 @@ def outline_lines(data: dict[str, Any], relation_id: int) -> list[list[list[floa
     return lines
 
 
+def geometry_lines(geometry: dict | None) -> list[list[list[float]]]:
+    """The rings of a GeoJSON Polygon or MultiPolygon as [lon, lat] lines: a municipality's outline as a
+    region run stored it (app.regions), so a region's pack needs no query per municipality."""
+    if not geometry:
+        return []
+    polygons = {"Polygon": [geometry.get("coordinates") or []],
+                "MultiPolygon": geometry.get("coordinates") or []}.get(geometry.get("type"), [])
+    return [[[float(x), float(y)] for x, y, *_ in ring] for polygon in polygons for ring in polygon if len(ring) >= 2]
+
+
 def context_lines(data: dict[str, Any]) -> dict[str, list[list[list[float]]]]:
     """The context query's ways as [lon, lat] lines, by layer."""
     layers: dict[str, list] = {layer.name: [] for layer in CONTEXT_LAYERS}

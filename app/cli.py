@@ -292,9 +292,9 @@ def export_command(city: str, fmt: str, output: Path | None):
 
 
 @main.command("publish")
-@click.argument("city")
+@click.argument("slug", metavar="CITY|REGION")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write (new, empty, or an earlier pack of the city, which is replaced).")
+              help="Folder to write (new, empty, or an earlier pack, which is replaced).")
 @click.option("--language", type=click.Choice(["es", "pt", "en"]),
               help="Language of the pages (default: the city's, else English).")
 @click.option("--context", is_flag=True,
@@ -303,29 +303,46 @@ def export_command(city: str, fmt: str, output: Path | None):
 @click.option("--public-url", help="Where the public reads the service (QR code, street pages); default PUBLIC_URL.")
 @click.option("--offline", is_flag=True, help="Make the background from cached Overpass answers only.")
 @with_appcontext
-def publish_command(city, output, language, context, no_tiles, public_url, offline):
-    """Write CITY (its slug, as `cities` lists it) as a static site that works from a USB stick."""
-    from app.config import parse_public_url
+def publish_command(slug, output, language, context, no_tiles, public_url, offline):
+    """Write a city or a region (its slug, as `cities` or the home page lists it) as a static site that
+    works from a USB stick. A region's pack holds the region page and every municipality's city pages."""
+    from app.regions import RegionNotFound, region_data
     from app.store.records import AreaNotFound, find_analysed_area
+
+    try:
+        found = find_analysed_area(_store(), slug)
+    except AreaNotFound as exc:
+        try:
+            region = region_data(_store(), slug)
+        except RegionNotFound:
+            raise click.ClickException(f"{exc}, and no region {slug!r} either") from None
+        return _publish_region(region, output, language, context, no_tiles, _pack_public_url(public_url))
+    _publish_city(found, output, language, context, no_tiles, _pack_public_url(public_url), offline)
+
+
+def _pack_public_url(public_url: str | None) -> str | None:
+    from app.config import parse_public_url
+
+    if not public_url:
+        return current_app.config["SETTINGS"].public_url
+    try:
+        return parse_public_url({"PUBLIC_URL": public_url})
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).replace("PUBLIC_URL=", ""), param_hint="--public-url") from None
+
+
+def _pack_language(language: str | None, languages) -> str:
+    return language or next((lang for lang in languages or () if lang in ("es", "pt", "en")), "en")
+
+
+def _publish_city(found, output, language, context, no_tiles, public_url, offline):
     from app.remote import RemoteError
     from app.web.publish import PackOptions, PublishError, make_background, publish_city
 
     app = current_app._get_current_object()
+    language = _pack_language(language, found.languages)
     try:
-        found = find_analysed_area(_store(), city)
-    except AreaNotFound as exc:
-        raise click.ClickException(str(exc)) from None
-    if public_url:
-        try:
-            public_url = parse_public_url({"PUBLIC_URL": public_url})
-        except ConfigError as exc:
-            raise click.BadParameter(str(exc).replace("PUBLIC_URL=", ""), param_hint="--public-url") from None
-    else:
-        public_url = current_app.config["SETTINGS"].public_url
-    if language is None:
-        language = next((lang for lang in found.languages if lang in ("es", "pt", "en")), "en")
-    try:
-        background = make_background(app, city, context=context, offline=offline)
+        background = make_background(app, found.slug, context=context, offline=offline)
     except RemoteError as exc:
         if context:
             raise click.ClickException(f"the background could not be fetched: {exc}") from None
@@ -334,11 +351,39 @@ def publish_command(city, output, language, context, no_tiles, public_url, offli
     options = PackOptions(language=language, context=context, tiles=not no_tiles, public_url=public_url,
                           background=background)
     try:
-        publish_city(app, city, output, options)
+        publish_city(app, found.slug, output, options)
     except PublishError as exc:
         raise click.ClickException(str(exc)) from None
-    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
-    click.echo(f"Published {found.name} to {output} ({size / 1e6:.2f} MB, {language}): open {output / 'index.html'}")
+    click.echo(f"Published {found.name} to {output} ({_folder_mb(output):.2f} MB, {language}): "
+               f"open {output / 'index.html'}")
+
+
+def _publish_region(region: dict, output, language, context, no_tiles, public_url):
+    from app.store.records import find_analysed_area
+    from app.web.publish import PackOptions, PublishError, publish_region, region_backgrounds
+
+    app = current_app._get_current_object()
+    slugs = [row["slug"] for row in region["municipalities"] if row["slug"]]
+    if context:
+        raise click.UsageError("--context is for a city (a region's pack draws each municipality's outline)")
+    if language is None and slugs:
+        language = _pack_language(None, find_analysed_area(_store(), slugs[0]).languages)
+    language = language or "en"
+    options = PackOptions(language=language, tiles=not no_tiles, public_url=public_url)
+
+    def progress(done, total):
+        click.echo(f"\r{done}/{total} municipalities written", nl=done == total, err=True)
+
+    try:
+        publish_region(app, region["slug"], output, options, backgrounds=region_backgrounds(region), progress=progress)
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Published {region['name']} ({len(slugs)} municipalities) to {output} "
+               f"({_folder_mb(output):.2f} MB, {language}): open {output / 'index.html'}")
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
 @main.command("create-user")

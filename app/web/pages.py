@@ -96,7 +96,7 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
         "dataUrl": url_for("pages.map_json", slug=area.slug, rev=revision),
         # From file:// only <script> elements may load local files (fetch() is refused there).
         "dataAsScript": pack is not None,
-        "backgroundUrl": "data/background.js" if pack is not None and pack.options.background else None,
+        "backgroundUrl": "data/background.js" if pack is not None and pack.has_background(area.slug) else None,
         # Popup facts: one JSON per street when served; files of ``factsChunk`` streets in a pack.
         "factsUrl": url_for("pages.city", slug=area.slug) + "/streets/" if pack is None else FACTS_FOLDER,
         "factsChunk": FACTS_CHUNK,

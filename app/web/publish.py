@@ -50,6 +50,9 @@ bp = Blueprint("publish", __name__)
 MARKER = ".whose-streets-pack"
 PACK_LANGUAGES = ("es", "pt", "en")
 WOMEN_PAGE = "women-without-article"
+#: In a region's pack: the choropleth's outlines, and where each municipality's pages are.
+REGION_DATA = "data/region.js"
+CITIES_FOLDER = "cities/"
 #: The streets' popup facts: files of FACTS_CHUNK streets (in map-data order), loaded when a popup opens.
 FACTS_FOLDER = "data/facts/"
 FACTS_CHUNK = 500
@@ -76,13 +79,32 @@ class PackOptions:
 
 @dataclass
 class Pack:
-    """What the pages of one pack need to know while they are rendered (``static_site()``)."""
+    """What the pages of one pack need to know while they are rendered (``static_site()``).
+
+    A city's pack holds one city at the top of the folder; a region's pack holds the region page at the
+    top and each municipality's pages in ``cities/<slug>/`` (``cities`` maps a slug to its folder).
+    """
 
     slug: str
     options: PackOptions
     published_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    #: Files the rendered pages link to (static/..., vendor/...), copied in at the end.
+    #: Files the rendered pages link to (static/..., vendor/...), copied in at the end (once per pack).
     assets: set[str] = field(default_factory=set)
+    #: The cities of the pack and the folder holding each one's pages ("" or "cities/<slug>/").
+    cities: dict[str, str] = field(default_factory=dict)
+    #: The region whose page is the pack's index.html, or None for a city's pack.
+    region: str | None = None
+    #: Each city's offline background (app.background.Background as JSON), when it has one.
+    backgrounds: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.region is None and not self.cities:
+            self.cities = {self.slug: ""}
+            if self.options.background is not None:
+                self.backgrounds = {self.slug: self.options.background}
+
+    def has_background(self, slug: str) -> bool:
+        return slug in self.backgrounds
 
     def file_for(self, endpoint: str, values: dict) -> str | None:
         """The pack's file that stands for this page of the service, or None when the pack lacks it."""
@@ -90,24 +112,29 @@ class Pack:
             return f"static/{values['filename']}"
         if endpoint == "assets.vendor":
             return f"vendor/{values['package']}/{values['filename']}"
-        if values.get("slug") != self.slug:
-            return None
+        slug = values.get("slug")
         extra = {k: v for k, v in values.items() if k != "slug"}
+        if self.region is not None and slug == self.region and not extra:
+            return {"regions.region": "index.html", "regions.region_geojson": REGION_DATA,
+                    "regions.region_table_csv": region_table_name(slug)}.get(endpoint)
+        if slug not in self.cities:
+            return None
+        folder = self.cities[slug]
         if endpoint == "pages.city" and not extra:
-            return "index.html"
+            return f"{folder}index.html"
         if endpoint == "pages.present" and not extra:
-            return "present.html"
+            return f"{folder}present.html"
         if endpoint == "pages.map_json":
-            return "data/map.js"
+            return f"{folder}data/map.js"
         if endpoint in ("pages.streets_csv", "pages.streets_geojson"):
-            return downloads_name(self.slug)
+            return folder + downloads_name(slug)
         if endpoint == "gaps.gaps" and extra.get("list", "articles") == "articles":
             rest = set(extra) - {"list", "format"}
             if not rest:
-                return f"{WOMEN_PAGE}.csv" if extra.get("format") == "csv" else f"{WOMEN_PAGE}.html"
+                return f"{folder}{WOMEN_PAGE}.csv" if extra.get("format") == "csv" else f"{folder}{WOMEN_PAGE}.html"
         if endpoint == "reviews.street" and not self.options.public_url:
             # Without a public site to send readers to, a street's page is its place on the map.
-            return f"index.html#street={values.get('key', '')}"
+            return f"{folder}index.html#street={values.get('key', '')}"
         return None
 
     def public(self, path: str) -> str | None:
@@ -172,16 +199,21 @@ def downloads_name(slug: str) -> str:
     return f"{slug}-streets.zip"
 
 
-def data_script(name: str, payload: bytes | str) -> bytes:
+def region_table_name(slug: str) -> str:
+    return f"{slug}-municipalities.csv"
+
+
+def data_script(name: str, payload: bytes | str, receiver: str = "WhoseStreets") -> bytes:
     """A data file that also loads from file://: a script handing its JSON to our map script.
 
-    The JSON travels gzip-compressed in base64 (citymap.js inflates it with the browser's
-    DecompressionStream): a static host may not compress, and a USB stick's folder should stay small;
-    popup facts shrink about tenfold this way.
+    The JSON travels gzip-compressed in base64 (citymap.js and regionmap.js inflate it with the
+    browser's DecompressionStream): a static host may not compress, and a USB stick's folder should
+    stay small; popup facts shrink about tenfold this way. ``receiver`` is the script's global object
+    (``WhoseStreets``: the city map; ``WhoseStreetsRegion``: the region's choropleth).
     """
     body = payload.encode("utf-8") if isinstance(payload, str) else payload
     packed = base64.b64encode(gzip.compress(body, compresslevel=9, mtime=0)).decode("ascii")
-    return f"WhoseStreets.receiveGzip({json.dumps(name)}, \"{packed}\");\n".encode("ascii")
+    return f"{receiver}.receiveGzip({json.dumps(name)}, \"{packed}\");\n".encode("ascii")
 
 
 def downloads_zip(files: dict[str, bytes]) -> bytes:
@@ -193,11 +225,11 @@ def downloads_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pack:
-    """Write every file of a city's pack into ``folder`` (which exists and is empty)."""
+def _write_city(app: Flask, pack: Pack, slug: str, folder: Path) -> None:
+    """Write one city's pages, downloads and data files into ``folder`` (the pack's folder for it)."""
     from app.mapdata import all_street_facts, stored_map_data
 
-    pack = Pack(slug=slug, options=options)
+    inside = pack.cities[slug]  # where the city's files sit inside the pack: "" or "cities/<slug>/"
     base = f"/cities/{slug}"
     pages = [
         (base, {}, "index.html"),
@@ -206,9 +238,9 @@ def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pac
         (f"{base}/gaps", {"list": "articles", "format": "csv"}, f"{WOMEN_PAGE}.csv"),
     ]
     for path, query, name in pages:
-        _write(folder / name, _render(app, pack, path, name, query))
+        _write(folder / name, _render(app, pack, path, inside + name, query))
     _write(folder / downloads_name(slug), downloads_zip({
-        export_filename(slug, fmt): _render(app, pack, f"{base}/streets.{fmt}", downloads_name(slug))
+        export_filename(slug, fmt): _render(app, pack, f"{base}/streets.{fmt}", inside + downloads_name(slug))
         for fmt in ("csv", "geojson")}))
     with app.app_context():
         store_ = app.extensions["store"]
@@ -220,11 +252,47 @@ def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pac
         part = {key: facts[key] for key in keys[start:start + FACTS_CHUNK] if key in facts}
         _write(folder / FACTS_FOLDER / f"{chunk}.js",
                data_script(f"facts-{chunk}", json.dumps(part, ensure_ascii=False, separators=(",", ":"))))
-    if options.background is not None:
+    if pack.has_background(slug):
         _write(folder / "data" / "background.js",
-               data_script("background", json.dumps(options.background, separators=(",", ":"))))
+               data_script("background", json.dumps(pack.backgrounds[slug], separators=(",", ":"))))
+
+
+def build_pack(app: Flask, slug: str, folder: Path, options: PackOptions) -> Pack:
+    """Write every file of a city's pack into ``folder`` (which exists and is empty)."""
+    pack = Pack(slug=slug, options=options)
+    _write_city(app, pack, slug, folder)
     _copy_assets(app, pack, folder)
     _write(folder / MARKER, f"Whose Streets pack of {slug}, {pack.published_at:%Y-%m-%dT%H:%M:%SZ}\n".encode())
+    return pack
+
+
+def build_region_pack(app: Flask, slug: str, folder: Path, options: PackOptions,
+                      backgrounds: dict[str, dict] | None = None, progress=None) -> Pack:
+    """Write every file of a region's pack into ``folder``: the region page, its table and outlines,
+    and each analysed municipality's city pack in ``cities/<slug>/``, sharing one copy of the assets.
+
+    ``backgrounds``: each city's offline background (by slug), when it has one. ``progress(done, total)``
+    is told after each city.
+    """
+    from app.regions import region_csv, region_data
+
+    with app.app_context():
+        data = region_data(app.extensions["store"], slug)
+    cities = [row["slug"] for row in data["municipalities"] if row["slug"]]
+    pack = Pack(slug=slug, options=options, region=slug, cities={city: f"{CITIES_FOLDER}{city}/" for city in cities},
+                backgrounds=dict(backgrounds or {}))
+    _write(folder / "index.html", _render(app, pack, f"/regions/{slug}", "index.html"))
+    _write(folder / region_table_name(slug), region_csv(data).encode("utf-8"))
+    outlines = {**data["map"], "attribution": "© OpenStreetMap contributors, ODbL 1.0"}
+    _write(folder / REGION_DATA, data_script("region", json.dumps(outlines, ensure_ascii=False, separators=(",", ":")),
+                                             receiver="WhoseStreetsRegion"))
+    for done, city in enumerate(cities, 1):
+        _write_city(app, pack, city, folder / pack.cities[city])
+        if progress is not None:
+            progress(done, len(cities))
+    _copy_assets(app, pack, folder)
+    _write(folder / MARKER, f"Whose Streets pack of the region {slug}, {pack.published_at:%Y-%m-%dT%H:%M:%SZ}\n"
+           .encode())
     return pack
 
 
@@ -259,14 +327,38 @@ def publish_city(app: Flask, slug: str, target: Path, options: PackOptions) -> P
     ``target`` may be missing, empty, or an earlier pack (it holds MARKER); any other folder is refused,
     so a typo never overwrites someone's documents. On failure ``target`` is left as it was.
     """
-    if options.language not in PACK_LANGUAGES:
-        raise PublishError(f"language {options.language!r}: choose one of {', '.join(PACK_LANGUAGES)}")
+    _check_language(options)
     with app.app_context():
         try:
             find_analysed_area(app.extensions["store"], slug)
         except AreaNotFound as exc:
             raise PublishError(str(exc)) from None
-    target = Path(target).absolute()
+    return _publish_into(Path(target), lambda work: build_pack(app, slug, work, options))
+
+
+def publish_region(app: Flask, slug: str, target: Path, options: PackOptions,
+                   backgrounds: dict[str, dict] | None = None, progress=None) -> Pack:
+    """Write a region's pack to ``target`` (same rules as ``publish_city``)."""
+    from app.regions import RegionNotFound, region_data
+
+    _check_language(options)
+    with app.app_context():
+        try:
+            region_data(app.extensions["store"], slug)
+        except RegionNotFound:
+            raise PublishError(f"no region {slug!r} (regions come from `whose-streets analyze-region`)") from None
+    return _publish_into(Path(target), lambda work: build_region_pack(app, slug, work, options, backgrounds,
+                                                                      progress))
+
+
+def _check_language(options: PackOptions) -> None:
+    if options.language not in PACK_LANGUAGES:
+        raise PublishError(f"language {options.language!r}: choose one of {', '.join(PACK_LANGUAGES)}")
+
+
+def _publish_into(target: Path, build) -> Pack:
+    """Run ``build(work)`` on a new folder beside ``target``, then put it in ``target``'s place."""
+    target = target.absolute()
     if target.exists():
         if not target.is_dir():
             raise PublishError(f"{target} exists and is not a folder")
@@ -279,7 +371,7 @@ def publish_city(app: Flask, slug: str, target: Path, options: PackOptions) -> P
     # Written beside the target (same file system), then renamed into place in one step.
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        pack = build_pack(app, slug, work, options)
+        pack = build(work)
         os.chmod(work, 0o755)  # mkdtemp makes it private; a published site is for reading
         if target.exists():
             old = target.with_name(f".{target.name}-old-{os.getpid()}")
@@ -302,6 +394,15 @@ def zip_folder(folder: Path, root_name: str) -> bytes:
             if path.is_file():
                 archive.write(path, f"{root_name}/{path.relative_to(folder).as_posix()}")
     return buffer.getvalue()
+
+
+def region_backgrounds(region: dict) -> dict[str, dict]:
+    """Each municipality's offline background in a region's pack: its outline as the region run stored
+    it (``region_data``'s map), so that a region of many towns needs no query per town."""
+    from app.background import background, geometry_lines
+
+    return {feature["properties"]["slug"]: background(geometry_lines(feature["geometry"]))
+            for feature in region["map"]["features"] if feature["properties"].get("slug")}
 
 
 def make_background(app: Flask, slug: str, *, context: bool = False, offline: bool = False,

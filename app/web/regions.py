@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.maps import OSM_TILES, region_map, render_parts
 from app.regions import RegionNotFound, region_csv, region_data
 from app.web import store
+from app.web.publish import static_site
 
 bp = Blueprint("regions", __name__)
 
@@ -40,6 +41,9 @@ def _positions(coordinates):
 def region(slug: str):
     data = load_region(slug)
     tiles = current_app.config.get("MAP_TILES", OSM_TILES)
+    pack = static_site()
+    if pack is not None and not pack.options.tiles:
+        tiles = None
     m = region_map(
         bounds=outline_bounds(data["map"]["features"]),
         assets={
@@ -51,6 +55,11 @@ def region(slug: str):
         config={
             "dataUrl": url_for("regions.region_geojson", slug=slug),
             "cityUrl": url_for("pages.city", slug="SLUG"),
+            # In a published pack: the outlines are a script (file:// refuses fetch()), and each
+            # municipality's page is a file of the pack, linked one by one (no server to fill in a slug).
+            "dataAsScript": pack is not None,
+            "cityUrls": {row["slug"]: url_for("pages.city", slug=row["slug"])
+                         for row in data["municipalities"] if row["slug"]} if pack is not None else None,
             "colours": [entry["colour"] for entry in data["legend"]],
             "tooFewColour": data["too_few_colour"],
             "text": {

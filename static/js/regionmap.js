@@ -37,23 +37,50 @@ window.WhoseStreetsRegion = (function () {
     };
   }
 
-  function initMap(map, config) {
-    map.attributionControl.addAttribution(config.osmAttribution);
-    fetch(config.dataUrl, { credentials: "same-origin" })
-      .then(function (response) {
+  // In a published pack opened from file://, Chromium refuses fetch() of local files: the outlines
+  // are a script (app/web/publish.py data_script) handing gzip-compressed JSON to receiveGzip.
+  var waiting = null;
+  function receiveGzip(name, packed) {
+    var done = waiting;
+    waiting = null;
+    if (!done) return;
+    var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    new Response(stream).text().then(function (text) { done.resolve(JSON.parse(text)); }, done.reject);
+  }
+  function loadData(config) {
+    if (!config.dataAsScript) {
+      return fetch(config.dataUrl, { credentials: "same-origin" }).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
-      })
+      });
+    }
+    return new Promise(function (resolve, reject) {
+      waiting = { resolve: resolve, reject: reject };
+      var script = document.createElement("script");
+      script.src = config.dataUrl;
+      script.onerror = function () { waiting = null; reject(new Error(config.dataUrl)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function cityUrl(slug, config) {
+    if (config.cityUrls) return config.cityUrls[slug] || null;
+    return config.cityUrl.replace("SLUG", encodeURIComponent(slug));
+  }
+
+  function initMap(map, config) {
+    map.attributionControl.addAttribution(config.osmAttribution);
+    loadData(config)
       .then(function (data) {
         var layer = L.geoJSON(data, {
           style: function (feature) { return style(feature.properties, config); },
           onEachFeature: function (feature, path) {
             var props = feature.properties;
             path.bindTooltip(tooltip(props, config), { sticky: true });
-            if (props.slug) {
-              path.on("click", function () {
-                window.location.href = config.cityUrl.replace("SLUG", encodeURIComponent(props.slug));
-              });
+            var url = props.slug ? cityUrl(props.slug, config) : null;
+            if (url) {
+              path.on("click", function () { window.location.href = url; });
             }
           }
         }).addTo(map);
@@ -67,5 +94,5 @@ window.WhoseStreetsRegion = (function () {
       });
   }
 
-  return { initMap: initMap };
+  return { initMap: initMap, receiveGzip: receiveGzip };
 })();

@@ -1,0 +1,206 @@
+"""A region's pack (app/web/publish.py publish_region): the fixture province of tests/region_extract.py,
+analysed from its own extract, written as one static site: the region page at the top, each
+municipality's city pages in cities/<slug>/, the assets once. Then opened from file:// in headless
+Chromium with every network request refused."""
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from app import create_app
+from app.analysis import analyze_region, make_clients
+from app.cli import main
+from app.web.publish import MARKER, PackOptions, PublishError, publish_region, region_backgrounds
+from tests.browser import poll_instead_of_eval
+from tests.conftest import make_env, set_env
+from tests.region_extract import PROVINCE, region_turtle, write_region_pbf
+
+REGION = f"provincia-de-ejemplo-{PROVINCE}"
+CITIES = ("villaclara-5101", "rosaleda-5102")  # Yermo has no named streets, so no city pages
+LINK = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+def data_of(script: Path, receiver: str = "WhoseStreets") -> dict:
+    text = script.read_text(encoding="ascii")
+    match = re.fullmatch(rf'{receiver}\.receiveGzip\("([\w-]+)", "([A-Za-z0-9+/=]*)"\);\n', text)
+    assert match, text[:100]
+    return json.loads(gzip.decompress(base64.b64decode(match.group(2))))
+
+
+@pytest.fixture
+def region_app(tmp_path, empty_sparql_server):
+    """An app whose store holds the fixture province, analysed as a region from its extract."""
+    empty_sparql_server.load(region_turtle())
+    extract = tmp_path / "provincia.osm.pbf"
+    write_region_pbf(extract)
+    env = make_env(tmp_path, SPARQL_URL=empty_sparql_server.url, REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01")
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": env, "TESTING": True}, start_workers=False)
+    store = app.extensions["store"]
+    analyze_region(store, make_clients(app.config["SETTINGS"], store), lambda *_: None, pbf=extract, within=PROVINCE)
+    app.extract = extract
+    yield app
+    store.dispose()
+
+
+def publish(app, target: Path, **options) -> Path:
+    from app.regions import region_data
+
+    with app.app_context():
+        region = region_data(app.extensions["store"], REGION)
+    publish_region(app, REGION, target, PackOptions(**{"language": "es", **options}),
+                   backgrounds=region_backgrounds(region))
+    return target
+
+
+@pytest.fixture
+def region_pack(region_app, tmp_path) -> Path:
+    return publish(region_app, tmp_path / "usb stick" / "provincia")
+
+
+def test_the_region_pack_holds_the_region_page_and_every_municipalitys_city_pages(region_pack):
+    for name in ("index.html", f"{REGION}-municipalities.csv", "data/region.js", MARKER,
+                 "vendor/leaflet/leaflet.js", "static/js/regionmap.js", "static/js/citymap.js", "static/js/sortable.js"):
+        assert (region_pack / name).is_file(), name
+    for city in CITIES:
+        for name in ("index.html", "present.html", "women-without-article.html", "women-without-article.csv",
+                     f"{city}-streets.zip", "data/map.js", "data/facts/0.js", "data/background.js"):
+            assert (region_pack / "cities" / city / name).is_file(), (city, name)
+        # The assets are shared: one copy at the top, none inside a city's folder.
+        assert not (region_pack / "cities" / city / "static").exists()
+        assert not (region_pack / "cities" / city / "vendor").exists()
+    assert sorted(p.name for p in (region_pack / "cities").iterdir()) == sorted(CITIES)
+    outlines = data_of(region_pack / "data" / "region.js", "WhoseStreetsRegion")
+    assert len(outlines["features"]) == 3 and "OpenStreetMap" in outlines["attribution"]
+    # Each city's background is its outline as the region run stored it (no query per municipality).
+    layers = data_of(region_pack / "cities" / CITIES[0] / "data" / "background.js")["layers"]
+    assert [layer["name"] for layer in layers] == ["outline"] and layers[0]["lines"]
+    table = (region_pack / f"{REGION}-municipalities.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table[0].startswith('"region","municipality"') and len(table) == 4
+
+
+def test_every_link_of_the_region_pack_is_relative_and_leads_to_a_file(region_pack):
+    links = []
+    for page in region_pack.rglob("*.html"):
+        for link in LINK.findall(page.read_text(encoding="utf-8")):
+            link = link.replace("&amp;", "&")
+            if urlsplit(link).scheme in ("http", "https") or link.startswith("#"):
+                continue
+            links.append((page, link))
+    assert len(links) > 40
+    for page, link in links:
+        assert not link.startswith("/") and "://" not in link, (page, link)
+        assert (page.parent / unquote(urlsplit(link).path)).resolve().is_file(), (page, link)
+    index = (region_pack / "index.html").read_text(encoding="utf-8")
+    assert f'href="cities/{CITIES[0]}/index.html"' in index and f'href="{REGION}-municipalities.csv"' in index
+    assert "/login" not in index and "/language/" not in index
+    city = (region_pack / "cities" / CITIES[0] / "index.html").read_text(encoding="utf-8")
+    # A city page reaches the shared assets two folders up, and its "home" is the region page.
+    assert 'src="../../vendor/leaflet/leaflet.js"' in city and 'href="../../index.html"' in city
+    assert 'href="present.html"' in city and "offline.zip" not in city
+
+
+def test_a_region_pack_replaces_only_an_earlier_pack(region_app, region_pack, tmp_path):
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.odt").write_text("years of work")
+    with pytest.raises(PublishError, match="not empty"):
+        publish(region_app, documents)
+    assert [p.name for p in documents.iterdir()] == ["thesis.odt"]
+    (region_pack / "index.html").write_text("the earlier pack")
+    publish(region_app, region_pack, language="en")
+    assert '<html lang="en">' in (region_pack / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(PublishError, match="no region"):
+        publish_region(region_app, "nowhere", tmp_path / "x", PackOptions())
+    assert not (tmp_path / "x").exists()
+
+
+def test_publish_command_writes_a_region_and_reports_its_size(region_app, tmp_path, monkeypatch):
+    set_env(monkeypatch, tmp_path)  # the store region_app analysed the province into
+    target = tmp_path / "region"
+    result = CliRunner().invoke(main, ["publish", REGION, "-o", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2 municipalities" in result.output and "MB" in result.output
+    assert '<html lang="es">' in (target / "index.html").read_text(encoding="utf-8")  # the towns' language
+    assert (target / "cities" / CITIES[1] / "present.html").is_file()
+    result = CliRunner().invoke(main, ["publish", "nowhere-1", "-o", str(tmp_path / "y")])
+    assert result.exit_code != 0 and "no region" in result.output and not (tmp_path / "y").exists()
+
+
+# --- from file:// in Chromium, with the network gone ----------------------------------------------------------
+
+
+@pytest.fixture
+def offline_page(browser, region_pack):
+    """A page (made here, so it polls instead of eval under the CSP) refusing every request outside the pack."""
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    poll_instead_of_eval(page)
+    inside = region_pack.as_uri() + "/"
+    page.requests_seen, page.errors = [], []
+    page.on("request", lambda request: page.requests_seen.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.context.route(lambda url: not url.startswith(inside), lambda route: route.abort("internetdisconnected"))
+    page.pack_uri = inside
+    yield page
+    context.close()
+    assert page.errors == []
+
+
+def test_the_region_pack_works_from_file_with_no_network(offline_page):
+    page = offline_page
+    page.goto(page.pack_uri + "index.html")
+    page.wait_for_function("window.wsRegionDrawn === true", timeout=15000)
+    assert page.locator("path.ws-municipality").count() == 3
+    assert page.locator("path.ws-too-few").count() == 2
+    # A municipality on the choropleth opens its city page, from the pack.
+    page.locator("path.ws-municipality:not(.ws-too-few)").first.click()
+    page.wait_for_url(page.pack_uri + f"cities/{CITIES[0]}/index.html")
+    page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
+    assert page.locator("path.leaflet-interactive").count() >= 10
+    page.fill("#street-search", "campoamor")
+    page.locator("#street-results button").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Clara Campoamor" in popup.inner_text()
+    # Back to the region, and through the table's link to the other town's presenter mode.
+    page.goto(page.pack_uri + "index.html")
+    page.locator(f"#region-table a[href='cities/{CITIES[1]}/index.html']").click()
+    page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
+    page.goto(page.pack_uri + f"cities/{CITIES[1]}/present.html")
+    page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
+    women = page.locator("button[data-category=woman]")
+    assert women.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("1")
+    assert women.get_attribute("aria-pressed") == "false"
+    page.keyboard.press("0")
+    assert page.evaluate("WhoseStreets.isVisible('woman')") is True
+    page.keyboard.press("?")
+    assert page.locator("#present-help").is_visible()
+    outside = [url for url in page.requests_seen if not url.startswith(page.pack_uri)]
+    assert all(url.startswith("https://tile.openstreetmap.org/") for url in outside), outside
+
+
+def test_without_tiles_no_request_leaves_the_region_folder(region_app, browser, tmp_path):
+    target = publish(region_app, tmp_path / "no-tiles", tiles=False)
+    context = browser.new_context()
+    page = context.new_page()
+    poll_instead_of_eval(page)
+    inside = target.as_uri() + "/"
+    seen = []
+    page.on("request", lambda request: seen.append(request.url))
+    context.route(lambda url: not url.startswith(inside), lambda route: route.abort())
+    try:
+        page.goto(inside + "index.html")
+        page.wait_for_function("window.wsRegionDrawn === true", timeout=15000)
+        page.goto(inside + f"cities/{CITIES[0]}/index.html")
+        page.wait_for_function("window.wsStreetsDrawn === true", timeout=15000)
+        assert [url for url in seen if not url.startswith(inside)] == []
+    finally:
+        context.close()
