@@ -247,9 +247,21 @@ class JobQueue:
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
         self.leases = Leases(store, settings.job_lease_seconds)
+        #: Told the area id after each analysis this process finished (the web layer makes the
+        #: offline pack ahead); a failing hook is logged, never the job's failure.
+        self.after_analysis: list[Callable[[int], None]] = []
 
     def _run(self, job_id: int) -> None:
         run_job(self.store, job_id, self.execute, self.leases.worker_id)
+        if self.after_analysis:
+            with self.store.session() as session:
+                job = session.get(JobRow, job_id)
+                area_id = job.area_id if job is not None and job.status == "done" else None
+            for hook in self.after_analysis if area_id is not None else ():
+                try:
+                    hook(area_id)
+                except Exception:  # noqa: BLE001
+                    log.exception("after the analysis of area %s", area_id)
 
     def _run_member(self, member_id: int) -> None:
         if self.store_member is not None:

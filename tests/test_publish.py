@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,6 +19,7 @@ from app.background import DEFAULT_BUDGET, background, budgeted
 from app.cli import main
 from app.web import publish
 from app.web.publish import MARKER, PackOptions, PublishError, publish_city
+from app.store.records import find_analysed_area
 from app.web.qr import qr_svg
 from tests.sample_city import AREA, ROWS, XSS_NAME, store_sample_city
 
@@ -155,10 +157,17 @@ def test_unknown_city_and_language_are_clear_errors(app, sample_city, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_city_page_offers_the_pack_as_a_zip(client, sample_city, app):
+def test_city_page_offers_the_pack_as_a_zip_made_in_the_background(client, sample_city, app):
     client.get("/language/pt")
     page = client.get(f"/cities/{SLUG}").get_data(as_text=True)
     assert f'href="/cities/{SLUG}/offline.zip"' in page
+    packs = app.extensions["packs"]
+    # The first ask makes nothing in the request: the pack is being prepared, the page asks again by itself.
+    waiting = client.get(f"/cities/{SLUG}/offline.zip")
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "5"
+    assert waiting.mimetype == "text/html" and '<meta http-equiv="refresh" content="5">' in waiting.text
+    assert 'id="pack-status"' in waiting.text and "no-store" in waiting.headers["Cache-Control"]
+    assert packs.wait_idle(60)
     response = client.get(f"/cities/{SLUG}/offline.zip")  # in the reader's language
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert f"{SLUG}-offline.zip" in response.headers["Content-Disposition"]
@@ -169,9 +178,89 @@ def test_city_page_offers_the_pack_as_a_zip(client, sample_city, app):
     # The Overpass of the tests is down: the pack comes without an outline rather than not at all.
     assert f"{SLUG}-offline/data/background.js" not in names
     assert client.get("/cities/atlantis-1/offline.zip").status_code == 404
-    # Made once per revision of the city and language.
+    # Kept per revision of the city and language; the ETag is the revision's, so a browser revalidates.
+    with app.app_context():
+        revision = find_analysed_area(app.extensions["store"], SLUG).revision
+    assert response.headers["ETag"] == f'"pack-{revision}-pt"'
+    assert client.get(f"/cities/{SLUG}/offline.zip", headers={"If-None-Match": response.headers["ETag"]}) \
+        .status_code == 304
     kept = list((Path(app.instance_path) / "packs").iterdir())
-    assert len(kept) == 1 and client.get(f"/cities/{SLUG}/offline.zip").data == response.data
+    assert [p.name for p in kept] == [f"{SLUG}-{revision}-pt.zip"]
+    assert client.get(f"/cities/{SLUG}/offline.zip").data == response.data
+
+
+def test_a_review_makes_the_pack_again_once_reviews_pause(client, sample_city, app):
+    from app.reviews import save_review
+    from tests.test_auth import add_user
+
+    packs = app.extensions["packs"]
+    packs.prepare_ahead, packs.review_delay = True, 0.3  # PREPARE_OFFLINE_PACKS, as outside tests
+    client.get(f"/cities/{SLUG}/offline.zip")
+    assert packs.wait_idle(60)
+    store_ = app.extensions["store"]
+    with app.app_context():
+        before = find_analysed_area(store_, SLUG)
+    user = add_user(store_)
+    save_review(store_, before.id, "w108", user, category="not_person", note="a city")
+    with app.app_context():
+        after = find_analysed_area(store_, SLUG)
+    assert after.revision != before.revision
+    # The earlier pack is not the city any more: it is not served.
+    assert client.get(f"/cities/{SLUG}/offline.zip").status_code == 202
+    assert packs.wait_idle(60) and packs.path(SLUG, after.revision, "en").exists()
+    # Reviewed through the page: made again in the city's language once reviews have paused, unasked.
+    from tests.test_auth import csrf_token, sign_in
+
+    sign_in(client)
+    token = csrf_token(client, f"/cities/{SLUG}/streets/w108")
+    answer = client.post(f"/cities/{SLUG}/streets/w108/review",
+                         data={"mode": "category", "category": "unknown", "note": "", "csrf_token": token})
+    assert answer.status_code == 302
+    with app.app_context():
+        reviewed = find_analysed_area(store_, SLUG)
+    assert reviewed.revision != after.revision and not packs.path(SLUG, reviewed.revision, "es").exists()
+    assert packs.wait_idle(60) and packs.path(SLUG, reviewed.revision, "es").exists()
+
+
+def test_an_analysis_run_by_the_service_makes_its_pack_ahead(tmp_path):
+    from app import create_app
+    from tests.conftest import make_env
+
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": make_env(tmp_path), "TESTING": True,
+                      "PREPARE_OFFLINE_PACKS": True}, start_workers=False)
+    store_ = app.extensions["store"]
+    queue, packs = app.extensions["jobs"], app.extensions["packs"]
+    try:
+        store_sample_city(store_)
+        queue.execute = lambda job, progress: None  # the city is stored already: the job only finishes
+        queue.start_workers()
+        started = app.test_client().post("/api/cities", json={"query": "relation/1001"})
+        assert queue.wait(started.get_json()["job"]["id"]).status == "done"
+        with app.app_context():
+            revision = find_analysed_area(store_, SLUG).revision
+        # In the city's language, before anyone asked for it (the hook runs just after the job is done).
+        deadline = time.monotonic() + 60
+        while not packs.path(SLUG, revision, "es").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert packs.path(SLUG, revision, "es").exists()
+        assert app.test_client().get(f"/cities/{SLUG}/offline.zip", headers={"Accept-Language": "es"}).status_code == 200
+    finally:
+        queue.stop_workers()
+        store_.dispose()
+
+
+def test_a_pack_that_cannot_be_made_says_so_and_is_tried_again_later(client, sample_city, app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(publish, "zip_folder", broken)
+    packs = app.extensions["packs"]
+    assert client.get(f"/cities/{SLUG}/offline.zip").status_code == 202
+    assert packs.wait_idle(60)
+    failed = client.get(f"/cities/{SLUG}/offline.zip")
+    assert failed.status_code == 503 and failed.headers["Retry-After"] == "60"
+    assert "could not be prepared" in failed.text and "refresh" not in failed.text
+    assert [p for p in (Path(app.instance_path) / "packs").iterdir()] == []  # nothing half-written is kept
 
 
 def test_presenter_mode_has_a_qr_code_of_the_public_address(app, client, sample_city):

@@ -28,23 +28,27 @@ import base64
 import gzip
 import io
 import json
+import logging
 import os
 import posixpath
 import re
 import shutil
 import tempfile
+import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, send_file
+from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, send_file
 
 from app.exports import export_filename
 from app.store.records import AreaNotFound, find_analysed_area
 from app.web import store
 
 bp = Blueprint("publish", __name__)
+log = logging.getLogger(__name__)
 
 #: A file every pack carries: a folder holding it may be replaced by a newer pack of the same city.
 MARKER = ".whose-streets-pack"
@@ -422,41 +426,193 @@ def make_background(app: Flask, slug: str, *, context: bool = False, offline: bo
     return fetch_background(client, area, context=context)
 
 
+#: After a review, a city's .zip is made again only once reviews have paused this long (seconds): a review
+#: session changes the city every few seconds, and a pack takes 8-20 s of one core.
+REVIEW_DELAY = 60.0
+#: A pack that could not be made is tried again on an ask after this long (seconds).
+RETRY_AFTER_FAILURE = 60.0
+
+
+def pack_language(languages) -> str:
+    """The language a city's pack is made in when nobody asked for one: the city's, else English."""
+    return next((lang for lang in languages or () if lang in PACK_LANGUAGES), "en")
+
+
+class OfflinePacks:
+    """The city page's "Take this map offline" .zip files, made in the background and served prepared.
+
+    Each is kept as ``<instance>/packs/<slug>-<revision>-<language>.zip``: the city's revision changes
+    with every run and every review, so a file is never stale, and the ETag is the revision's. One
+    thread per process makes them one at a time (a pack takes seconds of one core), in the city's own
+    language after each analysis this process ran and, after reviews, once they have paused for
+    ``review_delay`` seconds; in any language on the first ask. A request never builds: it is told the
+    pack is being prepared (``ask``).
+    """
+
+    def __init__(self, app: Flask, review_delay: float = REVIEW_DELAY):
+        self.app = app
+        self.folder = Path(app.instance_path) / "packs"
+        self.review_delay = review_delay
+        self._lock = threading.Condition()
+        self._due: dict[tuple[str, str], float] = {}  # (slug, language): when its build may start
+        self._building: tuple[str, str] | None = None
+        self._failed: dict[tuple[str, str, str], float] = {}  # (slug, revision, language): when it failed
+        self._thread: threading.Thread | None = None
+        #: Made ahead after analyses and reviews, not only when asked (off in tests unless they ask).
+        self.prepare_ahead = False
+
+    def path(self, slug: str, revision: str, language: str) -> Path:
+        return self.folder / f"{slug}-{revision}-{language}.zip"
+
+    def ask(self, slug: str, revision: str, language: str) -> str:
+        """"ready" (``path`` exists), "preparing" (queued or being made) or "failed" (lately)."""
+        if self.path(slug, revision, language).exists():
+            return "ready"
+        with self._lock:
+            failed = self._failed.get((slug, revision, language))
+            if failed is not None and time.monotonic() - failed < RETRY_AFTER_FAILURE:
+                return "failed"
+        self.schedule(slug, language)
+        return "preparing"
+
+    def schedule(self, slug: str, language: str, delay: float = 0.0) -> None:
+        """Make the city's pack in ``language`` for its revision at that time, ``delay`` seconds from now
+        at the earliest (a later delay pushes a waiting build back; an ask brings it forward)."""
+        with self._lock:
+            now = time.monotonic()
+            key = (slug, language)
+            self._due[key] = now + delay if delay else min(self._due.get(key, now), now)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="offline-packs", daemon=True)
+                self._thread.start()
+            self._lock.notify_all()
+
+    def after_analysis(self, area_id: int) -> None:
+        if self.prepare_ahead:
+            self._schedule_area(area_id, 0.0)
+
+    def after_review(self, slug: str, languages) -> None:
+        if self.prepare_ahead:
+            self.schedule(slug, pack_language(languages), self.review_delay)
+
+    def _schedule_area(self, area_id: int, delay: float) -> None:
+        from app.store.models import AreaRow
+
+        with self.app.app_context(), self.app.extensions["store"].session() as session:
+            area = session.get(AreaRow, area_id)
+            if area is None or area.current_run_id is None:
+                return
+            slug, languages = area.slug, list(area.languages or [])
+        self.schedule(slug, pack_language(languages), delay)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait until nothing is waiting to be made or being made (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._due or self._building is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._lock.wait(left)
+        return True
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                while True:
+                    now = time.monotonic()
+                    ready = [key for key, when in self._due.items() if when <= now]
+                    if ready:
+                        key = min(ready, key=self._due.__getitem__)
+                        del self._due[key]
+                        self._building = key
+                        break
+                    self._lock.wait(min(self._due.values()) - now if self._due else None)
+            try:
+                self._build(*key)
+            except Exception:  # noqa: BLE001 - recorded by _build; the thread must go on
+                log.exception("the offline pack of %s (%s) could not be made", *key)
+            finally:
+                with self._lock:
+                    self._building = None
+                    self._lock.notify_all()
+
+    def _build(self, slug: str, language: str) -> None:
+        from app.remote import RemoteError
+
+        app = self.app
+        with app.app_context():
+            try:
+                city = find_analysed_area(app.extensions["store"], slug)
+            except AreaNotFound:
+                return
+        path = self.path(slug, city.revision, language)
+        if path.exists():
+            return
+        try:
+            try:
+                # The outline only, and only what Overpass answers at once: a reader may be waiting.
+                background = make_background(app, slug, interactive=True)
+            except RemoteError:
+                background = None
+            options = PackOptions(language=language, public_url=app.config["SETTINGS"].public_url,
+                                  background=background)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=self.folder) as work:
+                publish_city(app, slug, Path(work) / slug, options)
+                partial = Path(work) / "pack.zip"
+                partial.write_bytes(zip_folder(Path(work) / slug, f"{slug}-offline"))
+                os.replace(partial, path)
+        except Exception:
+            with self._lock:
+                self._failed[(slug, city.revision, language)] = time.monotonic()
+            raise
+        earlier = re.compile(rf"{re.escape(slug)}-\d+\.\d+-{language}\.zip")
+        for older in self.folder.iterdir():
+            if older != path and earlier.fullmatch(older.name):
+                older.unlink(missing_ok=True)
+
+
+def offline_packs() -> OfflinePacks:
+    return current_app.extensions["packs"]
+
+
+@bp.record_once
+def _register_packs(state) -> None:
+    app = state.app
+    packs = OfflinePacks(app)
+    app.extensions["packs"] = packs
+    # Made ahead only where analyses and reviews happen in this process, and not in tests unless asked.
+    if app.config.get("PREPARE_OFFLINE_PACKS", not app.testing):
+        packs.prepare_ahead = True
+        if app.config["SETTINGS"].job_mode == "thread":
+            app.extensions["jobs"].after_analysis.append(packs.after_analysis)
+
+
 @bp.get("/cities/<slug>/offline.zip")
 def offline_zip(slug: str):
-    """The city's pack as a .zip ("Take this map offline"), in the reader's language; made once per
-    revision of the city and language, and kept in the instance folder."""
+    """The city's pack as a .zip ("Take this map offline"), in the reader's language, once it is made
+    (``OfflinePacks``); until then a page that says so and asks again by itself."""
     from flask_babel import get_locale
 
-    from app.remote import RemoteError
-
-    app = current_app._get_current_object()
     try:
         city = find_analysed_area(store(), slug)
     except AreaNotFound:
         abort(404)
     language = str(get_locale())
     language = language if language in PACK_LANGUAGES else "en"
-    folder = Path(app.instance_path) / "packs"
-    path = folder / f"{slug}-{city.revision}-{language}.zip"
-    if not path.exists():
-        try:
-            # The outline only, and only what Overpass answers at once: a reader is waiting.
-            background = make_background(app, slug, interactive=True)
-        except RemoteError:
-            background = None
-        settings = app.config["SETTINGS"]
-        options = PackOptions(language=language, public_url=settings.public_url, background=background)
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=folder) as work:
-            publish_city(app, slug, Path(work) / slug, options)
-            data = zip_folder(Path(work) / slug, f"{slug}-offline")
-            partial = Path(work) / "pack.zip"
-            partial.write_bytes(data)
-            earlier = re.compile(rf"{re.escape(slug)}-\d+\.\d+-{language}\.zip")
-            for older in folder.iterdir():
-                if earlier.fullmatch(older.name):
-                    older.unlink(missing_ok=True)
-            os.replace(partial, path)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=f"{slug}-offline.zip",
-                     max_age=0)
+    packs = offline_packs()
+    state = packs.ask(slug, city.revision, language)
+    if state == "ready":
+        response = send_file(packs.path(slug, city.revision, language), mimetype="application/zip",
+                             as_attachment=True, download_name=f"{slug}-offline.zip", max_age=0,
+                             etag=f"pack-{city.revision}-{language}", conditional=True)
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
+    wait = 5 if state == "preparing" else int(RETRY_AFTER_FAILURE)
+    response = make_response(render_template("pack_wait.html", city=city, failed=state == "failed", wait=wait),
+                             202 if state == "preparing" else 503)
+    response.headers["Retry-After"] = str(wait)
+    response.cache_control.no_store = True
+    return response

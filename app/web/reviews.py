@@ -42,6 +42,7 @@ from app.reviews import (
 )
 from app.store.records import area_by_slug, load_street, review_history
 from app.web import analysed_area, store
+from app.web.publish import offline_packs
 from app.web.words import (
     CATEGORY_NAMES,
     CONFIDENCE_NAMES,
@@ -158,6 +159,7 @@ def review(slug: str, key: str):
     except ReviewError as exc:
         message = _(exc.message, **exc.params) if exc.params else _(exc.message)
         return render_street(area, row, form=form, error=message, status=400)
+    offline_packs().after_review(slug, area.languages)
     flash(_("Review saved: the street's classification is updated."), "info")
     back = request.form.get("next", "")
     if back.startswith(f"/cities/{slug}/") and not back.startswith("//") and "\\" not in back:
