@@ -57,17 +57,29 @@ def context_query(area: Area) -> str:
                   timeout=QUERY_TIMEOUT)
 
 
-def layer_of(tags: dict[str, str]) -> str | None:
-    """Which context layer a way belongs to (the query's own selection, said once more in Python)."""
-    if tags.get("railway"):
+#: The context query's selection (queries/city_context.overpassql), said once more in Python: it sorts the
+#: query's answer into layers and picks the same ways from an extract.
+CONTEXT_HIGHWAYS = frozenset((
+    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential", "living_street",
+    "pedestrian", "service", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link"))
+CONTEXT_RAILWAYS = frozenset(("rail", "light_rail", "subway", "tram", "narrow_gauge"))
+CONTEXT_WATERWAYS = frozenset(("river", "canal", "stream"))
+CONTEXT_PARKS = frozenset(("park", "garden"))
+#: The keys a way needs one of to be context (a cheap first test for an extract's every way).
+CONTEXT_KEYS = ("highway", "railway", "waterway", "natural", "leisure")
+
+
+def layer_of(tags) -> str | None:
+    """Which context layer a way belongs to, or None when the context query would not select it."""
+    if tags.get("railway") in CONTEXT_RAILWAYS:
         return "railways"
-    if tags.get("waterway"):
+    if tags.get("waterway") in CONTEXT_WATERWAYS:
         return "waterways"
     if tags.get("natural") == "water":
         return "water"
-    if tags.get("leisure") in ("park", "garden"):
+    if tags.get("leisure") in CONTEXT_PARKS:
         return "parks"
-    if tags.get("highway") and not tags.get("name"):
+    if tags.get("highway") in CONTEXT_HIGHWAYS and not tags.get("name"):
         return "roads"
     return None
 
@@ -110,6 +122,30 @@ def context_lines(data: dict[str, Any]) -> dict[str, list[list[list[float]]]]:
         if name and len(line) >= 2:
             layers[name].append(line)
     return layers
+
+
+def context_from_pbf(path, boundaries: dict) -> dict[object, dict[str, list[list[list[float]]]]]:
+    """The context layers of each area from an ``.osm.pbf`` extract, in one pass over it: the ways the
+    context query would select that cross each boundary (``boundaries``: key -> shapely (Multi)Polygon),
+    as [lon, lat] lines by layer. A way crossing two areas is in both, as Overpass's ``(area)`` gives it."""
+    import numpy as np
+    import shapely
+
+    from app.osm.pbf import way_lines
+
+    found = way_lines(path, layer_of, CONTEXT_KEYS)
+    keys = list(boundaries)
+    result = {key: {layer.name: [] for layer in CONTEXT_LAYERS} for key in keys}
+    if not found or not keys:
+        return result
+    lines = shapely.linestrings(np.array([pt for _layer, coords in found for pt in coords], dtype=np.float64),
+                                indices=np.repeat(np.arange(len(found)), [len(coords) for _l, coords in found]))
+    tree = shapely.STRtree([boundaries[key] for key in keys])
+    line_index, area_index = tree.query(lines, predicate="intersects")
+    for i, a in zip(line_index.tolist(), area_index.tolist()):
+        layer, coords = found[i]
+        result[keys[a]][layer].append([[lon, lat] for lon, lat in coords])
+    return result
 
 
 def _simplified(lines: list, tolerance: float, decimals: int) -> list:

@@ -302,8 +302,12 @@ def export_command(city: str, fmt: str, output: Path | None):
 @click.option("--no-tiles", is_flag=True, help="Never ask for map tiles, even when the network is there.")
 @click.option("--public-url", help="Where the public reads the service (QR code, street pages); default PUBLIC_URL.")
 @click.option("--offline", is_flag=True, help="Make the background from cached Overpass answers only.")
+@click.option("--context-from", "context_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the background (outline, and --context's other ways) from this .osm.pbf extract instead of "
+                   "Overpass. A city analysed with --pbf uses its extract by default, when still there; a region's "
+                   "--context needs it.")
 @with_appcontext
-def publish_command(slug, output, language, context, no_tiles, public_url, offline):
+def publish_command(slug, output, language, context, no_tiles, public_url, offline, context_from):
     """Write a city or a region (its slug, as `cities` or the home page lists it) as a static site that
     works from a USB stick. A region's pack holds the region page and every municipality's city pages."""
     from app.regions import RegionNotFound, region_data
@@ -316,8 +320,9 @@ def publish_command(slug, output, language, context, no_tiles, public_url, offli
             region = region_data(_store(), slug)
         except RegionNotFound:
             raise click.ClickException(f"{exc}, and no region {slug!r} either") from None
-        return _publish_region(region, output, language, context, no_tiles, _pack_public_url(public_url))
-    _publish_city(found, output, language, context, no_tiles, _pack_public_url(public_url), offline)
+        return _publish_region(region, output, language, context, no_tiles, _pack_public_url(public_url),
+                               context_from)
+    _publish_city(found, output, language, context, no_tiles, _pack_public_url(public_url), offline, context_from)
 
 
 def _pack_public_url(public_url: str | None) -> str | None:
@@ -331,23 +336,31 @@ def _pack_public_url(public_url: str | None) -> str | None:
         raise click.BadParameter(str(exc).replace("PUBLIC_URL=", ""), param_hint="--public-url") from None
 
 
-def _pack_language(language: str | None, languages) -> str:
-    return language or next((lang for lang in languages or () if lang in ("es", "pt", "en")), "en")
-
-
-def _publish_city(found, output, language, context, no_tiles, public_url, offline):
+def _publish_city(found, output, language, context, no_tiles, public_url, offline, given_extract):
+    from app.osm.pbf import BoundaryIncomplete
     from app.remote import RemoteError
-    from app.web.publish import PackOptions, PublishError, make_background, publish_city
+    from app.web.publish import (PackOptions, PublishError, analysed_extract, make_background, pack_language,
+                                 publish_city)
 
     app = current_app._get_current_object()
-    language = _pack_language(language, found.languages)
-    try:
-        background = make_background(app, found.slug, context=context, offline=offline)
-    except RemoteError as exc:
-        if context:
-            raise click.ClickException(f"the background could not be fetched: {exc}") from None
-        click.echo(f"warning: no city outline in the background ({exc})", err=True)
-        background = None
+    language = language or pack_language(found.languages)
+    background = None
+    extract = given_extract or analysed_extract(app, found.slug)
+    if extract is not None:
+        try:
+            background = make_background(app, found.slug, context=context, extract=extract)
+            click.echo(f"Background read from {extract}", err=True)
+        except (BoundaryIncomplete, LookupError) as exc:
+            if given_extract is not None:
+                raise click.ClickException(f"the background could not be read from {extract}: {exc}") from None
+            click.echo(f"warning: the background is not in {extract} ({exc}); asking Overpass", err=True)
+    if background is None:
+        try:
+            background = make_background(app, found.slug, context=context, offline=offline)
+        except RemoteError as exc:
+            if context:
+                raise click.ClickException(f"the background could not be fetched: {exc}") from None
+            click.echo(f"warning: no city outline in the background ({exc})", err=True)
     options = PackOptions(language=language, context=context, tiles=not no_tiles, public_url=public_url,
                           background=background)
     try:
@@ -358,24 +371,25 @@ def _publish_city(found, output, language, context, no_tiles, public_url, offlin
                f"open {output / 'index.html'}")
 
 
-def _publish_region(region: dict, output, language, context, no_tiles, public_url):
+def _publish_region(region: dict, output, language, context, no_tiles, public_url, extract):
     from app.store.records import find_analysed_area
-    from app.web.publish import PackOptions, PublishError, publish_region, region_backgrounds
+    from app.web.publish import PackOptions, PublishError, pack_language, publish_region, region_backgrounds
 
     app = current_app._get_current_object()
     slugs = [row["slug"] for row in region["municipalities"] if row["slug"]]
-    if context:
-        raise click.UsageError("--context is for a city (a region's pack draws each municipality's outline)")
+    if context and extract is None:
+        raise click.UsageError("a region's --context is read from its extract: give --context-from EXTRACT.osm.pbf")
     if language is None and slugs:
-        language = _pack_language(None, find_analysed_area(_store(), slugs[0]).languages)
+        language = pack_language(find_analysed_area(_store(), slugs[0]).languages)
     language = language or "en"
-    options = PackOptions(language=language, tiles=not no_tiles, public_url=public_url)
+    options = PackOptions(language=language, context=context, tiles=not no_tiles, public_url=public_url)
 
     def progress(done, total):
         click.echo(f"\r{done}/{total} municipalities written", nl=done == total, err=True)
 
     try:
-        publish_region(app, region["slug"], output, options, backgrounds=region_backgrounds(region), progress=progress)
+        backgrounds = region_backgrounds(region, extract if context else None)
+        publish_region(app, region["slug"], output, options, backgrounds=backgrounds, progress=progress)
     except PublishError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Published {region['name']} ({len(slugs)} municipalities) to {output} "

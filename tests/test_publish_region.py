@@ -133,6 +133,99 @@ def test_publish_command_writes_a_region_and_reports_its_size(region_app, tmp_pa
     assert result.exit_code != 0 and "no region" in result.output and not (tmp_path / "y").exists()
 
 
+# --- the background's other ways from an extract --------------------------------------------------------------
+
+
+def write_extract_with_context(path: Path) -> None:
+    """The fixture province with ways a background draws: in Villaclara an unnamed road and a lake, in
+    Rosaleda a river and a park, a railway across both; and ways no background draws (a footway, a disused
+    railway, every named street, Yermo's track)."""
+    import osmium
+
+    from tests.region_extract import region_elements
+
+    nodes, ways, relations = region_elements()
+
+    def add(coords, tags):
+        refs = []
+        for lon, lat in coords:
+            nid = 1 + max(nodes)
+            nodes[nid] = (lon, lat)
+            refs.append(nid)
+        ways.append((1000 + len(ways), refs, tags))
+
+    add([(-3.6990, 40.4010), (-3.6920, 40.4015)], {"highway": "residential"})
+    lake = [(-3.698, 40.408), (-3.697, 40.408), (-3.697, 40.409), (-3.698, 40.409)]
+    add(lake + lake[:1], {"natural": "water"})
+    add([(-3.6990, 40.4030), (-3.6810, 40.4030)], {"railway": "rail"})
+    add([(-3.6880, 40.4005), (-3.6820, 40.4095)], {"waterway": "river"})
+    park = [(-3.686, 40.406), (-3.684, 40.406), (-3.684, 40.408), (-3.686, 40.408)]
+    add(park + park[:1], {"leisure": "park"})
+    add([(-3.6980, 40.4050), (-3.6930, 40.4050)], {"highway": "footway"})
+    add([(-3.6980, 40.4060), (-3.6930, 40.4060)], {"railway": "abandoned"})
+    with osmium.SimpleWriter(str(path)) as writer:
+        for nid in sorted(nodes):
+            writer.add_node(osmium.osm.mutable.Node(id=nid, location=nodes[nid], version=1))
+        for wid, refs, tags in ways:
+            writer.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags, version=1))
+        for rid, members, tags in sorted(relations):
+            writer.add_relation(osmium.osm.mutable.Relation(id=rid, members=members, tags=tags, version=1))
+
+
+def layer_sizes(background: dict) -> dict[str, int]:
+    return {layer["name"]: len(layer["lines"]) for layer in background["layers"]}
+
+
+def test_a_regions_context_is_read_from_its_extract_in_one_pass(region_app, tmp_path, monkeypatch):
+    from app.regions import region_data
+
+    extract = tmp_path / "with-context.osm.pbf"
+    write_extract_with_context(extract)
+    with region_app.app_context():
+        region = region_data(region_app.extensions["store"], REGION)
+    backgrounds = region_backgrounds(region, extract)
+    assert layer_sizes(backgrounds["villaclara-5101"]) == \
+        {"parks": 0, "water": 1, "waterways": 0, "roads": 1, "railways": 1, "outline": 1}
+    assert layer_sizes(backgrounds["rosaleda-5102"]) == \
+        {"parks": 1, "water": 0, "waterways": 1, "roads": 0, "railways": 1, "outline": 1}
+    # Through the command: --context for a region needs the extract, and then draws it.
+    set_env(monkeypatch, tmp_path)
+    refused = CliRunner().invoke(main, ["publish", REGION, "-o", str(tmp_path / "r"), "--context"])
+    assert refused.exit_code != 0 and "--context-from" in refused.output and not (tmp_path / "r").exists()
+    result = CliRunner().invoke(main, ["publish", REGION, "-o", str(tmp_path / "r"), "--context",
+                                       "--context-from", str(extract)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    drawn = data_of(tmp_path / "r" / "cities" / "rosaleda-5102" / "data" / "background.js")
+    assert layer_sizes(drawn)["parks"] == 1 and layer_sizes(drawn)["waterways"] == 1
+
+
+def test_a_city_analysed_from_an_extract_gets_its_background_from_it_with_no_network(
+        tmp_path, monkeypatch, empty_sparql_server):
+    empty_sparql_server.load(region_turtle())
+    extract = tmp_path / "with-context.osm.pbf"
+    write_extract_with_context(extract)
+    # Overpass is unreachable (port 9): everything must come from the extract.
+    set_env(monkeypatch, tmp_path, SPARQL_URL=empty_sparql_server.url, REMOTE_ATTEMPTS="1", REMOTE_TIMEOUT="2")
+    analysed = CliRunner().invoke(main, ["analyze", "relation/5102", "--pbf", str(extract)])
+    assert analysed.exit_code == 0, analysed.output
+    target = tmp_path / "rosaleda"
+    result = CliRunner().invoke(main, ["publish", "rosaleda-5102", "-o", str(target), "--context"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"Background read from {extract}" in result.output
+    background = data_of(target / "data" / "background.js")
+    assert layer_sizes(background) == {"parks": 1, "water": 0, "waterways": 1, "roads": 0, "railways": 1,
+                                       "outline": 1}
+    outline = background["layers"][-1]["lines"][0]
+    assert {round(lon, 2) for lon, _lat in outline} == {-3.69, -3.68}  # Rosaleda's own boundary
+    # An extract that lacks the city is refused when named, and nothing is written.
+    other = tmp_path / "other.osm.pbf"
+    write_region_pbf(other, cut=5102)
+    refused = CliRunner().invoke(main, ["publish", "rosaleda-5102", "-o", str(tmp_path / "x"), "--context",
+                                        "--context-from", str(other)])
+    assert refused.exit_code != 0 and "could not be read" in refused.output and not (tmp_path / "x").exists()
+
+
 # --- from file:// in Chromium, with the network gone ----------------------------------------------------------
 
 

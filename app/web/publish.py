@@ -400,18 +400,25 @@ def zip_folder(folder: Path, root_name: str) -> bytes:
     return buffer.getvalue()
 
 
-def region_backgrounds(region: dict) -> dict[str, dict]:
-    """Each municipality's offline background in a region's pack: its outline as the region run stored
-    it (``region_data``'s map), so that a region of many towns needs no query per town."""
-    from app.background import background, geometry_lines
+def region_backgrounds(region: dict, extract: Path | None = None) -> dict[str, dict]:
+    """Each municipality's offline background in a region's pack: its outline as the region run stored it
+    (``region_data``'s map), so that a region of many towns needs no query per town; with an ``extract``,
+    its other ways too, read in one pass for all of them (app.background.context_from_pbf)."""
+    from shapely.geometry import shape
 
-    return {feature["properties"]["slug"]: background(geometry_lines(feature["geometry"]))
-            for feature in region["map"]["features"] if feature["properties"].get("slug")}
+    from app.background import background, context_from_pbf, geometry_lines
+
+    outlines = {feature["properties"]["slug"]: feature["geometry"]
+                for feature in region["map"]["features"] if feature["properties"].get("slug")}
+    context = context_from_pbf(extract, {slug: shape(g) for slug, g in outlines.items()}) if extract else {}
+    return {slug: background(geometry_lines(g), context.get(slug) if extract else None)
+            for slug, g in outlines.items()}
 
 
 def make_background(app: Flask, slug: str, *, context: bool = False, offline: bool = False,
-                    interactive: bool = False) -> dict:
-    """The offline background of an analysed city, from Overpass or its cached answers (RemoteError)."""
+                    interactive: bool = False, extract: Path | None = None) -> dict:
+    """The offline background of an analysed city: from an ``.osm.pbf`` ``extract`` holding it (no
+    network), else from Overpass or its cached answers (RemoteError)."""
     from app.areas import area_from_row, overpass_client
     from app.background import fetch_background
     from app.store.records import area_by_slug
@@ -422,8 +429,38 @@ def make_background(app: Flask, slug: str, *, context: bool = False, offline: bo
         if row is None:
             raise PublishError(f"no analysed city {slug!r} (see `whose-streets cities`)")
         area = area_from_row(row)
+    if extract is not None:
+        return background_from_extract(extract, int(area.osm_id), context=context)
     client = overpass_client(app.config["SETTINGS"], store_, offline=offline, interactive=interactive)
     return fetch_background(client, area, context=context)
+
+
+def background_from_extract(extract: Path, relation_id: int, *, context: bool) -> dict:
+    """A city's background read from an extract: its boundary relation's outline and, with ``context``,
+    its other ways (app.background.context_from_pbf). BoundaryIncomplete when the extract cuts it."""
+    from shapely.geometry import mapping
+
+    from app.background import background, context_from_pbf, geometry_lines
+    from app.osm.pbf import boundary_from_pbf
+
+    shape = boundary_from_pbf(extract, relation_id)
+    extra = context_from_pbf(extract, {relation_id: shape})[relation_id] if context else None
+    return background(geometry_lines(mapping(shape)), extra)
+
+
+def analysed_extract(app: Flask, slug: str) -> Path | None:
+    """The ``.osm.pbf`` the city's current run was read from (``analyze --pbf``), if it is still there."""
+    from app.store.models import JobRow, RunRow
+    from app.store.records import area_by_slug
+
+    with app.extensions["store"].session() as session:
+        row = area_by_slug(session, slug)
+        run = session.get(RunRow, row.current_run_id) if row is not None else None
+        if run is None or run.source != "pbf" or run.job_id is None:
+            return None
+        job = session.get(JobRow, run.job_id)
+        path = (job.options or {}).get("pbf") if job is not None else None
+    return Path(path) if path and Path(path).is_file() else None
 
 
 #: After a review, a city's .zip is made again only once reviews have paused this long (seconds): a review
