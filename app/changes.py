@@ -21,6 +21,7 @@ from app.store import Store
 from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow
 from app.store.models import StreetNamesakeRow, StreetRow, StreetSnapshotRow, utcnow
 from app.store.records import chunked, is_tagged, namesake_facts
+from app.tables import Column, Table, columns
 
 #: The kinds of change, in the order the pages list them.
 NEWLY_TAGGED = "newly_tagged"
@@ -44,6 +45,9 @@ WHY_WIKIDATA = "wikidata_facts"
 #: The published columns of the changes CSV (and the keys of each JSON row).
 COLUMNS = ("change", "street_id", "street_name", "category_before", "category_after", "source_before",
            "source_after", "why", "wikidata_ids", "persons")
+
+#: The changes as a declared table (the CSV: the city's slug first, then the columns above).
+CHANGES = Table("changes", (Column("city"), *columns(*COLUMNS)))
 
 #: The event since which an edit-a-thon counts (``since=event``).
 SINCE_EVENT = "event"
@@ -113,6 +117,10 @@ class Changes:
     def as_json(self) -> dict:
         return {"before": self.before.as_json(), "after": self.after.as_json(), "counts": self.counts,
                 "changes": [row.as_row() for row in self.rows]}
+
+    def records(self, city: str) -> list[dict]:
+        """The rows of the changes table (``CHANGES``): one per change, ``city`` (the slug) first."""
+        return [{"city": city, **row.as_row()} for row in self.rows]
 
 
 class NoComparison(LookupError):

@@ -2,13 +2,11 @@
 
 The columns are published (docs/csv-columns.md) and must stay stable. Both formats are produced
 as generators of text chunks, reading the streets in batches, so a city of 100,000 streets never
-sits in memory as one string. Values from OpenStreetMap and Wikidata are untrusted: the CSV
-neutralises cells a spreadsheet would run as formulas.
+sits in memory as one string. Values from OpenStreetMap and Wikidata are untrusted: the CSV is
+written by the one table writer (app/tables.py), which neutralises cells a spreadsheet would run.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Iterator, TextIO
 
@@ -19,6 +17,7 @@ from app.domain import PERSON_CATEGORIES, pick_text
 from app.store import Store
 from app.store.models import StreetNamesakeRow, StreetRow
 from app.store.records import AnalysedArea, find_analysed_area
+from app.tables import Table, columns, iter_csv
 
 COLUMNS = (
     "city", "street_id", "street_name", "osm_ids", "length_m", "category", "persons", "wikidata_ids",
@@ -30,10 +29,10 @@ NUMERIC_COLUMNS = frozenset({"length_m", "sitelinks", "birth_year", "death_year"
 #: Columns whose cells are lists, one entry per namesake (joined with ";" in the CSV).
 LIST_COLUMNS = ("osm_ids", "persons", "wikidata_ids", "genders", "wikipedia_url", "sitelinks",
                 "birth_year", "death_year")
+#: The per-street table, as the one CSV writer (app/tables.py) writes it.
+STREETS = Table("streets", columns(*COLUMNS, numeric=NUMERIC_COLUMNS))
 FORMATS = ("csv", "geojson")
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright); facts about people from Wikidata, CC0"
-#: Cells starting with one of these are run as formulas by spreadsheets (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000
 
 
@@ -102,54 +101,8 @@ def street_record(area: AnalysedArea, street: StreetRow) -> dict:
     }
 
 
-def neutralise(value: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula.
-
-    Every ";"-separated part is checked too: spreadsheets in Spanish, Portuguese or
-    French locales may split a cell on ";" and run "Ana;=1+1" from its second part.
-    """
-    parts = value.split(";")
-    if not any(part.startswith(FORMULA_STARTS) for part in parts):
-        return value
-    return ";".join("'" + part if part.startswith(FORMULA_STARTS) else part for part in parts)
-
-
-def csv_writer(stream):
-    """The one CSV dialect of every download: all cells quoted (no locale can split them), CRLF."""
-    return csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-
-
-def csv_cell(column: str, value) -> str:
-    if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, list):
-        parts = ["" if v is None else str(v) for v in value]
-        # A list of nothing but blanks is a blank cell, not ";;".
-        text = ";".join(parts) if any(parts) else ""
-    elif value is None:
-        text = ""
-    else:
-        text = str(value)
-    return text if column in NUMERIC_COLUMNS else neutralise(text)
-
-
-def csv_row(record: dict) -> list[str]:
-    return [csv_cell(column, record[column]) for column in COLUMNS]
-
-
 def _csv_chunks(store: Store, area: AnalysedArea) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    # The byte-order mark makes Excel read the file as UTF-8 (accents intact).
-    buffer.write("\ufeff")
-    writer.writerow(COLUMNS)
-    for i, street in enumerate(iter_streets(store, area), 1):
-        writer.writerow(csv_row(street_record(area, street)))
-        if i % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return iter_csv(STREETS, (street_record(area, street) for street in iter_streets(store, area)))
 
 
 def geojson_properties(record: dict) -> dict:

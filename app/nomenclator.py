@@ -13,8 +13,8 @@ from typing import Callable, TextIO
 
 from app.classify import build_evidence_from_reading, decide
 from app.domain import Decision, Evidence, Namesake
-from app.exports import neutralise
 from app.names import names_to_look_up, read_street_name
+from app.tables import Table, columns, write_csv
 
 NamesakeLookup = Callable[
     [list[str], list[str], "str | None"], dict[str, tuple[list[Evidence], dict[str, Namesake]]]
@@ -69,6 +69,9 @@ def classify_name_list(
 
 
 OUTPUT_COLUMNS = ["name", "person", "category", "source", "confidence", "wikidata_id", "mix", "evidence"]
+#: The classify command's output as a declared table. Street names come from the user's file or from
+#: Wikidata: the one CSV writer never lets a spreadsheet run them.
+CLASSIFIED = Table("classified", columns(*OUTPUT_COLUMNS))
 
 
 _HEADER_WORDS = {
@@ -135,12 +138,8 @@ def write_rows(rows: list[dict], out: str | Path | TextIO | None = None) -> None
 
 
 def _write(rows: list[dict], fh) -> None:
-    writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, extrasaction="ignore", quoting=csv.QUOTE_ALL,
-                            lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        # Street names come from the user's file or from Wikidata: never let a spreadsheet run them.
-        writer.writerow({key: neutralise(str(value)) for key, value in row.items()})
+    # No byte-order mark from the writer: a file is opened as utf-8-sig, which writes its own.
+    write_csv(CLASSIFIED, rows, fh, bom=False)
 
 
 def classify_csv(

@@ -17,10 +17,11 @@ from shapely.geometry import mapping
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.gaps import GapQuery, csv_text, gap_page
+from app.gaps import GapQuery, gap_page
 from app.store import Store
 from app.store.records import find_analysed_area
 from app.store.models import AreaRow, RegionMemberRow, RegionRow
+from app.tables import Column, Table, columns, csv_text
 
 #: Below this many person-named streets a municipality's share is not shown on the map's scale.
 MIN_PERSON_STREETS = 10
@@ -37,6 +38,8 @@ TABLE_COLUMNS = (
     "municipality", "slug", "osm", "wikidata", "status", "streets", "person_streets", "women_streets",
     "women_share", "women_share_by_length", "women_share_by_person", "women_without_article",
 )
+#: The region table as the CSV gives it: the region's slug first, then one municipality a row.
+MUNICIPALITIES = Table("municipalities", (Column("region"), *columns(*TABLE_COLUMNS)))
 
 
 class RegionNotFound(LookupError):
@@ -143,7 +146,11 @@ def region_data(store: Store, slug: str) -> dict:
         }
 
 
+def region_rows(data: dict) -> list[dict]:
+    """The rows of the region table (``MUNICIPALITIES``): each municipality's, the region's slug first."""
+    return [{"region": data["slug"], **row} for row in data["municipalities"]]
+
+
 def region_csv(data: dict) -> str:
-    """The region table as CSV (UTF-8 with BOM; cells a spreadsheet would run are neutralised)."""
-    return csv_text(["region", *TABLE_COLUMNS], [[data["slug"], *(row[c] for c in TABLE_COLUMNS)]
-                                                 for row in data["municipalities"]])
+    """The region table as CSV, as the service serves it (for a published region)."""
+    return csv_text(MUNICIPALITIES, region_rows(data))

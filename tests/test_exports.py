@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.domain import HIGH, LOW, MAN, UNKNOWN, WOMAN, Area, Decision, Namesake, Street
-from app.exports import COLUMNS, csv_cell, write_export
+from app.exports import COLUMNS, STREETS, write_export
 from app.store.records import AreaNotFound
 from app.store.records import find_or_create_area, save_run
 from tests.sample_city import ROWS, XSS_NAME
@@ -96,6 +96,12 @@ def test_csv_neutralises_formulas_in_text_columns_only(client, store):
     assert rows["w5"]["city"] == slug and slug.startswith("nandu-")
 
 
+def csv_cell(column: str, value) -> str:
+    """The per-street table's cell of ``column`` holding ``value``."""
+    return STREETS.csv_row({c.key: value if c.key == column else "" for c in STREETS.columns})[
+        STREETS.keys.index(column)]
+
+
 def test_csv_cell_rules():
     assert csv_cell("street_name", "=1+1") == "'=1+1"
     assert csv_cell("street_name", "Calle =") == "Calle ="
@@ -177,7 +183,7 @@ def test_cli_export_csv_and_geojson(cli_env, tmp_path):
 
 
 def test_every_part_of_a_list_cell_is_neutralised():
-    from app.exports import csv_cell, neutralise
+    from app.tables import neutralise
 
     assert neutralise("Ana;=1+1") == "Ana;'=1+1"
     assert neutralise("Calle;=cmd|' /C calc'!A0") == "Calle;'=cmd|' /C calc'!A0"

@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.domain import LOW, MAN, UNKNOWN, Decision, Street
-from app.gaps import GapQuery, gap_page, safe_cell
+from app.gaps import GapQuery, gap_page
+from app.tables import csv_cell
 from app.store.records import find_analysed_area
 from app.links import josm_url, translation_url
 from app.store.records import find_or_create_area, save_run
@@ -163,7 +164,7 @@ def test_unknown_cities_and_odd_parameters(client, sample_city):
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Calle", "Calle"), (-3.5, "-3.5"), (None, ""), (["a", "b"], "a;b"),
 ])
 def test_csv_cells_never_run_as_formulas(value, expected):
-    assert safe_cell(value) == expected
+    assert csv_cell(value) == expected
 
 
 def test_formula_like_street_names_are_neutralised_in_csv(client, store):

@@ -2,14 +2,14 @@
 
 Routes:
 - GET  /cities/<slug>/changes?since=<run id>|event   the Changes page (default: the previous run)
-- GET  /cities/<slug>/changes.csv?since=...           the same rows as CSV (app.changes.COLUMNS)
+- GET  /cities/<slug>/changes.csv?since=...           the same rows as CSV (app.changes.CHANGES)
 - GET  /api/cities/<slug>/changes?since=...           the same as JSON (registered by app.web.api)
 - POST /cities/<slug>/event                           signed-in volunteers: mark (or end) the start of an event
 - POST /cities/<slug>/reanalyze                       signed-in volunteers: analyse the city again now
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from app.changes import (
     CATEGORY_CHANGED,
     CHANGE_KINDS,
-    COLUMNS,
+    CHANGES,
     NEW_ARTICLE,
     NEW_STREET,
     NEWLY_RESOLVED,
@@ -33,9 +33,9 @@ from app.changes import (
     start_event,
 )
 from app.extensions import limiter
-from app.gaps import csv_text
 from app.jobs import QueueFull
 from app.web import analysed_area, analysed_area_row, jobs, store, whole_number
+from app.web.tables import csv_response
 
 bp = Blueprint("changes", __name__)
 
@@ -105,11 +105,8 @@ def changes_csv(slug: str):
     area, found, reason = city_changes(slug)
     if found is None:
         abort(404, description=str(reason))
-    rows = [[getattr(row, column) for column in COLUMNS] for row in found.rows]
     filename = f"{area.slug}-changes-{found.before.id}-{found.after.id}.csv"
-    return Response(csv_text(["city", *COLUMNS], [[area.slug, *row] for row in rows]),
-                    content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(CHANGES, found.records(area.slug), filename)
 
 
 @bp.post("/cities/<slug>/event")

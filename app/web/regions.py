@@ -7,9 +7,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, url_
 from flask_babel import lazy_gettext as _l
 
 from app.maps import OSM_TILES, region_map, render_parts
-from app.regions import RegionNotFound, region_csv, region_data
+from app.regions import MUNICIPALITIES, RegionNotFound, region_data, region_rows
 from app.web import store
 from app.web.publish import static_site
+from app.web.tables import csv_response
 
 bp = Blueprint("regions", __name__)
 
@@ -85,7 +86,6 @@ def region_geojson(slug: str):
 @bp.route("/regions/<slug>/municipalities.csv")
 def region_table_csv(slug: str):
     data = load_region(slug)
-    response = Response(region_csv(data), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{data["slug"]}-municipalities.csv"'
+    response = csv_response(MUNICIPALITIES, region_rows(data), f'{data["slug"]}-municipalities.csv')
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,11 +1,11 @@
-"""Gap lists for volunteers: what is missing in Wikipedia, OpenStreetMap and Wikidata.
+"""The SQL of each gap list: one page of rows (or all of them, for a download).
 
 Pure store reading (no Flask). Each list is filtered, sorted and paginated in SQL
 on the current run's rows (the (run_id, category) index narrows every query to
 one city), so a page of 50 rows costs a few small queries even for a city of
 20,000 streets; only the rows of the page are turned into links in Python.
 
-The four lists (``LISTS``):
+The lists (``app.gaps.tables.LISTS``):
 
 - ``articles``: women honoured by a street with no Wikipedia article in the city's
   first language. One row per woman (not per street), best translation candidates
@@ -20,27 +20,16 @@ The four lists (``LISTS``):
   streets elsewhere) whose runner-up came too close: a volunteer confirms the choice or picks
   another candidate in one click (a review). Longest streets first.
 
-The CSV helpers (``csv_text``, ``safe_cell``) live here too; app/exports.py may
-have its own copy (to be merged by the lead).
+Each row is a plain dict (the HTML draws it; its published columns are declared in
+``app.gaps.tables``) and carries the city's name, the first column of every download.
 """
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
-
 from sqlalchemy import String, and_, func, literal, or_, select
 
-from app.domain import (
-    SOURCE_FAMILY_NAME,
-    SOURCE_FIRST_NAME,
-    SOURCE_NAME_MATCH,
-    SOURCE_SAME_NAME_STREETS,
-    UNKNOWN,
-    WOMAN,
-    pick_text,
-    sources_where,
-)
-from app.exports import csv_writer, neutralise
+from app.domain import SOURCE_FIRST_NAME, UNKNOWN, WOMAN, pick_text
+from app.gaps.query import GapPage, GapQuery
+from app.gaps.tables import NAME_ALONE_SOURCES, TAG_GAP_SOURCES
 from app.links import (
     ETYMOLOGY_TAG,
     id_edit_url,
@@ -52,70 +41,9 @@ from app.links import (
     wikidata_url,
     wikipedia_new_article_url,
 )
-from app.memo import Memo
 from app.store import Store, fold
+from app.store.models import NamesakeRow, StreetNamesakeRow, StreetRow
 from app.store.records import AnalysedArea
-from app.store.models import (
-    NamesakeRow,
-    StreetNamesakeRow,
-    StreetRow,
-)
-
-PAGE_SIZE = 50
-LISTS = ("articles", "tags", "unknown", "first_names", "matches")
-#: Sources that found a namesake from the street name alone: guesses a volunteer should check.
-NAME_ALONE_SOURCES = (SOURCE_NAME_MATCH, SOURCE_SAME_NAME_STREETS, SOURCE_FAMILY_NAME)
-#: Sources whose namesake is known but not (yet) written into OSM. A reviewed street with
-#: a Wikidata id is a gap too: the volunteer's finding belongs in OSM; so is an osm_tag
-#: decision on an untagged street, inherited from a tagged street of the same name.
-TAG_GAP_SOURCES = sources_where("names_namesake")
-#: Sort keys each list accepts (anything else falls back to the first, the default).
-SORTS = {
-    "articles": ("sitelinks", "name", "streets"),
-    "tags": ("name", "length", "source"),
-    "unknown": ("streets", "length", "name"),
-    "first_names": ("name", "length", "person"),
-    "matches": ("length", "name", "source"),
-}
-#: Which lists take a ?source= filter, and the sources offered.
-SOURCE_FILTERS = {
-    "tags": TAG_GAP_SOURCES,
-    "unknown": ("none", *TAG_GAP_SOURCES),
-    "matches": NAME_ALONE_SOURCES,
-}
-
-
-@dataclass
-class GapQuery:
-    list: str = "articles"
-    sort: str = ""
-    descending: bool | None = None  # None: the sort's natural direction
-    text: str = ""
-    source: str = ""
-    page: int = 1
-    page_size: int = PAGE_SIZE
-
-    def normalised(self) -> "GapQuery":
-        name = self.list if self.list in LISTS else LISTS[0]
-        sort = self.sort if self.sort in SORTS[name] else SORTS[name][0]
-        source = self.source if self.source in SOURCE_FILTERS.get(name, ()) else ""
-        return GapQuery(name, sort, self.descending, (self.text or "").strip()[:100], source,
-                        max(1, int(self.page or 1)), max(1, min(int(self.page_size or PAGE_SIZE), 1000)))
-
-
-@dataclass
-class GapPage:
-    query: GapQuery
-    total: int
-    rows: list[dict] = field(default_factory=list)
-    language: str = "en"
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.query.page_size))
-
-
-# --- queries -----------------------------------------------------------------
 
 
 def _like(text: str) -> str:
@@ -140,6 +68,8 @@ def gap_page(store: Store, area: AnalysedArea, query: GapQuery, *, everything: b
                "matches": _matches}[query.list]
     with store.session() as session:
         total, rows = handler(session, area, query, language, everything)
+    for row in rows:
+        row["city"] = area.name
     return GapPage(query=query, total=total, rows=rows, language=language)
 
 
@@ -354,79 +284,3 @@ def _candidate(namesake: NamesakeRow) -> dict:
     return {"qid": namesake.qid, "labels": dict(namesake.labels or {}),
             "descriptions": dict(namesake.descriptions or {}), "gender": namesake.gender,
             "birth_year": namesake.birth_year, "death_year": namesake.death_year}
-
-
-# --- CSV ---------------------------------------------------------------------
-
-
-def safe_cell(value) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula (leading apostrophe)."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = ";".join(str(v) for v in value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)  # numbers (negative ones too) stay numbers
-    return neutralise(str(value))
-
-
-def csv_text(header: list[str], rows: list[list]) -> str:
-    """UTF-8-BOM-prefixed CSV text (the BOM makes spreadsheet programs read UTF-8)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv_writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
-
-
-CSV_COLUMNS = {
-    "articles": ["wikidata_id", "name", "sitelinks", "wikipedia_languages", "streets", "street_name",
-                 "new_article_url", "translation_url"],
-    "tags": ["street_id", "street_name", "osm_ids", "length_m", "source", "wikidata_ids", "id_url", "josm_url"],
-    "unknown": ["street_name", "streets", "length_m", "street_ids", "osm_ids"],
-    "first_names": ["street_id", "street_name", "person", "category", "osm_ids", "length_m",
-                    "wikidata_search_url", "wikidata_new_item_url"],
-    "matches": ["street_id", "street_name", "length_m", "source", "confidence", "category", "wikidata_ids",
-                "other_candidates", "how_found"],
-}
-
-
-def gap_csv(page: GapPage, city: str) -> str:
-    name = page.query.list
-    rows: list[list] = []
-    for r in page.rows:
-        if name == "articles":
-            rows.append([r["qid"], r["name"], r["sitelinks"], r["other_languages"], r["streets"], r["street_name"],
-                         r["new_article_url"], r["translation_url"]])
-        elif name == "tags":
-            rows.append([r["key"], r["name"], r["osm_ids"], r["length_m"], r["source"], r["qids"], r["id_url"],
-                         r["josm_url"]])
-        elif name == "unknown":
-            rows.append([r["name"], r["streets"], r["length_m"], [m["key"] for m in r["members"]],
-                         [o for m in r["members"] for o in m["osm_ids"]]])
-        elif name == "matches":
-            rows.append([r["key"], r["name"], r["length_m"], r["source"], r["confidence"], r["category"], r["qids"],
-                         [a["qid"] for a in r["alternatives"]], r["how_found"]])
-        else:
-            rows.append([r["key"], r["name"], r["person"], r["category"], r["osm_ids"], r["length_m"],
-                         r["search_url"], r["new_item_url"]])
-    return csv_text(["city"] + CSV_COLUMNS[name], [[city] + row for row in rows])
-
-
-#: Tab counts per (database, area, revision): they only change with a new run or a review, and
-#: counting all four lists costs more than showing one page.
-_COUNTS = Memo(256)
-
-
-def gap_counts(store: Store, area: AnalysedArea) -> dict[str, int]:
-    """The size of every list (for the tabs), kept until the next run or review of the area."""
-    return _COUNTS.get((store.url, area.id, area.revision), lambda: {
-        name: gap_page(store, area, GapQuery(list=name, page_size=1)).total for name in LISTS})
-
-
-__all__ = [
-    "LISTS", "PAGE_SIZE", "GapPage", "GapQuery", "csv_text", "gap_counts",
-    "gap_csv", "gap_page", "safe_cell",
-]
