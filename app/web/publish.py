@@ -587,11 +587,17 @@ class OfflinePacks:
         if path.exists():
             return
         try:
+            background = None
+            extract = analysed_extract(app, slug)
             try:
-                # The outline only, and only what Overpass answers at once: a reader may be waiting.
-                background = make_background(app, slug, interactive=True)
-            except RemoteError:
-                background = None
+                # The outline only: from the city's extract, else what Overpass answers at once.
+                background = make_background(app, slug, interactive=True, extract=extract)
+            except (RemoteError, LookupError, ValueError):  # ValueError: the extract cuts the boundary
+                if extract is not None:
+                    try:
+                        background = make_background(app, slug, interactive=True)
+                    except RemoteError:
+                        pass
             options = PackOptions(language=language, public_url=app.config["SETTINGS"].public_url,
                                   background=background)
             self.folder.mkdir(parents=True, exist_ok=True)
