@@ -554,6 +554,7 @@ class OfflinePacks:
         return True
 
     def _work(self) -> None:
+        self._remove_leftovers()
         while True:
             with self._lock:
                 while True:
@@ -573,6 +574,17 @@ class OfflinePacks:
                 with self._lock:
                     self._building = None
                     self._lock.notify_all()
+
+    def _remove_leftovers(self, older_than: float = 3600.0) -> None:
+        """Working folders a process stopped in the middle of a build left behind (not another's, running)."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            try:
+                if path.is_dir() and time.time() - path.stat().st_mtime > older_than:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
 
     def _build(self, slug: str, language: str) -> None:
         from app.remote import RemoteError
