@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -146,8 +147,11 @@ def save_city(
     *,
     source: str,
     job_id: int | None = None,
+    stored_qids: Collection[str] = (),
 ) -> tuple[int, dict[str, Decision]]:
-    """Decide every street of a city with its volunteers' reviews and store the run; (run id, decisions)."""
+    """Decide every street of a city with its volunteers' reviews and store the run; (run id, decisions).
+
+    ``stored_qids``: namesakes whose facts the store holds already (``save_run``)."""
     moved = follow_renamed_streets(store, area_id, streets)
     if moved:
         log.info("reviews moved to the new keys of edited streets: %s", moved)
@@ -159,7 +163,7 @@ def save_city(
     own = _mentioned(streets, evidence, entities)
     own.update({q: entities[q] for d in decisions.values() for q in d.qids if q in entities})
     run_id = save_run(store, area_id, streets=streets, readings=readings, decisions=decisions,
-                      namesakes=own, conflicts=conflicts, source=source, job_id=job_id)
+                      namesakes=own, conflicts=conflicts, source=source, job_id=job_id, stored_qids=stored_qids)
     # Reviews saved while this analysis ran went to the previous run's streets, now gone:
     # apply them to the new run, exactly as saving them would have.
     newest = max((review.id for review in reviews.values()), default=0)
@@ -232,6 +236,7 @@ def analyze_region(
         set_region_stage,
         start_region_run,
         stop_region,
+        store_namesakes,
     )
 
     if pbf is not None:
@@ -279,6 +284,9 @@ def analyze_region(
                                                      report, cities)
             evidence.update(group_evidence)
             entities.update(group_entities)
+        # The namesakes once for the whole region (the towns share most of them): storing a town
+        # then writes only its streets.
+        stored_qids = store_namesakes(store, entities)
 
         total, done = len(municipalities), len(municipalities) - len(todo)
         # Queued, the region's row counts what the workers stored; here only the terminal hears of queueing.
@@ -293,11 +301,11 @@ def analyze_region(
                 keys = {s.key for s in streets}
                 prepare_member(store, member.id, pickle.dumps(MemberWork(
                     area, streets, {k: readings[k] for k in keys}, {k: evidence[k] for k in keys},
-                    _mentioned(streets, evidence, entities), source)))
+                    _mentioned(streets, evidence, entities), source, stored_qids)))
                 queue(member.id)
             else:
                 run_id, _ = save_city(store, member.area_id, area, streets, readings, evidence, entities,
-                                      clients, lambda *_: None, source=source)
+                                      clients, lambda *_: None, source=source, stored_qids=stored_qids)
                 finish_member(store, member.id, run_id=run_id, figures=city_figures(store, member.area_id))
             done += 1
         say("municipalities queued" if queue else "municipalities", done, total)
@@ -321,6 +329,7 @@ class MemberWork:
     evidence: dict
     entities: dict[str, Namesake]
     source: str
+    stored_qids: frozenset[str] = frozenset()  # namesakes the region run stored already
 
 
 def _mentioned(streets: list[Street], evidence: dict, entities: dict[str, Namesake]) -> dict[str, Namesake]:
@@ -341,7 +350,7 @@ def analyze_member(store: Store, member_id: int, clients: Clients) -> None:
         # Our own pickle, written by the region run into our own store: never data from outside.
         work: MemberWork = pickle.loads(payload)
         run_id, _ = save_city(store, area_id, work.area, work.streets, work.readings, work.evidence, work.entities,
-                              clients, lambda *_: None, source=work.source)
+                              clients, lambda *_: None, source=work.source, stored_qids=work.stored_qids)
         finish_member(store, member_id, run_id=run_id, figures=city_figures(store, area_id))
     except Exception as exc:
         log.exception("municipality %s of region %s failed", area_id, region_id)

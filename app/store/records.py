@@ -1,10 +1,13 @@
 """Writing analysis results into the store, and reading them back as plain values."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import functools
+from collections.abc import Collection
+from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street, pick_text
@@ -92,8 +95,8 @@ def latest_reviews(store: Store, area_id: int) -> dict[str, ReviewRow]:
 
 
 def namesake_values(namesake: Namesake) -> dict:
-    values = asdict(namesake)
-    return {k: values[k] for k in NAMESAKE_FIELDS}
+    """A namesake's columns (a shallow read: the values only go into JSON columns)."""
+    return {k: getattr(namesake, k) for k in NAMESAKE_FIELDS}
 
 
 NAMESAKE_FIELDS = (
@@ -128,20 +131,53 @@ def stored_namesakes(session, qids) -> dict[str, Namesake]:
     return found
 
 
+def insert_rows(session, model, rows: list[dict]) -> None:
+    """Insert rows given by attribute name in one executemany, as plain Core inserts.
+
+    Every row must set the same attributes. The ORM's bulk insert costs twice as much per row and
+    splits the executemany wherever a value is None (it groups rows by the columns they set);
+    here attribute names are only mapped to their columns (``name_part`` is ``person_name``).
+    """
+    columns = _column_names(model)
+    table = model.__table__
+    session.execute(table.insert(), [{columns[k]: v for k, v in row.items()} for row in rows])
+
+
+@functools.cache
+def _column_names(model) -> dict[str, str]:
+    return {attr.key: attr.columns[0].name for attr in sa_inspect(model).column_attrs}
+
+
 def upsert_namesakes(session, namesakes: dict[str, Namesake]) -> None:
-    existing: dict[str, NamesakeRow] = {}
+    """Store the namesakes' facts: new ones in one executemany, changed ones in one bulk update by
+    qid, unchanged ones not at all (a region's towns share most of theirs)."""
+    columns = [NamesakeRow.qid, *(getattr(NamesakeRow, name) for name in NAMESAKE_FIELDS)]
+    existing: dict[str, dict] = {}
     for chunk in chunked(list(namesakes)):
-        existing.update({row.qid: row for row in session.scalars(select(NamesakeRow).where(NamesakeRow.qid.in_(chunk)))})
+        for qid, *values in session.execute(select(*columns).where(NamesakeRow.qid.in_(chunk))):
+            existing[qid] = dict(zip(NAMESAKE_FIELDS, values))
+    now = utcnow()
+    new, changed = [], []
     for qid, namesake in namesakes.items():
-        row = existing.get(qid)
         values = namesake_values(namesake)
-        if row is None:
-            session.add(NamesakeRow(qid=qid, **values))
+        old = existing.get(qid)
+        if old is None:
+            new.append({"qid": qid, **values, "updated_at": now})
             continue
-        for key, value in values.items():
-            if key in MERGED_FIELDS:
-                value = {**(getattr(row, key) or {}), **(value or {})}
-            setattr(row, key, value)
+        for key in MERGED_FIELDS:
+            values[key] = {**(old[key] or {}), **(values[key] or {})}
+        # JSON gives lists back: compare as stored, so facts that did not change write nothing.
+        if _as_stored(values) != old:
+            changed.append({"qid": qid, **values, "updated_at": now})
+    if new:
+        insert_rows(session, NamesakeRow, new)
+    if changed:
+        session.execute(update(NamesakeRow), changed)
+
+
+def _as_stored(values: dict) -> dict:
+    """Values as a JSON column gives them back (facts hold strings, numbers, lists and dicts of strings)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
 
 def street_tags(street: Street) -> dict:
@@ -223,18 +259,21 @@ def save_run(
     conflicts: dict[str, str],
     source: str,
     job_id: int | None = None,
+    stored_qids: Collection[str] = (),
 ) -> int:
     """Store a finished analysis as the area's current run; earlier runs keep their summary and snapshot.
 
     Streets, their namesake links and their snapshots go in as one executemany per table (Core
-    inserts: a city of 10,000 streets builds no ORM objects for them).
+    inserts: a city of 10,000 streets builds no ORM objects for them). ``stored_qids``: namesakes
+    the store already holds with these very facts (a region stores its namesakes once, before its
+    towns), not written again.
     """
     from app.stats import headline
 
     with store.session() as session:
         run = RunRow(area_id=area_id, source=source, job_id=job_id)
         session.add(run)
-        upsert_namesakes(session, namesakes)
+        upsert_namesakes(session, {q: n for q, n in namesakes.items() if q not in stored_qids})
         area = session.get(AreaRow, area_id)
         session.flush()
         language = (area.languages or [None])[0]
@@ -244,12 +283,11 @@ def save_run(
             values.append(street_values(run.id, area_id, street, decision, readings.get(street.key),
                                         conflicts.get(street.key)))
             qids_of.append([qid for qid in dict.fromkeys(decision.qids) if qid in namesakes])
-        # ORM bulk inserts: one executemany per table (no RETURNING, no ORM objects; attribute names
-        # map to columns, e.g. name_part is stored as person_name); the new rows' ids are then read
-        # back by key in one query.
+        # One executemany per table (``insert_rows``); the new rows' ids are then read back by key
+        # in one query.
         if values:
-            session.execute(insert(StreetRow), values)
-            session.execute(insert(StreetSnapshotRow), [
+            insert_rows(session, StreetRow, values)
+            insert_rows(session, StreetSnapshotRow, [
                 snapshot_values(run.id, street, qids, namesakes, language) for street, qids in zip(values, qids_of)
             ])
         id_of = dict(session.execute(select(StreetRow.key, StreetRow.id).where(StreetRow.run_id == run.id)).all())
@@ -260,7 +298,7 @@ def save_run(
             for i, qid in enumerate(qids)
         ]
         if links:
-            session.execute(insert(StreetNamesakeRow), links)
+            insert_rows(session, StreetNamesakeRow, links)
 
         stats = headline([SimpleNamespace(qids=qids, **street) for street, qids in zip(values, qids_of)], namesakes)
         run.stats = stats

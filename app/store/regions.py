@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from app.domain import Area
 from app.store import Store
 from app.store.models import AreaRow, RegionMemberRow, RegionRow, StreetNamesakeRow, StreetRow, utcnow
-from app.store.records import chunked, find_or_create_area, stored_namesakes
+from app.store.records import chunked, find_or_create_area, stored_namesakes, upsert_namesakes
 
 #: A region run in one of these states was cut short: the next run resumes it.
 UNFINISHED = ("running", "interrupted", "failed")
@@ -85,6 +85,13 @@ def _still_current(session, member: RegionMemberRow) -> bool:
         return True
     area = session.get(AreaRow, member.area_id)
     return member.status == "done" and member.run_id is not None and area.current_run_id == member.run_id
+
+
+def store_namesakes(store: Store, namesakes: dict) -> frozenset[str]:
+    """Store the facts of every namesake of a region at once; returns their ids (for ``save_run``)."""
+    with store.session() as session:
+        upsert_namesakes(session, namesakes)
+    return frozenset(namesakes)
 
 
 def prepare_member(store: Store, member_id: int, payload: bytes) -> None:
