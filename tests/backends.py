@@ -17,7 +17,7 @@ import pytest
 
 #: Test modules whose tests run on every backend.
 BACKEND_MODULES = {"test_store", "test_jobs", "test_api", "test_health", "test_leases", "test_deploy", "test_cache",
-                   "test_changes"}
+                   "test_changes", "test_regions_queue"}
 BACKENDS = ("sqlite", "postgresql")
 
 #: The settings of the backend the running test uses; tests.conftest.make_env starts from these.
