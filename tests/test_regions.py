@@ -348,3 +348,73 @@ def test_queued_municipalities_are_stored_by_the_workers(tmp_path, monkeypatch, 
         areas = {a.name: a for a in session.scalars(select(AreaRow))}
     assert areas["Villaclara"].stats["women_share"] == 0.25
     assert stored["Villaclara"].run_id == areas["Villaclara"].current_run_id
+
+
+# --- one read of the extract, one lookup per name -------------------------------------------------------
+
+
+class CountingFileProcessor:
+    """Counts the passes over extracts: every osmium.FileProcessor made (a real one: it does the reading)."""
+
+    def __init__(self, monkeypatch):
+        import osmium
+
+        passes = self.passes = []
+        real = osmium.FileProcessor
+
+        class Counted(real):
+            def __init__(self, path, *args, **kwargs):
+                passes.append(str(path))
+                super().__init__(path, *args, **kwargs)
+
+        monkeypatch.setattr(osmium, "FileProcessor", Counted)
+
+
+def name_requests(sparql, since: int) -> int:
+    """How many SPARQL requests since ``since`` asked about the name two towns share."""
+    return sum(BY_NAME[0] in (r.query or "") for r in sparql.query_requests[since:])
+
+
+def test_a_region_run_reads_the_extract_once_and_asks_for_a_shared_name_once(tmp_path, monkeypatch, region_sparql,
+                                                                            extract):
+    from app.analysis import analyze
+    from app.areas import with_languages
+    from app.osm.pbf import read_area_from_pbf
+    from app.store.records import find_or_create_area
+    from tests.region_extract import ROSALEDA, VILLACLARA
+
+    reads = CountingFileProcessor(monkeypatch)
+
+    def fresh_store(name):
+        env = make_env(tmp_path / name, SPARQL_URL=region_sparql.url, REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01")
+        app = create_app({"INSTANCE_PATH": tmp_path / name / "instance", "ENV": env, "TESTING": True},
+                         start_workers=False)
+        return app, app.extensions["store"]
+
+    # The region: one scan of the extract (its two passes: relations, then nodes and ways).
+    app, store = fresh_store("region")
+    before = len(region_sparql.query_requests)
+    analyze_region(store, make_clients(app.config["SETTINGS"], store), lambda *_: None, pbf=extract, within=PROVINCE)
+    region_requests = len(region_sparql.query_requests) - before
+    region_asks = name_requests(region_sparql, before)
+    assert reads.passes == [str(extract)] * 2
+    assert region_asks > 0
+    store.dispose()
+
+    # The two towns that share "Calle de Benito Pérez Galdós", each analysed alone into a store of its own
+    # (no cached answers), as `whose-streets analyze relation/ID --pbf` does: each reads the extract twice
+    # over (its boundary, then its streets) and asks about the name as often as the whole region did.
+    one_by_one_requests = one_by_one_asks = 0
+    for town in (VILLACLARA, ROSALEDA):
+        app, store = fresh_store(f"town-{town}")
+        reads.passes.clear()
+        before = len(region_sparql.query_requests)
+        area = find_or_create_area(store, with_languages(read_area_from_pbf(extract, town)))
+        analyze(store, area.id, make_clients(app.config["SETTINGS"], store), lambda *_: None, pbf=extract)
+        assert reads.passes == [str(extract)] * 4
+        assert name_requests(region_sparql, before) == region_asks
+        one_by_one_requests += len(region_sparql.query_requests) - before
+        one_by_one_asks += name_requests(region_sparql, before)
+        store.dispose()
+    assert one_by_one_asks == 2 * region_asks
+    assert region_requests < one_by_one_requests
