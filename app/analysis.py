@@ -5,6 +5,7 @@ in its own package (osm, names, wikidata, classify) and takes plain values.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import pickle
 from collections.abc import Collection
@@ -266,6 +267,10 @@ def analyze_region(
             region_stage[0] = stage
             set_region_stage(store, region_id, stage)
 
+    # The region's streets live to the end of the run: frozen out of the cyclic collector's sight,
+    # so the many collections that resolving and storing set off do not walk them every time.
+    gc.collect()
+    gc.freeze()
     try:
         _say_borders(municipalities, found.borders)
         # Only the municipalities still to store are read and resolved (all of them on a first run),
@@ -316,6 +321,8 @@ def analyze_region(
     except BaseException:
         stop_region(store, region_id, "interrupted", "interrupted before it finished")
         raise
+    finally:
+        gc.unfreeze()
     return region_id
 
 

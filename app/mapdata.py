@@ -219,18 +219,20 @@ class MapData:
         return f"run-{self.area.revision}-v{FORMAT_VERSION}"
 
 
-def _people_of_run(session, run_id: int) -> dict[int, list[NamesakeRow]]:
-    """Street row id -> its namesakes in order, for a whole run in one query."""
-    people: dict[int, list[NamesakeRow]] = {}
+def _people_of_run(session, run_id: int) -> dict[int, list]:
+    """Street row id -> its namesakes in order (what the map shows of them: qid, kind, labels,
+    articles), for a whole run in one query."""
+    people: dict[int, list] = {}
     rows = session.execute(
-        select(StreetNamesakeRow.street_id, NamesakeRow)
+        select(StreetNamesakeRow.street_id, NamesakeRow.qid, NamesakeRow.kind, NamesakeRow.labels,
+               NamesakeRow.articles)
         .join(NamesakeRow, NamesakeRow.qid == StreetNamesakeRow.qid)
         .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
         .where(StreetRow.run_id == run_id)
         .order_by(StreetNamesakeRow.street_id, StreetNamesakeRow.position)
     )
-    for street_id, namesake in rows:
-        people.setdefault(street_id, []).append(namesake)
+    for row in rows:
+        people.setdefault(row.street_id, []).append(row)
     return people
 
 

@@ -18,6 +18,8 @@ which is exact enough for comparing the pieces of one street (they lie within a 
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +71,27 @@ def _level(tags) -> str | None:
     return tags.get("admin_level") if tags.get("boundary") == "administrative" else None
 
 
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused while a region is read: reading builds millions of
+    small objects that all live on (ways, coordinates, streets) and no reference cycles, and every
+    collection would walk all of them again (a third of the reading time at 100,000 ways)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def region_from_pbf(path: Path | str, *, admin_level: int = 8, within: int | None = None) -> RegionStreets:
     """The municipalities of the extract (inside ``within``, a relation id) with their streets."""
+    with collector_paused():
+        return _region_from_pbf(path, admin_level, within)
+
+
+def _region_from_pbf(path: Path | str, admin_level: int, within: int | None) -> RegionStreets:
     level = str(int(admin_level))
 
     def wanted(rid: int, tags) -> bool:

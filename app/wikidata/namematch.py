@@ -190,24 +190,36 @@ def _unaccent(text: str) -> str:
 
 def _street_type_of(half: str, languages: list[str]) -> tuple[str, str, str, bool] | None:
     """(language, street type as written, the rest, type written first) of one name, or None."""
+    return _street_type_in(half, tuple(languages))
+
+
+@lru_cache(maxsize=65536)  # a region's towns repeat the same names thousands of times
+def _street_type_in(half: str, languages: tuple[str, ...]) -> tuple[str, str, str, bool] | None:
     lowered = half.casefold()
     for lang in languages:
-        for street_type in sorted(name_rules.PREFIX_TYPES.get(lang, []), key=len, reverse=True):
-            if street_type.endswith(".") or "/" in street_type:
-                continue  # abbreviations: "Av. X" is not how items are labelled
+        prefixes, glued, suffixes = _type_words(lang)
+        for street_type in prefixes:
             if lowered.startswith(street_type + " ") and len(half) > len(street_type) + 1:
                 return lang, half[: len(street_type)], half[len(street_type):], True
-        for suffix in sorted(name_rules.GLUED_SUFFIXES.get(lang, []), key=len, reverse=True):
-            if suffix.endswith("."):
-                continue
+        for suffix in glued:
             if lowered.endswith(suffix) and len(half) - len(suffix) >= 3:
                 return lang, half[-len(suffix):], half[: -len(suffix)], False
-        for suffix in name_rules.SUFFIX_TYPES.get(lang, []):
-            if suffix.endswith(".") or len(suffix) < 3:
-                continue
+        for suffix in suffixes:
             if lowered.endswith(" " + suffix):
                 return lang, half[-len(suffix):], half[: -len(suffix)], False
     return None
+
+
+@lru_cache(maxsize=None)
+def _type_words(lang: str) -> tuple[list[str], list[str], list[str]]:
+    """A language's street types as items are labelled with them, longest first where it matters:
+    written first, glued to the end ("-straße"), and a word at the end. Abbreviations ("Av.") are
+    not how items are labelled."""
+    prefixes = [t for t in sorted(name_rules.PREFIX_TYPES.get(lang, []), key=len, reverse=True)
+                if not t.endswith(".") and "/" not in t]
+    glued = [t for t in sorted(name_rules.GLUED_SUFFIXES.get(lang, []), key=len, reverse=True) if not t.endswith(".")]
+    suffixes = [t for t in name_rules.SUFFIX_TYPES.get(lang, []) if not t.endswith(".") and len(t) >= 3]
+    return prefixes, glued, suffixes
 
 
 def city_street_types(streets: Iterable[Street], languages: list[str]) -> dict[tuple[str, bool], list[str]]:

@@ -278,9 +278,16 @@ def resolve_namesakes(
     pending = [s for s in streets if not evidence[s.key]]
     readings = readings or {}
     types = city_street_types(streets, languages) if readings else {}
-    clues = {
-        s.key: clue_for(s, readings.get(s.key), name_parts.get(s.key, []), languages, types) for s in pending
-    }
+    # One clue per distinct name: the streets of a name share its reading (read once per name), and
+    # a region's towns share most of their names.
+    clue_of_name: dict[tuple, NameClue] = {}
+    clues = {}
+    for s in pending:
+        reading, parts = readings.get(s.key), name_parts.get(s.key, [])
+        same = (s.name, id(reading), tuple(parts))
+        if same not in clue_of_name:
+            clue_of_name[same] = clue_for(s, reading, parts, languages, types)
+        clues[s.key] = clue_of_name[same]
     clues = {key: clue for key, clue in clues.items() if not clue.empty or clue.royal}
     royal = [clue for clue in clues.values() if clue.royal]
     if royal and country is None:
