@@ -6,8 +6,10 @@ street and one street fewer; Wikidata gets a Spanish article for Delmira Agustin
 ask both services again and every view of the changes must say so.
 """
 import csv
+import html
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -121,6 +123,22 @@ def test_the_changes_page_json_and_csv_say_what_volunteers_did(edited_city):
     # The CLI printed the same summary at the end of the second analysis, and none of it after the first.
     assert "new article: Calle Delmira Agustini (Delmira Agustini)" in second
     assert "newly tagged: Calle Mercedes" in second and "Changes since" not in first
+
+
+def test_the_changes_page_shows_the_rows_of_the_csv(edited_city):
+    app, _, _ = edited_city
+    client = app.test_client()
+    page = client.get(f"/cities/{SLUG}/changes").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/cities/{SLUG}/changes.csv").get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    kinds = {row["change"] for row in rows}
+    assert len(kinds) >= 3
+    for kind in kinds:
+        start = page.index(f'<section id="{kind}"')
+        section = page[start:page.index("</section>", start)]
+        shown = [html.unescape(name) for name in
+                 re.findall(r"<tr>\s*<td>(?:<a href=\"[^\"]*\">)?([^<]*)", section)]
+        assert shown == [row["street_name"] for row in rows if row["change"] == kind], kind
 
 
 def test_the_streets_and_gap_lists_change(edited_city):

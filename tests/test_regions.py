@@ -5,6 +5,11 @@ crossing a municipal border, a municipality without named streets, one outside t
 """
 from __future__ import annotations
 
+import csv
+import html
+import io
+import re
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -233,6 +238,22 @@ def test_the_region_api_and_csv_give_the_table(region_app):
     assert len(lines) == 4 and any('"Villaclara"' in line and '"0.25"' in line for line in lines)
     outlines = client.get(f"/regions/{REGION_SLUG}/map.geojson").get_json()
     assert len(outlines["features"]) == 3 and "OpenStreetMap" in outlines["attribution"]
+
+
+def test_the_region_table_is_the_same_in_html_csv_and_json(region_app):
+    client = region_app.test_client()
+    page = client.get(f"/regions/{REGION_SLUG}").get_data(as_text=True)
+    start = page.index('id="region-table"')
+    table = page[start:page.index("</table>", start)]
+    shown = [(html.unescape(name), status) for status, name in
+             re.findall(r'<tr class="municipality" data-status="([^"]+)">\s*<td data-value="([^"]*)"', table)]
+    text = client.get(f"/regions/{REGION_SLUG}/municipalities.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(shown) >= 3 and shown == [(r["municipality"], r["status"]) for r in rows]
+    listed = client.get(f"/api/regions/{REGION_SLUG}").get_json()["municipalities"]
+    assert [(m["municipality"], m["status"]) for m in listed] == shown
+    # Every header of the page sorts in the browser, on each cell's data-value.
+    assert table.count("<button type=\"button\">") == 7 and table.count('data-sort="number"') == 6
 
 
 def test_the_region_page_draws_the_choropleth_in_chromium(region_app, page):

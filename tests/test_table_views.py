@@ -211,6 +211,11 @@ def test_a_json_page_says_what_it_is(client, city):
         client.get(f"/cities/{city}/gaps", query_string={"list": "unknown", "format": "csv", "sort": "name",
                                                           "dir": "desc", "q": "calle"}).get_data()
     assert get_json(client, city, "unknown") == client.get(f"/cities/{city}/gaps?list=unknown&format=json").get_json()
+    # The page links its JSON, with the page's parameters.
+    page = client.get(f"/cities/{city}/gaps", query_string={"list": "tags", "sort": "length", "page": 2, "size": 2})
+    link = html.unescape(re.search(r'<a class="json" href="([^"]+)"', page.get_data(as_text=True)).group(1))
+    assert link.startswith(f"/cities/{city}/gaps/tags.json?")
+    assert client.get(link).get_json()["rows"] == get_json(client, city, "tags", sort="length", page=2, size=2)["rows"]
 
 
 @pytest.mark.parametrize("params", [

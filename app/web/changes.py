@@ -35,7 +35,7 @@ from app.changes import (
 from app.extensions import limiter
 from app.jobs import QueueFull
 from app.web import analysed_area, analysed_area_row, jobs, store, whole_number
-from app.web.tables import csv_response
+from app.web.tables import HtmlColumn, HtmlTable, csv_response
 
 bp = Blueprint("changes", __name__)
 
@@ -62,6 +62,13 @@ NO_COMPARISON_WORDS = {
     "no_earlier_run": _l("there is no earlier analysis of this city to compare with"),
     "no_snapshot": _l("that analysis was made before analyses kept their streets"),
 }
+#: The tables of the page (cells: templates/_change_cells.html); the CSV and JSON have every column.
+CHANGE_DISPLAY = HtmlTable((
+    HtmlColumn(_l("Street"), "street"), HtmlColumn(_l("Before"), "before"), HtmlColumn(_l("After"), "after"),
+    HtmlColumn(_l("Why"), "why"), HtmlColumn(_l("Namesakes"), "namesakes"),
+), css="figures", scoped=True)
+NEW_ARTICLE_DISPLAY = HtmlTable((HtmlColumn(_l("Street"), "street"), HtmlColumn(_l("Person"), "person")),
+                                css="figures", scoped=True)
 #: Rows shown per kind of change on the page; the CSV and JSON have them all.
 ROWS_SHOWN = 200
 #: Re-analyses a city may be asked for by volunteers: each one asks Overpass and Wikidata again.
@@ -96,7 +103,7 @@ def changes(slug: str):
         "changes.html", area=area, changes=found, runs=earlier_runs(store(), area.id),
         reason=NO_COMPARISON_WORDS.get(reason.code, str(reason)) if reason else None,
         since=request.args.get("since", ""), kinds=CHANGE_KINDS, titles=CHANGE_TITLES, why_words=WHY_WORDS,
-        limit=ROWS_SHOWN,
+        limit=ROWS_SHOWN, change_display=CHANGE_DISPLAY, new_article_display=NEW_ARTICLE_DISPLAY,
     )
 
 

@@ -42,11 +42,11 @@ DISPLAY = {
     "articles": HtmlTable((
         HtmlColumn(_l("Woman"), "woman"), HtmlColumn(_l("Articles in other languages"), "other_languages"),
         HtmlColumn(_l("Streets"), "woman_streets"), HtmlColumn(_l("Start"), "start_article"),
-    ), row_attribute="qid", row_key="qid"),
+    ), row_attributes=(("qid", "qid"),)),
     "tags": HtmlTable((
         HtmlColumn(_l("Street"), "street"), HtmlColumn(_l("Namesake"), "namesakes"), HtmlColumn(_l("Source"), "source"),
         HtmlColumn(_l("OpenStreetMap ways"), "osm_ways"), HtmlColumn(_l("Edit"), "edit"),
-    ), row_attribute="key", row_key="key"),
+    ), row_attributes=(("key", "key"),)),
     "unknown": HtmlTable((
         HtmlColumn(_l("Street name"), "street_name"), HtmlColumn(_l("Streets"), "streets"),
         HtmlColumn(_l("Total length"), "total_length"), HtmlColumn(_l("Review"), "review_links"),
@@ -54,11 +54,11 @@ DISPLAY = {
     "first_names": HtmlTable((
         HtmlColumn(_l("Street"), "street"), HtmlColumn(_l("Person"), "person"), HtmlColumn(_l("Guess"), "guess"),
         HtmlColumn(_l("Wikidata"), "wikidata_actions"),
-    ), row_attribute="key", row_key="key"),
+    ), row_attributes=(("key", "key"),)),
     "matches": HtmlTable((
         HtmlColumn(_l("Street"), "matched_street"), HtmlColumn(_l("Chosen"), "chosen"),
         HtmlColumn(_l("Other candidates"), "other_candidates"), HtmlColumn(_l("How it was found"), "how_found"),
-    ), row_attribute="key", row_key="key"),
+    ), row_attributes=(("key", "key"),)),
 }
 
 
@@ -163,4 +163,5 @@ def gaps(slug: str):
         "gaps.html", area=area, page=page, query=query, counts=counts, lists=LISTS, list_titles=LIST_TITLES,
         sorts=query.table.sorts, sort_titles=SORT_TITLES, source_filters=query.table.filters.get("source", ()),
         display=DISPLAY[query.list], link=link, city_language=page.language,
+        json_url=list_url("gaps.gap_list_json", slug, query),
     )

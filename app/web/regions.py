@@ -10,9 +10,23 @@ from app.maps import OSM_TILES, region_map, render_parts
 from app.regions import MUNICIPALITIES, RegionNotFound, region_data, region_rows
 from app.web import store
 from app.web.publish import static_site
-from app.web.tables import csv_response
+from app.web.tables import HtmlColumn, HtmlTable, csv_response
 
 bp = Blueprint("regions", __name__)
+
+#: The region table as the page shows it (cells: templates/_region_cells.html), sortable in the browser.
+MUNICIPALITY_DISPLAY = HtmlTable((
+    HtmlColumn(_l("Municipality"), "municipality", sort_as="text", value="municipality_value"),
+    HtmlColumn(_l("Streets"), "streets", css="num", sort_as="number", value="streets_value"),
+    HtmlColumn(_l("Named after people"), "person_streets", css="num", sort_as="number", value="person_streets_value"),
+    HtmlColumn(_l("Honouring women, by street"), "women_share", css="num", cell_css="headline-cell", sort_as="number",
+               value="women_share_value"),
+    HtmlColumn(_l("by length"), "by_length", css="num", sort_as="number", value="by_length_value"),
+    HtmlColumn(_l("by person"), "by_person", css="num", sort_as="number", value="by_person_value"),
+    HtmlColumn(_l("Women without an article"), "without_article", css="num", sort_as="number",
+               value="without_article_value"),
+), row_attributes=(("status", "status"),), css="cities sortable", id="region-table", row_class="municipality",
+    scoped=True)
 
 
 def load_region(slug: str) -> dict:
@@ -72,7 +86,7 @@ def region(slug: str):
         },
         tiles=tiles or None,
     )
-    return render_template("region.html", region=data, map=render_parts(m))
+    return render_template("region.html", region=data, map=render_parts(m), display=MUNICIPALITY_DISPLAY)
 
 
 @bp.route("/regions/<slug>/map.geojson")

@@ -20,15 +20,24 @@ class HtmlColumn:
     title: str
     #: The macro of the cells template drawing this column's cell from a row.
     cell: str
+    #: The class of the header and the cells ("num": a column of figures), and one more for the cells only.
+    css: str = ""
+    cell_css: str = ""
+    #: Sortable in the browser (static/js/sortable.js) as "text" or "number", on the ``value`` macro's text.
+    sort_as: str | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
 class HtmlTable:
     columns: tuple[HtmlColumn, ...]
-    #: Each row's ``data-<row_attribute>`` holds ``row[row_key]`` (for scripts and tests); None: no attribute.
-    row_attribute: str | None = None
-    row_key: str | None = None
+    #: (attribute, key) pairs: each row's ``data-<attribute>`` holds ``row[key]`` (for scripts and tests).
+    row_attributes: tuple[tuple[str, str], ...] = ()
     css: str = "gaps"
+    id: str | None = None
+    row_class: str | None = None
+    #: Header cells say they head columns (scope="col").
+    scoped: bool = False
 
 
 def csv_response(table: Table, rows: Iterable[dict], filename: str, *, mimetype: str = "text/csv") -> Response:
