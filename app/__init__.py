@@ -4,9 +4,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__version__ = "0.1.0"
+from app.config import INTERFACE_LANGUAGES as LANGUAGES
+from app.version import __version__
 
-LANGUAGES = ("es", "pt", "en")
+__all__ = ["LANGUAGES", "__version__", "create_app"]
 
 
 def create_app(test_config: dict | None = None, *, start_workers: bool | None = None):
@@ -17,10 +18,9 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     """
     from flask import Flask
 
-    from app.analysis import job_executor, region_member_executor
     from app.config import load_settings
     from app.extensions import babel, compress, csrf, limiter, login_manager
-    from app.jobs import JobQueue
+    from app.jobs import JobQueue, job_executor, region_member_executor
     from app.resources import bundled_dir
     from app.store import Store
     from app.maps import OSM_TILES

@@ -13,29 +13,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from app import LANGUAGES as INTERFACE_LANGUAGES
 from app.areas import area_from_row, overpass_client, with_languages
 from app.classify import (
     build_evidence_from_reading,
     decide,
     propagate_within_city,
 )
-from app.config import Settings
-from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street
-from app.jobs import Executor, Progress, public_reason
+from app.config import INTERFACE_LANGUAGES, Settings
+from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Progress, Street
+from app.failures import public_reason
 from app.mapdata import prepare_map_data_for_area
 from app.names import names_to_look_up, read_street_name
 from app.osm.streets import fetch_streets
 from app.regions import city_figures, outline_geojson
 from app.remote import RemoteError
 from app.reviews import apply_reviews_since, review_conflict, review_evidence
-from app.store import Store
-from app.store.models import AreaRow, JobRow
+from app.stats import headline
+from app.store import Store, StoreCache
+from app.store.models import AreaRow
 from app.store.records import (
     follow_renamed_streets,
     latest_reviews,
     save_run,
     stored_namesakes,
+)
+from app.store.regions import (
+    claim_member,
+    fail_member,
+    finish_member,
+    finish_region_if_complete,
+    prepare_member,
+    set_region_stage,
+    start_region_run,
+    stop_region,
+    store_namesakes,
 )
 from app.wikidata.client import SparqlClient
 from app.wikidata.facts import fetch_namesakes
@@ -56,7 +67,7 @@ def make_clients(settings: Settings, store: Store, *, offline: bool = False) -> 
         sparql=SparqlClient(
             settings.sparql_urls,
             contact=settings.contact,
-            cache=settings.remote_cache(store),
+            cache=StoreCache.for_settings(store, settings),
             policy=settings.retry_policy(),
             offline=offline or settings.offline,
             max_age=settings.cache_max_age,
@@ -164,7 +175,8 @@ def save_city(
     own = _mentioned(streets, evidence, entities)
     own.update({q: entities[q] for d in decisions.values() for q in d.qids if q in entities})
     run_id = save_run(store, area_id, streets=streets, readings=readings, decisions=decisions,
-                      namesakes=own, conflicts=conflicts, source=source, job_id=job_id, stored_qids=stored_qids)
+                      namesakes=own, conflicts=conflicts, source=source, figures=headline, job_id=job_id,
+                      stored_qids=stored_qids)
     # Reviews saved while this analysis ran went to the previous run's streets, now gone:
     # apply them to the new run, exactly as saving them would have.
     newest = max((review.id for review in reviews.values()), default=0)
@@ -229,16 +241,8 @@ def analyze_region(
     (``analyze_member`` runs there) instead of storing it here; the last one to finish completes
     the region. With PostgreSQL and a Redis queue, several worker processes share them.
     """
+    # pyosmium, numpy and shapely load only for regions, not for every city analysis or CLI command.
     from app.osm.region import region_from_overpass, region_from_pbf
-    from app.store.regions import (
-        finish_member,
-        finish_region_if_complete,
-        prepare_member,
-        set_region_stage,
-        start_region_run,
-        stop_region,
-        store_namesakes,
-    )
 
     if pbf is not None:
         progress("OpenStreetMap: reading the extract", 0, 0)
@@ -314,7 +318,7 @@ def analyze_region(
                 finish_member(store, member.id, run_id=run_id, figures=city_figures(store, member.area_id))
             done += 1
         say("municipalities queued" if queue else "municipalities", done, total)
-        finish_region_if_complete(store, region_id)
+        finish_region_if_complete(store, region_id, headline)
     except Exception as exc:
         stop_region(store, region_id, "failed", public_reason(exc))
         raise
@@ -347,8 +351,6 @@ def _mentioned(streets: list[Street], evidence: dict, entities: dict[str, Namesa
 
 def analyze_member(store: Store, member_id: int, clients: Clients) -> None:
     """Store one municipality a region run queued (a background worker's task); the last completes the region."""
-    from app.store.regions import claim_member, fail_member, finish_member, finish_region_if_complete
-
     claimed = claim_member(store, member_id)
     if claimed is None:
         return  # done already, or taken by another worker
@@ -363,7 +365,7 @@ def analyze_member(store: Store, member_id: int, clients: Clients) -> None:
         log.exception("municipality %s of region %s failed", area_id, region_id)
         fail_member(store, member_id, public_reason(exc))
         return
-    finish_region_if_complete(store, region_id)
+    finish_region_if_complete(store, region_id, headline)
 
 
 def _language_groups(region: Area | None, municipalities: list) -> list[tuple[Area, list]]:
@@ -387,24 +389,3 @@ def _say_borders(municipalities: list, borders: dict) -> None:
             if shares:
                 street.border_shares = [{"name": by_id[osm_id].name, "slug": by_id[osm_id].slug,
                                          "osm": by_id[osm_id].osm_ref, "share": share} for osm_id, share in shares]
-
-
-def job_executor(store: Store, settings: Settings) -> Executor:
-    """What a background job runs: the analysis of the job's area."""
-
-    def execute(job: JobRow, progress: Progress) -> int:
-        options = job.options or {}
-        clients = make_clients(settings, store, offline=bool(options.get("offline")))
-        pbf = Path(options["pbf"]) if options.get("pbf") else None
-        return analyze(store, job.area_id, clients, progress, pbf=pbf, job_id=job.id)
-
-    return execute
-
-
-def region_member_executor(store: Store, settings: Settings) -> Callable[[int], None]:
-    """What a background worker runs for a municipality a region run queued."""
-
-    def execute(member_id: int) -> None:
-        analyze_member(store, member_id, make_clients(settings, store))
-
-    return execute

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.domain import Area
-from app.store import Store
+from app.store import Store, StoreCache
 from app.store.models import AreaRow
 from app.store.records import area_by_slug
 
@@ -33,6 +33,8 @@ class AmbiguousAreaError(Exception):
 def overpass_client(settings: Settings, store: Store, *, offline: bool = False, interactive: bool = False):
     """The Overpass client; ``interactive`` for lookups a web request waits on: two quick tries at most,
     answered from the cache for longer (AREA_LOOKUP_MAX_AGE)."""
+    # The remote clients (overpy, SPARQLWrapper), the name rules and the area parser are imported in the
+    # functions that use them: a page or CLI command about a city already stored never loads them.
     from app.osm.overpass import OverpassClient
 
     policy = settings.retry_policy()
@@ -45,7 +47,7 @@ def overpass_client(settings: Settings, store: Store, *, offline: bool = False, 
     return OverpassClient(
         settings.overpass_urls,
         contact=settings.contact,
-        cache=settings.remote_cache(store),
+        cache=StoreCache.for_settings(store, settings),
         policy=policy,
         offline=offline or settings.offline,
         max_age=max_age,
@@ -98,7 +100,7 @@ def languages_client(settings: Settings, store: Store, *, offline: bool = False)
     policy.timeout = min(policy.timeout, 20.0)
     policy.max_delay = min(policy.max_delay, 2.0)
     policy.base_delay = min(policy.base_delay, 0.5)
-    return SparqlClient(settings.sparql_urls, contact=settings.contact, cache=settings.remote_cache(store),
+    return SparqlClient(settings.sparql_urls, contact=settings.contact, cache=StoreCache.for_settings(store, settings),
                         policy=policy, offline=offline or settings.offline,
                         max_age=max(settings.cache_max_age, AREA_LOOKUP_MAX_AGE))
 

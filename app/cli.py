@@ -104,9 +104,8 @@ def lookup_failed(exc: Exception) -> click.ClickException:
 @with_appcontext
 def analyze_command(city: str, pbf: Path | None, offline: bool):
     """Analyse CITY (a name, relation/ID or a Wikidata id) in the foreground."""
-    from app.analysis import job_executor
     from app.areas import AmbiguousAreaError, AreaLookupError, lookup_area, with_languages
-    from app.jobs import JobProgress, run_claimed
+    from app.jobs import JobProgress, job_executor, run_claimed
     from app.remote import RemoteError
     from app.store.models import JobRow
     from app.store.records import find_or_create_area

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+#: The languages of the interface: pages are translated into them, and every analysis fetches
+#: namesakes' facts in them too, so pages can show people in the visitor's language.
+INTERFACE_LANGUAGES = ("es", "pt", "en")
+
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 DEFAULT_SPARQL_URL = "https://query.wikidata.org/sparql"
 
@@ -69,16 +73,12 @@ class Settings:
     public_url: str | None = None
 
     def retry_policy(self):
+        # Inside: the CLI reads its settings before it needs requests (app.remote), keeping start-up light.
         from app.remote import RetryPolicy
 
         return RetryPolicy(attempts=self.remote_attempts, base_delay=self.remote_backoff, timeout=self.remote_timeout,
                            deadline=self.remote_deadline)
 
-    def remote_cache(self, store):
-        """The store's remote-answer cache, within this configuration's bounds."""
-        from app.store import StoreCache
-
-        return StoreCache(store, max_entries=self.cache_max_entries, max_bytes=int(self.cache_max_mb * 1024 * 1024))
 
 
 def _check_http_url(name: str, value: str) -> str:

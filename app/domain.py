@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -249,6 +250,10 @@ class Street:
 # --- Wikidata side -----------------------------------------------------------
 
 
+#: How a long stage reports how far it got: (stage, done, total); a job's record or the terminal listens.
+Progress = Callable[[str, int, int], None]
+
+
 @dataclass
 class Namesake:
     """What Wikidata says about one possible namesake."""
@@ -300,3 +305,31 @@ class Decision:
     #: The namesake is a saint or a title of the Virgin: counted as a person (the Geochicas
     #: convention) and shown apart, since presenters are asked about it.
     religious: bool = False
+
+
+def evidence_to_json(evidence: list[Evidence]) -> list[dict]:
+    """Evidence as the store keeps it (JSON); ``evidence_from_json`` gives back equal values."""
+    # Evidence holds only strings, booleans and lists of strings: a shallow copy, not asdict's deep one.
+    return [{**vars(e), "qids": list(e.qids), "alternatives": list(e.alternatives)} for e in evidence]
+
+
+def evidence_from_json(values: list[dict] | None) -> list[Evidence]:
+    """Evidence from what ``evidence_to_json`` stored; keys of older versions that Evidence lacks are ignored."""
+    known = Evidence.__dataclass_fields__.keys()
+    return [Evidence(**{k: v for k, v in (value or {}).items() if k in known}) for value in values or []]
+
+
+@dataclass(frozen=True)
+class CountedStreet:
+    """What the figures (``app.stats``) need of one stored street; ``app.store.records.counted_streets``
+    builds them from a run's rows."""
+
+    category: str
+    length_m: float = 0.0
+    mix: str | None = None
+    religious: bool = False
+    name_part: str | None = None
+    #: Every namesake linked to the street, in order.
+    qids: tuple[str, ...] = ()
+    #: (qid, gender) of the linked namesakes that are persons (``PERSON_KINDS``); gender None when unknown.
+    persons: tuple[tuple[str, str | None], ...] = ()

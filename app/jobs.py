@@ -24,6 +24,7 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Callable
 
 from huey import RedisHuey, SqliteHuey
@@ -31,8 +32,10 @@ from huey.consumer import Consumer
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.analysis import analyze, analyze_member, make_clients
 from app.config import Settings
-from app.remote import RemoteError, redact
+from app.domain import Progress
+from app.failures import public_reason
 from app.store import Store
 from app.store.models import JobRow, RunRow, utcnow
 from app.store.regions import queued_members
@@ -43,7 +46,6 @@ ACTIVE = ("queued", "running")
 #: A job interrupted this many times is not tried again: something in it kills the worker.
 MAX_ATTEMPTS = 3
 
-Progress = Callable[[str, int, int], None]
 #: Runs one analysis for a job; returns the id of the stored run (None if it stored none).
 Executor = Callable[[JobRow, Progress], int | None]
 
@@ -193,17 +195,6 @@ def run_claimed(store: Store, job_id: int, execute: Executor, worker_id: str) ->
         # Ctrl-C in `whose-streets analyze`, a worker being stopped: say so, then let it stop.
         _mark_failed(store, job_id, "interrupted before it finished", worker_id)
         raise
-
-
-#: Failures whose message is written for people (remote services, bad input, empty areas, files).
-EXPLAINED_FAILURES = (RemoteError, ValueError, LookupError, RuntimeError, OSError)
-
-
-def public_reason(exc: Exception) -> str:
-    """The reason shown on the job (anyone may read it): ours in full, internal errors only by kind."""
-    if isinstance(exc, EXPLAINED_FAILURES):
-        return redact(str(exc)) or exc.__class__.__name__
-    return f"internal error ({exc.__class__.__name__}); the details are in the service's log"
 
 
 def _mark_failed(store: Store, job_id: int, reason: str, worker_id: str | None = None, attempts: int = 3) -> None:
@@ -454,3 +445,24 @@ class JobQueue:
                 if job.status not in ACTIVE or time.monotonic() > deadline:
                     return job
             time.sleep(poll)
+
+
+def job_executor(store: Store, settings: Settings) -> Executor:
+    """What a background job runs: the analysis of the job's area."""
+
+    def execute(job: JobRow, progress: Progress) -> int:
+        options = job.options or {}
+        clients = make_clients(settings, store, offline=bool(options.get("offline")))
+        pbf = Path(options["pbf"]) if options.get("pbf") else None
+        return analyze(store, job.area_id, clients, progress, pbf=pbf, job_id=job.id)
+
+    return execute
+
+
+def region_member_executor(store: Store, settings: Settings) -> Callable[[int], None]:
+    """What a background worker runs for a municipality a region run queued."""
+
+    def execute(member_id: int) -> None:
+        analyze_member(store, member_id, make_clients(settings, store))
+
+    return execute

@@ -18,7 +18,7 @@ from typing import Callable, Protocol
 import requests
 import urllib3
 
-from app import __version__
+from app.version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -38,9 +38,12 @@ from app.domain import (
     sources_where,
 )
 from app.mapdata import prepare_map_data_for_area
+from app.remote import RemoteError
 from app.store import Store
+from app.stats import headline
 from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow, StreetNamesakeRow, StreetRow
-from app.store.records import chunked, stored_namesakes, upsert_namesakes
+from app.store.records import counted_streets, set_figures, stored_namesakes, upsert_namesakes
+from app.wikidata.facts import fetch_namesakes
 
 #: Sources from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
 REMOTE_SOURCES = sources_where("remote")
@@ -119,9 +122,6 @@ def check_namesakes(store: Store, qids: list[str], languages: list[str], sparql=
     qids = [q for q in qids if is_qid(q)]
     fetched: dict[str, Namesake] = {}
     if sparql is not None and qids:
-        from app.remote import RemoteError
-        from app.wikidata.facts import fetch_namesakes
-
         try:
             fetched = fetch_namesakes(sparql, qids, list(languages))
         except RemoteError as exc:  # Wikidata unreachable or failing: the store is the fallback
@@ -291,40 +291,10 @@ def _asdict(evidence: Evidence) -> dict:
 
 
 def refresh_stats(session, area: AreaRow) -> dict:
-    """Recount the area's headline figures (app.stats.headline) from its current run.
-
-    Reads only the columns the figures need (no geometry), so it stays quick on big cities.
-    """
-    from app.stats import headline
-
+    """Recount the area's headline figures (app.stats.headline) from its current run."""
     session.flush()
-    run_id = area.current_run_id
-    qids_of: dict[int, list[str]] = {}
-    for street_id, qid in session.execute(
-        select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
-        .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
-        .where(StreetRow.run_id == run_id)
-        .order_by(StreetNamesakeRow.street_id, StreetNamesakeRow.position)
-    ):
-        qids_of.setdefault(street_id, []).append(qid)
-    streets = [
-        SimpleNamespace(category=r.category, mix=r.mix, length_m=r.length_m, name_part=r.name_part,
-                        qids=qids_of.get(r.id, []), links=[])
-        for r in session.execute(select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m,
-                                        StreetRow.name_part).where(StreetRow.run_id == run_id))
-    ]
-    wanted = sorted({q for qs in qids_of.values() for q in qs})
-    namesakes = {}
-    for chunk in chunked(wanted):
-        namesakes.update({
-            r.qid: SimpleNamespace(gender=r.gender, kind=r.kind)
-            for r in session.execute(select(NamesakeRow.qid, NamesakeRow.gender, NamesakeRow.kind)
-                                     .where(NamesakeRow.qid.in_(chunk)))
-        })
-    stats = headline(streets, namesakes)
-    run = session.get(RunRow, run_id)
-    run.stats = stats
-    area.stats = stats
+    stats = headline(counted_streets(session, [area.current_run_id]))
+    set_figures(session, area.id, stats)
     return stats
 
 

@@ -14,8 +14,21 @@ show those "mixed" streets separately).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
-from app.domain import CATEGORIES, MAN, NONBINARY, PERSON_CATEGORIES, SEVERAL, WOMAN, normalise_name
+from app.domain import (
+    CATEGORIES,
+    MAN,
+    NONBINARY,
+    PERSON_CATEGORIES,
+    PERSON_KINDS,
+    SEVERAL,
+    WOMAN,
+    CountedStreet,
+    Namesake,
+    normalise_name,
+)
+from app.store.records import person_street_namesakes
 
 GENDERS = (WOMAN, MAN, NONBINARY, "unknown")
 
@@ -24,8 +37,8 @@ def share(part: float, whole: float) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def headline(streets, namesakes: dict) -> dict:
-    """Counts and shares for a run, from its street rows (category, mix, length_m, links/qids, name_part)."""
+def headline(streets: Iterable[CountedStreet]) -> dict:
+    """Counts and shares for a run (or a region's runs) from its streets."""
     by_street = Counter({c: 0 for c in CATEGORIES})
     by_length = Counter({c: 0.0 for c in CATEGORIES})
     several_by_mix = Counter()
@@ -35,7 +48,7 @@ def headline(streets, namesakes: dict) -> dict:
     for street in streets:
         length = street.length_m or 0.0
         by_street[street.category] += 1
-        if getattr(street, "religious", False) and street.category in PERSON_CATEGORIES:
+        if street.religious and street.category in PERSON_CATEGORIES:
             religious["all"] += 1
             if street.category == WOMAN or (street.category == SEVERAL and street.mix == "women"):
                 religious["women"] += 1
@@ -43,14 +56,11 @@ def headline(streets, namesakes: dict) -> dict:
         if street.category == SEVERAL:
             several_by_mix[street.mix or "mixed"] += 1
             several_length_by_mix[street.mix or "mixed"] += length
-        qids = [link.qid for link in getattr(street, "links", [])] or list(getattr(street, "qids", []))
         # Every person Wikidata knows counts, whatever the street's category (a human of
         # unknown gender sits on an "unknown" street and is still a person).
-        for qid in qids:
-            namesake = namesakes.get(qid)
-            if namesake is not None and getattr(namesake, "kind", "human") in ("human", "fictional"):
-                persons[qid] = getattr(namesake, "gender", None) or "unknown"
-        if not qids and street.category in (WOMAN, MAN, NONBINARY) and street.name_part:
+        for qid, gender in street.persons:
+            persons[qid] = gender or "unknown"
+        if not street.qids and street.category in (WOMAN, MAN, NONBINARY) and street.name_part:
             # Known only from the name (first-name guess, title): one person per name and gender,
             # so "General Flores" and "Doctora Flores" stay two people.
             persons[f"name:{normalise_name(street.name_part)}:{street.category}"] = street.category
@@ -132,10 +142,10 @@ def century_of(year: int) -> int:
     return (year // 100) * 100
 
 
-def person_breakdowns(namesakes, top: int = 12) -> dict:
+def person_breakdowns(namesakes: Iterable[Namesake], top: int = 12) -> dict:
     """Occupations and centuries of birth of distinct women and men (counting unit: person).
 
-    ``namesakes``: NamesakeRow-like objects (gender, kind, occupations, birth_year), each once.
+    ``namesakes``: Namesake values, each once.
     Returns {"persons": {g: n}, "occupations": {g: [(label, n)]}, "centuries": {g: [(start, n)]},
     "unknown_birth": {g: n}} for g in woman, man. A person with several occupations counts under each.
     """
@@ -145,13 +155,13 @@ def person_breakdowns(namesakes, top: int = 12) -> dict:
     centuries = {g: Counter() for g in groups}
     unknown_birth = Counter()
     for person in namesakes:
-        gender = getattr(person, "gender", None)
-        if gender not in groups or getattr(person, "kind", "human") not in ("human", "fictional"):
+        gender = person.gender
+        if gender not in groups or person.kind not in PERSON_KINDS:
             continue
         persons[gender] += 1
-        for label in dict.fromkeys(getattr(person, "occupations", None) or []):
+        for label in dict.fromkeys(person.occupations or []):
             occupations[gender][label] += 1
-        year = getattr(person, "birth_year", None)
+        year = person.birth_year
         if year is None:
             unknown_birth[gender] += 1
         else:
@@ -166,17 +176,4 @@ def person_breakdowns(namesakes, top: int = 12) -> dict:
 
 def run_breakdowns(store, run_id: int, top: int = 12) -> dict:
     """person_breakdowns over the distinct namesakes linked to a run's person-named streets."""
-    from sqlalchemy import select
-
-    from app.store.models import NamesakeRow, StreetNamesakeRow, StreetRow
-
-    with store.session() as session:
-        namesakes = list(session.scalars(
-            select(NamesakeRow)
-            .where(NamesakeRow.qid.in_(
-                select(StreetNamesakeRow.qid)
-                .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
-                .where(StreetRow.run_id == run_id, StreetRow.category.in_(PERSON_CATEGORIES))
-            ))
-        ))
-    return person_breakdowns(namesakes, top=top)
+    return person_breakdowns(person_street_namesakes(store, run_id), top=top)

@@ -35,6 +35,7 @@ from app import create_app  # noqa: E402
 from app.changes import _MEMO, changes_since, start_event  # noqa: E402
 from app.domain import MEDIUM, UNKNOWN, WOMAN, Area, Decision, Evidence, Street  # noqa: E402
 from app.store import StoreCache  # noqa: E402
+from app.stats import headline  # noqa: E402
 from app.store.records import find_or_create_area, save_run  # noqa: E402
 
 AREA = Area(osm_type="relation", osm_id=990001, name="Ciudad Grande", admin_level=8, country_code="UY",
@@ -97,14 +98,14 @@ def main() -> None:
         streets, decisions, namesakes, readings = synthetic_city(args.streets)
 
         start = time.perf_counter()
-        save_run(store, area.id, streets=streets, readings=readings, decisions=decisions, namesakes=namesakes,
+        save_run(store, area.id, figures=headline, streets=streets, readings=readings, decisions=decisions, namesakes=namesakes,
                  conflicts={}, source="overpass")
         first_save = time.perf_counter() - start
         start_event(store, area.id)
         streets2, decisions2, namesakes2 = edited(streets, decisions, namesakes)
         readings2 = {s.key: readings.get(s.key) for s in streets2}
         start = time.perf_counter()
-        save_run(store, area.id, streets=streets2, readings=readings2, decisions=decisions2, namesakes=namesakes2,
+        save_run(store, area.id, figures=headline, streets=streets2, readings=readings2, decisions=decisions2, namesakes=namesakes2,
                  conflicts={}, source="overpass")
         second_save = time.perf_counter() - start
         with store.engine.connect() as connection:

@@ -32,6 +32,7 @@ from app.domain import (  # noqa: E402
     HIGH, KIND_HUMAN, LOW, MAN, MEDIUM, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN, Area, Decision, Namesake, Evidence, Street,
 )
 from app.store import Store  # noqa: E402
+from app.stats import headline  # noqa: E402
 from app.store.records import find_or_create_area, save_run  # noqa: E402
 
 WOMEN = ["María", "Juana", "Delmira", "Clara", "Laura", "Ana", "Carmen", "Rosa", "Elena", "Isabel", "Lucía",
@@ -171,7 +172,7 @@ def main() -> None:
         row = find_or_create_area(store, area)
         started = time.perf_counter()
         streets, decisions, namesakes, readings = synthetic_city(args.streets)
-        save_run(store, row.id, streets=streets, readings=readings, decisions=decisions, namesakes=namesakes,
+        save_run(store, row.id, figures=headline, streets=streets, readings=readings, decisions=decisions, namesakes=namesakes,
                  conflicts={}, source="overpass")
         print(f"city: {args.streets} streets, {len(namesakes)} namesakes stored in {time.perf_counter() - started:.1f} s")
         store.dispose()

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.domain import (  # noqa: E402
     HIGH, KIND_HUMAN, MAN, MEDIUM, NOT_PERSON, SEVERAL, UNKNOWN, WOMAN, Area, Decision, Namesake, Street,
 )
+from app.stats import headline  # noqa: E402
 from app.store.records import find_or_create_area, save_run  # noqa: E402
 
 AREA = Area(osm_type="relation", osm_id=990001, name="Ciudad Sintética", admin_level=8, country_code="UY",
@@ -253,7 +254,7 @@ def bench_city(name: str, streets, decisions, entities, area, args, browser_fact
     app.config["MAP_TILES"] = None  # no network here; tiles would only add failed requests
     store = app.extensions["store"]
     stored = find_or_create_area(store, area)
-    save_run(store, stored.id, streets=streets, readings={}, decisions=decisions, namesakes=entities,
+    save_run(store, stored.id, figures=headline, streets=streets, readings={}, decisions=decisions, namesakes=entities,
              conflicts={}, source="overpass")
     start = time.perf_counter()
     prepare_map_data(store, area.slug)  # as the analysis does at its end

@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_map_transfer import AREA, synthetic_city  # noqa: E402
 
 from app.background import background  # noqa: E402
+from app.stats import headline  # noqa: E402
 from app.store.records import find_or_create_area, save_run  # noqa: E402
 
 MB = 1_000_000
@@ -115,7 +116,7 @@ def main() -> None:
     store = app.extensions["store"]
     streets, decisions, namesakes = synthetic_city(args.streets, args.seed)
     area = find_or_create_area(store, AREA)
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=namesakes, conflicts={},
+    save_run(store, area.id, figures=headline, streets=streets, readings={}, decisions=decisions, namesakes=namesakes, conflicts={},
              source="overpass")
     print(f"city: {len(streets)} streets, {sum(len(s.lines[0]) for s in streets)} points")
 

@@ -100,6 +100,7 @@ def store_city(database_url: str, streets: int):
 
     from app.domain import Area
     from app.store import Store
+    from app.stats import headline
     from app.store.records import find_or_create_area, save_run
 
     store = Store(database_url)
@@ -107,7 +108,7 @@ def store_city(database_url: str, streets: int):
     area = Area("relation", 4242, "Ciudad Grande", admin_level=8, country_code="UY", languages=["es"])
     row = find_or_create_area(store, area)
     city, decisions, namesakes, readings = synthetic_city(streets)
-    save_run(store, row.id, streets=city, readings=readings, decisions=decisions, namesakes=namesakes,
+    save_run(store, row.id, figures=headline, streets=city, readings=readings, decisions=decisions, namesakes=namesakes,
              conflicts={}, source="overpass")
     store.dispose()
     return area.slug

@@ -10,6 +10,7 @@ from app.domain import (
     Area, Decision, Namesake, Evidence, Street,
 )
 from app.store import Store
+from app.stats import headline
 from app.store.records import find_or_create_area, save_run
 
 AREA = Area(osm_type="relation", osm_id=1001, name="Villa Ejemplo", admin_level=8, country_code="UY",
@@ -100,6 +101,6 @@ def store_sample_city(store: Store, area: Area = AREA) -> int:
                      confidence=decision.confidence)]
         decisions[street.key] = decision
         readings[street.key] = _Reading(PERSONS.get(name))
-    save_run(store, row.id, streets=streets, readings=readings, decisions=decisions, namesakes=ENTITIES,
+    save_run(store, row.id, figures=headline, streets=streets, readings=readings, decisions=decisions, namesakes=ENTITIES,
              conflicts={}, source="overpass")
     return row.id

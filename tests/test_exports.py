@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from app.domain import HIGH, LOW, MAN, UNKNOWN, WOMAN, Area, Decision, Namesake, Street
 from app.exports import COLUMNS, STREETS, write_export
 from app.store.records import AreaNotFound
+from app.stats import headline
 from app.store.records import find_or_create_area, save_run
 from tests.sample_city import ROWS, XSS_NAME
 
@@ -40,7 +41,7 @@ def store_hostile_city(store) -> str:
         streets.append(Street(key=f"w{way}", name=name, osm_ids=[f"way/{way}"],
                               lines=[[(-56.1, -34.9), (-56.1 + way * 1e-3, -34.9)]], length_m=50.0 * way))
         decisions[f"w{way}"] = decision
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=namesakes, conflicts={},
+    save_run(store, area.id, figures=headline, streets=streets, readings={}, decisions=decisions, namesakes=namesakes, conflicts={},
              source="overpass")
     return HOSTILE.slug
 

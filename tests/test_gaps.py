@@ -12,6 +12,7 @@ from app.gaps import GapQuery, gap_page
 from app.tables import csv_cell
 from app.store.records import find_analysed_area
 from app.links import josm_url, translation_url
+from app.stats import headline
 from app.store.records import find_or_create_area, save_run
 from tests.sample_city import AREA, ENTITIES, XSS_NAME
 
@@ -130,7 +131,7 @@ def big_city(store, n=130):
         streets.append(Street(key=key, name=f"Calle Número {i:03d}", osm_ids=[f"way/{5000 + i}"], lines=[],
                               length_m=float(1000 - i)))
         decisions[key] = Decision(UNKNOWN, None, LOW) if i % 2 else Decision(MAN, "name_match", LOW, ["Q900002"])
-    save_run(store, area.id, streets=streets, readings=readings, decisions=decisions, namesakes=ENTITIES,
+    save_run(store, area.id, figures=headline, streets=streets, readings=readings, decisions=decisions, namesakes=ENTITIES,
              conflicts={}, source="overpass")
     return area.slug
 
@@ -170,7 +171,7 @@ def test_csv_cells_never_run_as_formulas(value, expected):
 def test_formula_like_street_names_are_neutralised_in_csv(client, store):
     area = find_or_create_area(store, AREA)
     street = Street(key="w1", name="=cmd|' /C calc'!A0", osm_ids=["way/1"], lines=[], length_m=5.0)
-    save_run(store, area.id, streets=[street], readings={}, decisions={"w1": Decision(UNKNOWN, None, LOW)},
+    save_run(store, area.id, figures=headline, streets=[street], readings={}, decisions={"w1": Decision(UNKNOWN, None, LOW)},
              namesakes={}, conflicts={}, source="overpass")
     rows = csv_rows(client, area.slug, list="unknown")
     assert rows[0]["street_name"].startswith("'=")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.domain import LOW, MAN, MEDIUM, Decision, Evidence, Street
 from app.store.models import ReviewRow, StreetRow
+from app.stats import headline
 from app.store.records import find_or_create_area, save_run
 from tests.sample_city import AREA, ENTITIES
 from tests.test_auth import add_user, sign_in
@@ -37,7 +38,7 @@ def city(store):
                        evidence=[Evidence("name_match", ["Q900002"], confidence=MEDIUM)]),
         "w4": Decision(MAN, "title", LOW, [], needs_review=True),
     }
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=ENTITIES,
+    save_run(store, area.id, figures=headline, streets=streets, readings={}, decisions=decisions, namesakes=ENTITIES,
              conflicts={}, source="overpass")
     return area.slug
 

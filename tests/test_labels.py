@@ -11,6 +11,7 @@ import io
 import json
 
 from app.domain import HIGH, WOMAN, Area, Decision, Namesake, Street, pick_text
+from app.stats import headline
 from app.store.records import find_or_create_area, save_run
 
 MUL_CITY = Area(osm_type="relation", osm_id=3003, name="Villa Mul", admin_level=8, country_code="UY",
@@ -24,7 +25,7 @@ def store_mul_city(store) -> str:
                                  articles={"en": "https://en.wikipedia.org/wiki/Ada_Lovelace"})}
     street = Street(key="w1", name="Calle Ada Lovelace", osm_ids=["way/1"],
                     lines=[[(-56.1, -34.9), (-56.0, -34.9)]], length_m=120.0)
-    save_run(store, area.id, streets=[street], readings={}, decisions={"w1": Decision(WOMAN, "osm_tag", HIGH, ["Q77"])},
+    save_run(store, area.id, figures=headline, streets=[street], readings={}, decisions={"w1": Decision(WOMAN, "osm_tag", HIGH, ["Q77"])},
              namesakes=namesakes, conflicts={}, source="overpass")
     return MUL_CITY.slug
 

@@ -1,8 +1,7 @@
 """Statistics of the fixture city: the three counting units and the person breakdowns."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
+from app.domain import CountedStreet, Namesake
 from app.stats import category_rows, century_of, person_breakdowns, person_rows, run_breakdowns
 from app.store.models import AreaRow
 
@@ -51,10 +50,10 @@ def test_breakdowns_by_occupation_and_century(store, sample_city):
 
 def test_person_breakdowns_count_each_person_once_per_occupation():
     people = [
-        SimpleNamespace(gender="woman", kind="human", occupations=["poeta", "docente", "poeta"], birth_year=1900),
-        SimpleNamespace(gender="woman", kind="human", occupations=["poeta"], birth_year=-50),
-        SimpleNamespace(gender="woman", kind="thing", occupations=["poeta"], birth_year=1900),
-        SimpleNamespace(gender="nonbinary", kind="human", occupations=["artista"], birth_year=1990),
+        Namesake("Q1", gender="woman", kind="human", occupations=["poeta", "docente", "poeta"], birth_year=1900),
+        Namesake("Q2", gender="woman", kind="human", occupations=["poeta"], birth_year=-50),
+        Namesake("Q3", gender="woman", kind="thing", occupations=["poeta"], birth_year=1900),
+        Namesake("Q4", gender="nonbinary", kind="human", occupations=["artista"], birth_year=1990),
     ]
     result = person_breakdowns(people)
     assert result["persons"] == {"woman": 2, "man": 0}
@@ -70,12 +69,11 @@ def test_the_headline_without_religious_figures():
     from app.stats import headline
 
     def street(category, religious=False, mix=None):
-        return SimpleNamespace(category=category, mix=mix, length_m=10.0, links=[], qids=[], name_part=None,
-                               religious=religious)
+        return CountedStreet(category=category, mix=mix, length_m=10.0, religious=religious)
 
     streets = [street("woman", religious=True), street("woman", religious=True), street("woman"),
                street("man", religious=True), street("man"), street("man"), street("not_person")]
-    stats = headline(streets, {})
+    stats = headline(streets)
     assert stats["women_share"] == round(3 / 6, 4)  # the Geochicas convention: saints are people
     assert (stats["religious_streets"], stats["religious_women_streets"]) == (3, 2)
     assert stats["women_share_without_religious"] == round(1 / 3, 4)

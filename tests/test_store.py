@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.domain import HIGH, WOMAN, Decision, Street
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, ReviewRow, RunRow, StreetRow, UserRow
+from app.stats import headline
 from app.store.records import find_or_create_area, latest_reviews, save_run
 from tests.sample_city import AREA
 
@@ -102,7 +103,7 @@ def _street(key="w1", name="Calle Uno"):
 def test_a_new_run_replaces_streets_but_keeps_reviews_and_old_run_stats(store):
     area = find_or_create_area(store, AREA)
     decision = {"w1": Decision(WOMAN, "first_name", "low")}
-    first = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, namesakes={},
+    first = save_run(store, area.id, figures=headline, streets=[_street()], readings={}, decisions=decision, namesakes={},
                      conflicts={}, source="overpass")
     with store.session() as session:
         user = UserRow(name="ana", password_hash="x")
@@ -110,7 +111,7 @@ def test_a_new_run_replaces_streets_but_keeps_reviews_and_old_run_stats(store):
         session.flush()
         session.add(ReviewRow(area_id=area.id, street_key="w1", street_name="Calle Uno", user_id=user.id,
                               category="not_person", note="a river"))
-    second = save_run(store, area.id, streets=[_street()], readings={}, decisions=decision, namesakes={},
+    second = save_run(store, area.id, figures=headline, streets=[_street()], readings={}, decisions=decision, namesakes={},
                       conflicts={}, source="overpass")
     with store.session() as session:
         assert session.get(AreaRow, area.id).current_run_id == second
@@ -170,7 +171,7 @@ def test_reviews_follow_a_street_whose_key_changed(store):
 
     area = find_or_create_area(store, AREA)
     old = Street(key="w101", name="Calle Uno", osm_ids=["way/101", "way/102"], lines=[], length_m=200.0)
-    save_run(store, area.id, streets=[old], readings={}, decisions={"w101": Decision(WOMAN, "osm_tag", HIGH)},
+    save_run(store, area.id, figures=headline, streets=[old], readings={}, decisions={"w101": Decision(WOMAN, "osm_tag", HIGH)},
              namesakes={}, conflicts={}, source="overpass")
     with store.session() as session:
         user = UserRow(name="ana", password_hash="x")

@@ -182,12 +182,13 @@ def test_title_occupations_table():
 
 def test_close_calls_reach_the_check_these_matches_list(resolved, store):
     from app.gaps import GapQuery, gap_page
+    from app.stats import headline
     from app.store.records import find_analysed_area, find_or_create_area, save_run
 
     _, entities, decisions, _, _ = resolved
     readings = {s.key: read_street_name(s.name, ["es"]) for s in STREETS}
     area = find_or_create_area(store, VILLA_EJEMPLO)
-    save_run(store, area.id, streets=STREETS, readings=readings, decisions=decisions, namesakes=entities,
+    save_run(store, area.id, figures=headline, streets=STREETS, readings=readings, decisions=decisions, namesakes=entities,
              conflicts={}, source="overpass")
     page = gap_page(store, find_analysed_area(store, area.slug), GapQuery(list="matches"))
     listed = {row["name"]: row for row in page.rows}

@@ -14,6 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.functions import GenericFunction
 
+from app.config import Settings
 from app.domain import normalise_name
 from app.store.models import Base, RemoteAnswerRow, utcnow
 
@@ -113,6 +114,11 @@ class StoreCache:
         self.store = store
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+
+    @classmethod
+    def for_settings(cls, store: Store, settings: Settings) -> StoreCache:
+        """The store's remote-answer cache, within the configured bounds."""
+        return cls(store, max_entries=settings.cache_max_entries, max_bytes=int(settings.cache_max_mb * 1024 * 1024))
 
     def get(self, service: str, key: str, max_age: float | None = None) -> str | None:
         stmt = select(RemoteAnswerRow.body).where(RemoteAnswerRow.service == service, RemoteAnswerRow.key == key)

@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Street, pick_text
+from app.domain import (
+    PERSON_CATEGORIES,
+    PERSON_KINDS,
+    SOURCE_REVIEW,
+    Area,
+    CountedStreet,
+    Decision,
+    Namesake,
+    Street,
+    evidence_to_json,
+    pick_text,
+)
 from app.store import Store
 from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow
 from app.store.models import StreetNamesakeRow, StreetRow, StreetSnapshotRow, UserRow, utcnow
@@ -241,9 +251,7 @@ def street_values(run_id: int, area_id: int, street: Street, decision: Decision,
         # "reviewed" means a review decides the street (README), not merely that one exists.
         "reviewed": decision.source == SOURCE_REVIEW,
         "review_conflict": conflict,
-        # Evidence holds only strings and lists of strings: a shallow copy, not asdict's deep one.
-        "evidence": [{**vars(e), "qids": list(e.qids), "alternatives": list(e.alternatives)}
-                     for e in decision.evidence],
+        "evidence": evidence_to_json(decision.evidence),
         "religious": decision.religious,
     }
 
@@ -258,6 +266,7 @@ def save_run(
     namesakes: dict[str, Namesake],
     conflicts: dict[str, str],
     source: str,
+    figures: Callable[[list[CountedStreet]], dict],
     job_id: int | None = None,
     stored_qids: Collection[str] = (),
 ) -> int:
@@ -266,10 +275,9 @@ def save_run(
     Streets, their namesake links and their snapshots go in as one executemany per table (Core
     inserts: a city of 10,000 streets builds no ORM objects for them). ``stored_qids``: namesakes
     the store already holds with these very facts (a region stores its namesakes once, before its
-    towns), not written again.
+    towns), not written again. ``figures`` (the domain's ``app.stats.headline``) counts the stored
+    streets, in the same transaction, so a current run never lacks its figures.
     """
-    from app.stats import headline
-
     with store.session() as session:
         run = RunRow(area_id=area_id, source=source, job_id=job_id)
         session.add(run)
@@ -300,7 +308,8 @@ def save_run(
         if links:
             insert_rows(session, StreetNamesakeRow, links)
 
-        stats = headline([SimpleNamespace(qids=qids, **street) for street, qids in zip(values, qids_of)], namesakes)
+        session.flush()
+        stats = figures(counted_streets(session, [run.id]))
         run.stats = stats
         run.finished_at = utcnow()
         previous = area.current_run_id
@@ -310,6 +319,59 @@ def save_run(
             # Only the current run's streets are kept: reviews live by street key, runs keep their stats.
             session.execute(delete(StreetRow).where(StreetRow.run_id == previous))
         return run.id
+
+
+def counted_streets(session, run_ids: list[int]) -> list[CountedStreet]:
+    """What the figures need of the runs' streets (no geometry, no evidence), each street once."""
+    streets: dict[int, dict] = {}
+    qids_of: dict[int, list[str]] = {}
+    for chunk in chunked(sorted(set(run_ids))):
+        for row in session.execute(
+            select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m, StreetRow.religious,
+                   StreetRow.name_part).where(StreetRow.run_id.in_(chunk))
+        ):
+            streets[row.id] = {"category": row.category, "mix": row.mix, "length_m": row.length_m or 0.0,
+                               "religious": bool(row.religious), "name_part": row.name_part}
+        for street_id, qid in session.execute(
+            select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
+            .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
+            .where(StreetRow.run_id.in_(chunk))
+            .order_by(StreetNamesakeRow.street_id, StreetNamesakeRow.position)
+        ):
+            qids_of.setdefault(street_id, []).append(qid)
+    gender_of: dict[str, str | None] = {}
+    for chunk in chunked(sorted({q for qids in qids_of.values() for q in qids})):
+        for qid, gender, kind in session.execute(
+            select(NamesakeRow.qid, NamesakeRow.gender, NamesakeRow.kind).where(NamesakeRow.qid.in_(chunk))
+        ):
+            if kind in PERSON_KINDS:
+                gender_of[qid] = gender
+    return [
+        CountedStreet(**values, qids=tuple(qids_of.get(street_id, ())),
+                      persons=tuple((q, gender_of[q]) for q in qids_of.get(street_id, ()) if q in gender_of))
+        for street_id, values in streets.items()
+    ]
+
+
+def set_figures(session, area_id: int, stats: dict) -> None:
+    """Keep an area's recounted figures on its current run and on the area."""
+    area = session.get(AreaRow, area_id)
+    session.get(RunRow, area.current_run_id).stats = stats
+    area.stats = stats
+
+
+def person_street_namesakes(store: Store, run_id: int) -> list[Namesake]:
+    """The distinct namesakes linked to a run's person-named streets."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(NamesakeRow)
+            .where(NamesakeRow.qid.in_(
+                select(StreetNamesakeRow.qid)
+                .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
+                .where(StreetRow.run_id == run_id, StreetRow.category.in_(PERSON_CATEGORIES))
+            ))
+        )
+        return [namesake_from_row(row) for row in rows]
 
 
 def _key_order(key: str) -> tuple:

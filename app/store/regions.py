@@ -7,14 +7,14 @@ interrupted run resumes with the next one) and the region's headline.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
+from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 
-from app.domain import Area
+from app.domain import Area, CountedStreet
 from app.store import Store
-from app.store.models import AreaRow, RegionMemberRow, RegionRow, StreetNamesakeRow, StreetRow, utcnow
-from app.store.records import chunked, find_or_create_area, stored_namesakes, upsert_namesakes
+from app.store.models import AreaRow, RegionMemberRow, RegionRow, utcnow
+from app.store.records import counted_streets, find_or_create_area, upsert_namesakes
 
 #: A region run in one of these states was cut short: the next run resumes it.
 UNFINISHED = ("running", "interrupted", "failed")
@@ -149,14 +149,14 @@ def finish_member(store: Store, member_id: int, *, run_id: int | None, figures: 
         region.done = min(region.total, (region.done or 0) + 1)
 
 
-def finish_region_if_complete(store: Store, region_id: int) -> bool:
+def finish_region_if_complete(store: Store, region_id: int, figures: Callable[[list[CountedStreet]], dict]) -> bool:
     """Once no municipality is left to store, compute the region's headline and mark it done."""
     with store.session() as session:
         left = session.scalar(select(func.count(RegionMemberRow.id)).where(
             RegionMemberRow.region_id == region_id, RegionMemberRow.status.not_in(("done", "empty"))))
         if left:
             return False
-    stats = region_headline(store, region_id)
+    stats = region_headline(store, region_id, figures)
     with store.session() as session:
         region = session.get(RegionRow, region_id)
         region.status, region.finished_at, region.stage = "done", utcnow(), "done"
@@ -164,28 +164,14 @@ def finish_region_if_complete(store: Store, region_id: int) -> bool:
     return True
 
 
-def region_headline(store: Store, region_id: int) -> dict:
-    """The region's figures over the current runs of its municipalities: every street once, and every
-    person once however many towns honour them (``app.stats.headline``)."""
-    from app.stats import headline
-
+def region_headline(store: Store, region_id: int, figures: Callable[[list[CountedStreet]], dict]) -> dict:
+    """The region's figures (``figures``: the domain's ``app.stats.headline``) over the current runs of its
+    municipalities: every street once, and every person once however many towns honour them."""
     with store.session() as session:
         run_ids = list(session.scalars(select(AreaRow.current_run_id).join(
             RegionMemberRow, RegionMemberRow.area_id == AreaRow.id).where(
             RegionMemberRow.region_id == region_id, RegionMemberRow.status == "done")))
-        streets: dict[int, SimpleNamespace] = {}
-        for chunk in chunked([r for r in run_ids if r is not None]):
-            for sid, category, mix, length, person in session.execute(
-                    select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m, StreetRow.name_part)
-                    .where(StreetRow.run_id.in_(chunk))):
-                streets[sid] = SimpleNamespace(category=category, mix=mix, length_m=length, name_part=person, qids=[])
-            for sid, qid in session.execute(
-                    select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
-                    .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
-                    .where(StreetRow.run_id.in_(chunk)).order_by(StreetNamesakeRow.position)):
-                streets[sid].qids.append(qid)
-        entities = stored_namesakes(session, {q for s in streets.values() for q in s.qids})
-    return headline(list(streets.values()), entities)
+        return figures(counted_streets(session, [r for r in run_ids if r is not None]))
 
 
 def set_region_stage(store: Store, region_id: int, stage: str) -> None:

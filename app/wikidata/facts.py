@@ -15,10 +15,10 @@ row and are left out of the answer: callers treat a missing QID as unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import unquote
 
-from app.domain import Namesake, is_qid
+from app.domain import Namesake, Progress, is_qid
 from app.queries import Safe, load_query, render, sparql_qids, sparql_string
 from app.wikidata.client import SparqlClient
 from app.wikidata.gender import namesake_kind, gender_label, person_gender
@@ -30,8 +30,6 @@ ENTITY_PREFIX = "http://www.wikidata.org/entity/"
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$")
 _YEAR_RE = re.compile(r"^([+-]?)0*(\d{1,9})-")
 _SITE_RE = re.compile(r"^https://([a-z0-9-]+)\.wikipedia\.org/$")
-
-Progress = Callable[[str, int, int], None]
 
 
 def qid_of(iri: str) -> str | None:

@@ -51,12 +51,13 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from app.domain import (
+    Progress,
     KIND_THING,
     LOW,
     MAN,
@@ -76,8 +77,6 @@ from app.names.first_names import detector, is_known_first_name
 from app.queries import Safe, load_query, render, sparql_string
 from app.wikidata.client import SparqlClient
 from app.wikidata.facts import batches, clean_languages, language_list, qid_of
-
-Progress = Callable[[str, int, int], None]
 
 #: Literals per request for the street-label and family-name lookups (exact, indexed label lookups:
 #: cheap for the engine; about 40 kB of query text).

@@ -28,9 +28,9 @@ that order:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from app.domain import (
+    Progress,
     HIGH,
     MEDIUM,
     SOURCE_OSM_TAG,
@@ -67,8 +67,6 @@ from app.wikidata.facts import (
     language_list,
     qid_of,
 )
-
-Progress = Callable[[str, int, int], None]
 
 #: Names per request for the label match; each name is sent once per language.
 NAME_BATCH_SIZE = 300
