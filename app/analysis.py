@@ -14,20 +14,16 @@ from pathlib import Path
 from typing import Callable
 
 from app.areas import area_from_row, overpass_client, with_languages
-from app.classify import (
-    build_evidence_from_reading,
-    decide,
-    propagate_within_city,
-)
+from app.classify import StreetBasis, basis_to_json, build_evidence_from_reading, decide_streets
 from app.config import INTERFACE_LANGUAGES, Settings
-from app.domain import SOURCE_REVIEW, Area, Decision, Namesake, Progress, Street
+from app.domain import Area, Decision, Namesake, Progress, Street
 from app.failures import public_reason
 from app.mapdata import prepare_map_data_for_area
 from app.names import names_to_look_up, read_street_name
 from app.osm.streets import fetch_streets
 from app.regions import city_figures, outline_geojson
 from app.remote import RemoteError
-from app.reviews import apply_reviews_since, review_conflict, review_evidence
+from app.reviews import apply_reviews_since, review_evidence
 from app.stats import headline
 from app.store import Store, StoreCache
 from app.store.models import AreaRow
@@ -98,52 +94,32 @@ def resolve(area: Area, streets: list[Street], readings: dict, person_names: dic
                              label_languages=INTERFACE_LANGUAGES, readings=readings, street_cities=street_cities)
 
 
-def decide_streets(
-    area: Area,
-    streets: list[Street],
-    readings: dict,
-    evidence: dict,
-    namesakes: dict[str, Namesake],
-    reviews: dict,
-    clients: Clients,
-    store: Store | None = None,
-) -> tuple[dict[str, Decision], dict[str, str]]:
-    """One decision per street and the review conflicts; adds reviewed namesakes' facts to ``namesakes``."""
-    reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in namesakes}
-    if reviewed_qids:
-        try:
-            namesakes.update(fetch_namesakes(clients.sparql, sorted(reviewed_qids), area.languages))
-        except RemoteError as exc:
-            log.warning("reviewed namesakes could not be refreshed from Wikidata: %s", exc)
-        # An id Wikidata no longer answers for (merged, deleted, or not cached offline) keeps
-        # the facts the store has, so the volunteer's review still decides the street.
-        missing = reviewed_qids - namesakes.keys()
-        if missing and store is not None:
-            with store.session() as session:
-                namesakes.update(stored_namesakes(session, missing))
+def street_bases(area: Area, streets: list[Street], readings: dict, evidence: dict) -> list[StreetBasis]:
+    """What each street's decision rests on: Wikidata's and OSM's evidence first, then what the name
+    itself says (rules, titles, first names)."""
+    return [
+        StreetBasis(street.key, street.name, readings[street.key],
+                    evidence.get(street.key, []) + build_evidence_from_reading(readings[street.key], area.country_code))
+        for street in streets
+    ]
 
-    # Wikidata's evidence first, then what the name itself says (rules, titles, first names).
-    for street in streets:
-        evidence[street.key] = evidence.get(street.key, []) + build_evidence_from_reading(
-            readings[street.key], area.country_code
-        )
-    decisions: dict[str, Decision] = {}
-    conflicts: dict[str, str] = {}
-    for street in streets:
-        auto = decide(street.name, readings[street.key], evidence[street.key], namesakes)
-        review = reviews.get(street.key)
-        if review is None:
-            decisions[street.key] = auto
-            continue
-        decided = decide(street.name, readings[street.key], evidence[street.key], namesakes,
-                         review=review_evidence(review))
-        decisions[street.key] = decided
-        if decided.source != SOURCE_REVIEW:
-            conflicts[street.key] = "the reviewed Wikidata ids are unknown to Wikidata and to the store"
-        elif conflict := review_conflict(auto, decided, list(review.qids or [])):
-            conflicts[street.key] = conflict
-    # Spread tags to untagged homonyms last, so a tag a volunteer rejected on its street spreads no further.
-    return propagate_within_city(streets, decisions), conflicts
+
+def fetch_reviewed_namesakes(reviews: dict, namesakes: dict[str, Namesake], clients: Clients,
+                             area: Area, store: Store | None) -> None:
+    """Add to ``namesakes`` the facts of every namesake a review names that the analysis did not meet."""
+    reviewed_qids = {q for review in reviews.values() for q in (review.qids or []) if q not in namesakes}
+    if not reviewed_qids:
+        return
+    try:
+        namesakes.update(fetch_namesakes(clients.sparql, sorted(reviewed_qids), area.languages))
+    except RemoteError as exc:
+        log.warning("reviewed namesakes could not be refreshed from Wikidata: %s", exc)
+    # An id Wikidata no longer answers for (merged, deleted, or not cached offline) keeps
+    # the facts the store has, so the volunteer's review still decides the street.
+    missing = reviewed_qids - namesakes.keys()
+    if missing and store is not None:
+        with store.session() as session:
+            namesakes.update(stored_namesakes(session, missing))
 
 
 def save_city(
@@ -169,14 +145,16 @@ def save_city(
         log.info("reviews moved to the new keys of edited streets: %s", moved)
     reviews = latest_reviews(store, area_id)
     progress("classifying", 0, len(streets))
-    decisions, conflicts = decide_streets(area, streets, readings, evidence, entities, reviews, clients, store)
+    fetch_reviewed_namesakes(reviews, entities, clients, area, store)
+    bases = street_bases(area, streets, readings, evidence)
+    decisions, conflicts = decide_streets(bases, entities, {key: review_evidence(r) for key, r in reviews.items()})
     progress("saving", 0, len(streets))
     # Only this city's namesakes (a region resolves thousands at once for all its towns).
     own = _mentioned(streets, evidence, entities)
     own.update({q: entities[q] for d in decisions.values() for q in d.qids if q in entities})
     run_id = save_run(store, area_id, streets=streets, readings=readings, decisions=decisions,
                       namesakes=own, conflicts=conflicts, source=source, figures=headline, job_id=job_id,
-                      stored_qids=stored_qids)
+                      stored_qids=stored_qids, bases={basis.key: basis_to_json(basis) for basis in bases})
     # Reviews saved while this analysis ran went to the previous run's streets, now gone:
     # apply them to the new run, exactly as saving them would have.
     newest = max((review.id for review in reviews.values()), default=0)

@@ -10,7 +10,7 @@ words look like).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 
 from app.domain import (
     HIGH,
@@ -35,6 +35,8 @@ from app.domain import (
     Namesake,
     Evidence,
     Street,
+    evidence_from_json,
+    evidence_to_json,
     normalise_name,
     sources_where,
 )
@@ -300,7 +302,7 @@ def decide_without_wikidata(
 _PROTECTED = (SOURCE_REVIEW, *_TAG_SOURCES)
 
 
-def propagate_within_city(streets: list[Street], decisions: dict[str, Decision]) -> dict[str, Decision]:
+def propagate_within_city(streets: list[Street] | list[StreetBasis], decisions: dict[str, Decision]) -> dict[str, Decision]:
     """Let same-named streets of one city share a tag-based namesake.
 
     ``decisions`` maps ``Street.key`` to its decision. A street whose decision
@@ -347,3 +349,87 @@ def propagate_within_city(streets: list[Street], decisions: dict[str, Decision])
                 and current.category != model.category,
             )
     return result
+
+
+# --- one decision per street, from what it rests on and its latest review ------------------------------
+
+
+@dataclass
+class StreetBasis:
+    """What one street's decision rests on, apart from a review: its name, the reading of the name and
+    every piece of evidence (OpenStreetMap's, Wikidata's, the name's own).
+
+    Kept with the street (``StreetRow.basis``, through ``basis_to_json``), so that saving a review
+    decides the street from the very values the next analysis will decide it from.
+    """
+
+    key: str
+    name: str
+    reading: NameReading | None
+    evidence: list[Evidence]
+
+
+_TUPLE_FIELDS = {f.name for f in fields(NameReading) if str(f.type).startswith("tuple")}
+
+
+def basis_to_json(basis: StreetBasis) -> dict:
+    """A street's basis as the store keeps it (the key and the name are the street's own columns)."""
+    reading = None
+    if basis.reading is not None:
+        reading = {f.name: getattr(basis.reading, f.name) for f in fields(NameReading)}
+        reading.update({name: list(reading[name]) for name in _TUPLE_FIELDS})
+    return {"reading": reading, "evidence": evidence_to_json(basis.evidence)}
+
+
+def basis_from_json(key: str, name: str, values: dict) -> StreetBasis:
+    """The basis ``basis_to_json`` stored, equal to the one that was stored."""
+    reading = values.get("reading")
+    if reading is not None:
+        known = {f.name for f in fields(NameReading)}
+        reading = NameReading(**{k: tuple(v) if k in _TUPLE_FIELDS else v
+                                 for k, v in reading.items() if k in known})
+    return StreetBasis(key, name, reading, evidence_from_json(values.get("evidence")))
+
+
+def review_conflict(automatic: Decision, reviewed: Decision, review_qids: list[str]) -> str | None:
+    """What OpenStreetMap or Wikidata now say against a review, or None when they agree.
+
+    A review that named no one is compared by category only, and an automatic
+    "unknown" contradicts nothing: the review filled a gap.
+    """
+    if automatic.source not in _REMOTE_SOURCES or automatic.category == UNKNOWN:
+        return None
+    differs = automatic.category != reviewed.category
+    if review_qids:
+        differs = differs or set(automatic.qids) != set(reviewed.qids)
+    if not differs:
+        return None
+    said = ", ".join(automatic.qids) or automatic.category
+    return f"{automatic.source} now says {said} ({automatic.category})"
+
+
+def decide_streets(
+    bases: list[StreetBasis], namesakes: dict[str, Namesake], reviews: dict[str, Evidence]
+) -> tuple[dict[str, Decision], dict[str, str]]:
+    """The one way streets are decided: in an analysis (all of a city's streets) and when a review is
+    saved (the streets that share the reviewed street's name). Returns each street's decision and the
+    review conflicts (what OSM or Wikidata now say against a street's review).
+
+    ``reviews``: each reviewed street's latest review, as evidence (``app.reviews.review_evidence``).
+    """
+    decisions: dict[str, Decision] = {}
+    conflicts: dict[str, str] = {}
+    for basis in bases:
+        automatic = decide(basis.name, basis.reading, basis.evidence, namesakes)
+        review = reviews.get(basis.key)
+        if review is None:
+            decisions[basis.key] = automatic
+            continue
+        decided = decide(basis.name, basis.reading, basis.evidence, namesakes, review=review)
+        decisions[basis.key] = decided
+        if decided.source != SOURCE_REVIEW:
+            conflicts[basis.key] = "the reviewed Wikidata ids are unknown to Wikidata and to the store"
+        elif conflict := review_conflict(automatic, decided, list(review.qids)):
+            conflicts[basis.key] = conflict
+    # Spread tags to untagged homonyms last, so a tag a volunteer rejected on its street spreads no further.
+    return propagate_within_city(bases, decisions), conflicts

@@ -31,8 +31,8 @@ evidence, source
     (``SOURCES``: the registry, in order of trust).
 decision
     The final word on one street: category, source, confidence, namesakes (``Decision``).
-    ``app.classify.decide`` is the one function that takes it, in an analysis and when a
-    review is saved.
+    ``app.classify.decide_streets`` is the one function that takes it, in an analysis and when a
+    review is saved, from what the decision rests on (``StreetBasis``, kept with the street).
 review
     A volunteer's decision on a street, kept forever (``ReviewRow``); the latest one counts and
     is the most trusted evidence.

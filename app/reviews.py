@@ -4,10 +4,10 @@ A review is stored by (area, street key) (``ReviewRow``) and kept forever; the l
 one for a street wins. ``save_review`` also applies it to the current run's street
 row right away (category, source 'review', namesake links, evidence, the area's
 headline figures), so the map, statistics and CSV change without waiting for a
-re-analysis. The decision is taken by the same classifier as the analysis
-(``app.classify.decide`` with the review as evidence), so a reviewed street looks
-exactly as it will after the next analysis, which re-applies the review itself
-(``app.analysis.decide_streets``).
+re-analysis. The streets are decided by the one function an analysis decides with
+(``app.classify.decide_streets``), from what each street's decision rests on as the
+analysis stored it (``StreetRow.basis``), so a reviewed street looks exactly as it will
+after the next analysis.
 
 No Flask here: the web layer (app/web/reviews.py) calls these with the app's store.
 """
@@ -16,37 +16,42 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, fields
-from types import SimpleNamespace
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.classify import decide
+from app.classify import StreetBasis, basis_from_json, decide_streets
 from app.domain import (
     HIGH,
     MAN,
     NONBINARY,
     NOT_PERSON,
-    SEVERAL,
     SOURCE_REVIEW,
     UNKNOWN,
     WOMAN,
-    Decision,
-    Namesake,
     Evidence,
+    Namesake,
+    evidence_from_json,
     is_qid,
-    sources_where,
+    normalise_name,
 )
 from app.mapdata import prepare_map_data_for_area
+from app.names import read_street_name
 from app.remote import RemoteError
-from app.store import Store
 from app.stats import headline
-from app.store.models import AreaRow, NamesakeRow, ReviewRow, RunRow, StreetNamesakeRow, StreetRow
-from app.store.records import counted_streets, set_figures, stored_namesakes, upsert_namesakes
+from app.store import Store
+from app.store.models import AreaRow, ReviewRow, StreetNamesakeRow, StreetRow
+from app.store.records import (
+    counted_streets,
+    decision_values,
+    latest_reviews_of,
+    link_values,
+    set_figures,
+    stored_namesakes,
+    upsert_namesakes,
+)
 from app.wikidata.facts import fetch_namesakes
 
-#: Sources from OpenStreetMap or Wikidata: when these contradict a review, the review is flagged.
-REMOTE_SOURCES = sources_where("remote")
 #: Categories a volunteer may set without a Wikidata id. woman/man/nonbinary are for a
 #: person who has no Wikidata item (yet); 'several' needs the people's ids.
 REVIEW_CATEGORIES = (WOMAN, MAN, NONBINARY, NOT_PERSON, UNKNOWN)
@@ -191,10 +196,9 @@ def save_review(
                            qids=qids, category=category, note=note)
         session.add(review)
         session.flush()
-        review = session.scalar(select(ReviewRow).where(ReviewRow.id == review.id).options(joinedload(ReviewRow.user)))
-        apply_review(session, street, review)
+        apply_reviews(session, area, [street_key])
         refresh_stats(session, area)
-        session.flush()
+        review = session.scalar(select(ReviewRow).where(ReviewRow.id == review.id).options(joinedload(ReviewRow.user)))
         session.expunge(review)
     # The review changed the city's revision: have its map data ready for the next visitor.
     prepare_map_data_for_area(store, area_id)
@@ -213,81 +217,56 @@ def review_evidence(review) -> Evidence:
     )
 
 
-def review_conflict(automatic, reviewed: Decision, review_qids: list[str]) -> str | None:
-    """What OpenStreetMap or Wikidata now say against a review, or None when they agree.
+def street_basis(row: StreetRow, languages: list[str]) -> StreetBasis:
+    """What a stored street's decision rests on (``StreetRow.basis``, written by the analysis)."""
+    if row.basis is not None:
+        return basis_from_json(row.key, row.name, row.basis)
+    # A run stored before streets kept their basis: its decision's evidence without the review, and the
+    # name read again, until the next analysis stores the basis.
+    evidence = [e for e in evidence_from_json(row.evidence) if e.source != SOURCE_REVIEW]
+    return StreetBasis(row.key, row.name, read_street_name(row.name, languages), evidence)
 
-    A review that named no one is compared by category only, and an automatic
-    "unknown" contradicts nothing: the review filled a gap.
+
+def apply_reviews(session, area: AreaRow, keys) -> None:
+    """Decide again, with their latest reviews, the current run's streets named like the streets ``keys``.
+
+    The same function as an analysis decides with (``app.classify.decide_streets``), from the same
+    stored basis, over every street sharing the name (a tag lent between same-named streets moves
+    with a review): the streets look exactly as they will after the next analysis.
     """
-    if automatic.source not in REMOTE_SOURCES or automatic.category == UNKNOWN:
-        return None
-    differs = automatic.category != reviewed.category
-    if review_qids:
-        differs = differs or set(automatic.qids) != set(reviewed.qids)
-    if not differs:
-        return None
-    said = ", ".join(automatic.qids) or automatic.category
-    return f"{automatic.source} now says {said} ({automatic.category})"
-
-
-def _evidence_of(values: dict) -> Evidence:
-    known = {f.name for f in fields(Evidence)}
-    return Evidence(**{k: v for k, v in (values or {}).items() if k in known})
-
-
-def apply_review(session, street: StreetRow, review: ReviewRow) -> None:
-    """Decide the street again with the review on top of its stored evidence (same rules as the analysis)."""
-    # Earlier reviews are in the stored evidence too: only the latest one counts.
-    evidence = [_evidence_of(e) for e in (street.evidence or []) if (e or {}).get("source") != SOURCE_REVIEW]
-    wanted = [q for e in evidence for q in [*e.qids, *e.alternatives]] + list(review.qids or [])
-    namesakes = stored_namesakes(session, wanted)
-    automatic = decide(street.name, None, evidence, namesakes)
-    decided = decide(street.name, None, evidence, namesakes, review=review_evidence(review))
-    if automatic.category == UNKNOWN and automatic.source is None and street.source not in (None, SOURCE_REVIEW):
-        # The stored evidence did not carry enough to decide again (e.g. a first-name guess needs the
-        # name reading): the stored automatic decision is the reference for conflicts.
-        automatic = SimpleNamespace(source=street.source, category=street.category,
-                                    qids=[link.qid for link in street.links])
-    street.category = decided.category
-    street.mix = decided.mix if decided.category == SEVERAL else None
-    street.source = decided.source
-    street.confidence = decided.confidence
-    street.needs_review = False
-    street.reviewed = True
-    street.evidence = [_asdict(e) for e in decided.evidence]
-    street.review_conflict = review_conflict(automatic, decided, list(review.qids or []))
-    # Same link rows as a re-analysis stores (app.store.records.save_run).
-    street.links = [
-        StreetNamesakeRow(qid=qid, position=i, source=decided.source or "", confidence=decided.confidence)
-        for i, qid in enumerate(dict.fromkeys(decided.qids))
-        if qid in namesakes
-    ]
+    run_id = area.current_run_id
+    names = dict(session.execute(select(StreetRow.key, StreetRow.name).where(StreetRow.run_id == run_id)).all())
+    wanted = {normalise_name(names[key]) for key in keys if key in names}
+    group = [key for key, name in names.items() if normalise_name(name) in wanted]
+    if not group:
+        return
+    rows = list(session.scalars(select(StreetRow).where(StreetRow.run_id == run_id, StreetRow.key.in_(group))
+                                .options(selectinload(StreetRow.links))))
+    reviews = latest_reviews_of(session, area.id, group)
+    bases = [street_basis(row, list(area.languages or [])) for row in rows]
+    namesakes = stored_namesakes(session, [q for basis in bases for e in basis.evidence for q in (*e.qids, *e.alternatives)]
+                                 + [q for review in reviews.values() for q in review.qids or []])
+    decisions, conflicts = decide_streets(bases, namesakes, {key: review_evidence(r) for key, r in reviews.items()})
+    for row in rows:
+        decision = decisions[row.key]
+        for column, value in decision_values(decision, conflicts.get(row.key)).items():
+            setattr(row, column, value)
+        row.links = [StreetNamesakeRow(**link) for link in link_values(decision, namesakes)]
 
 
 def apply_reviews_since(store: Store, area_id: int, after_review_id: int) -> int:
-    """Apply to the current run the latest reviews newer than ``after_review_id``; returns how many.
-
-    An analysis reads the reviews when it starts; one saved while it ran went to the run it replaced.
+    """Apply to the current run the latest reviews of streets reviewed after ``after_review_id``; returns
+    how many streets. An analysis reads the reviews when it starts; one saved while it ran went to the
+    run it replaced.
     """
     with store.session() as session:
         area = session.get(AreaRow, area_id)
-        newer = session.scalars(
-            select(ReviewRow).where(ReviewRow.area_id == area_id, ReviewRow.id > after_review_id)
-            .order_by(ReviewRow.id).options(joinedload(ReviewRow.user))
-        ).all()
-        latest = {review.street_key: review for review in newer}  # by id: the last one wins
-        for key, review in latest.items():
-            street = session.scalar(select(StreetRow).where(StreetRow.run_id == area.current_run_id,
-                                                            StreetRow.key == key))
-            if street is not None:
-                apply_review(session, street, review)
-        if latest:
+        keys = set(session.scalars(select(ReviewRow.street_key).where(ReviewRow.area_id == area_id,
+                                                                      ReviewRow.id > after_review_id)))
+        if keys:
+            apply_reviews(session, area, keys)
             refresh_stats(session, area)
-        return len(latest)
-
-
-def _asdict(evidence: Evidence) -> dict:
-    return {f.name: getattr(evidence, f.name) for f in fields(evidence)}
+        return len(keys)
 
 
 def refresh_stats(session, area: AreaRow) -> dict:
@@ -299,6 +278,6 @@ def refresh_stats(session, area: AreaRow) -> dict:
 
 
 __all__ = [
-    "NamesakeCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_review", "check_namesakes", "parse_qids",
-    "refresh_stats", "review_conflict", "review_evidence", "save_review", "validate",
+    "NamesakeCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_reviews", "apply_reviews_since", "check_namesakes",
+    "parse_qids", "refresh_stats", "review_evidence", "save_review", "validate",
 ]

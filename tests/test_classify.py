@@ -232,7 +232,7 @@ def test_a_review_without_ids_is_final():
 
 
 def test_review_conflicts_compare_what_the_review_said():
-    from app.reviews import review_conflict
+    from app.classify import review_conflict
 
     auto = Decision("man", "name_match", "medium", qids=["Q900002"])
     assert review_conflict(auto, Decision("man", "review", "high"), []) is None  # same category, no ids given
@@ -288,3 +288,19 @@ def test_places_and_titles_alone_are_not_people():
     for name in ("Calle Cabo Noval", "Calle de Juan de la Cueva", "Carrer de Serra i Moret"):
         reading, _decision = decide_without_wikidata(name, ["es", "ca"], "ES")
         assert reading.non_person is None, name
+
+
+def test_a_street_basis_is_stored_losslessly():
+    """What an analysis stores of a street decides it again exactly (a saint, a plural title)."""
+    import json
+
+    from app.classify import StreetBasis, basis_from_json, basis_to_json, build_evidence_from_reading
+    from app.names import read_street_name
+
+    for name in ("Calle Santa Lucía", "Calle Hermanas Mirabal", "Calle Virgen del Carmen"):
+        reading = read_street_name(name, ["es"])
+        basis = StreetBasis("w1", name, reading, [Evidence("name_match", ["Q1"], alternatives=["Q2"], detail="d"),
+                                                  *build_evidence_from_reading(reading, "UY")])
+        again = basis_from_json("w1", name, json.loads(json.dumps(basis_to_json(basis))))
+        assert again == basis
+        assert decide(name, again.reading, again.evidence, {}) == decide(name, reading, basis.evidence, {})

@@ -249,6 +249,52 @@ def test_a_web_review_survives_a_real_reanalysis(pipeline_env, sparql_server):
         app.extensions["store"].dispose()
 
 
+def decided_streets(store) -> dict:
+    """Everything a decision sets on each street of the current run, its namesake links included."""
+    with store.session() as session:
+        run_id = session.scalar(select(AreaRow.current_run_id))
+        return {
+            row.key: (row.category, row.mix, row.source, row.confidence, row.needs_review, row.reviewed,
+                      row.review_conflict, row.religious, row.evidence, row.basis,
+                      [(link.qid, link.position, link.source, link.confidence) for link in row.links])
+            for row in session.scalars(select(StreetRow).where(StreetRow.run_id == run_id))
+        }
+
+
+def test_a_review_saved_on_the_page_decides_as_the_next_analysis(pipeline_env, sparql_server):
+    """Saving a review and analysing again give the same streets, from the same evidence (decide_streets)."""
+    analyze("relation/1001")
+    app = create_app({"INSTANCE_PATH": pipeline_env["INSTANCE_PATH"], "ENV": pipeline_env}, start_workers=False)
+    try:
+        store = app.extensions["store"]
+        add_user(store)
+        client = app.test_client()
+        assert sign_in(client).status_code == 302
+        before = decided_streets(store)
+        assert all(values[9] is not None for values in before.values())  # the analysis kept every basis
+        saved = [
+            ("w103", {"mode": "namesake", "qids": "Q900003", "checked": "Q900003"}),  # against the name match
+            ("w101", {"mode": "category", "category": "not_person"}),  # against the OSM tag
+            ("w110", {"mode": "category", "category": "woman"}),  # a person Wikidata gives no gender
+            ("w114", {"mode": "category", "category": "man", "note": "a man named Laura"}),  # first name
+            ("w117", {"mode": "category", "category": "woman"}),  # one of two homonyms ("Calle Rivera")
+        ]
+        for key, form in saved:
+            assert review(client, key, action="save", **form).status_code == 302
+        reviewed = decided_streets(store)
+        stats = area_stats(store)
+        changed = {key for key in before if before[key] != reviewed[key]}
+        assert changed == {key for key, _ in saved}
+        assert reviewed["w101"][:3] == ("not_person", None, "review") and "osm_tag now says" in reviewed["w101"][6]
+        assert reviewed["w114"][0] == "man" and reviewed["w118"] == before["w118"]
+
+        analyze("relation/1001", "--offline")
+        assert decided_streets(store) == reviewed
+        assert area_stats(store) == stats
+    finally:
+        app.extensions["store"].dispose()
+
+
 def test_the_entity_endpoint(pipeline_env, sparql_server):
     app = create_app({"INSTANCE_PATH": pipeline_env["INSTANCE_PATH"], "ENV": pipeline_env}, start_workers=False)
     try:

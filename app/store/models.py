@@ -112,6 +112,9 @@ class StreetRow(Base):
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     #: The namesake is a saint or a title of the Virgin (see Decision.religious).
     religious: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: What the decision rests on besides a review: the name's reading and the evidence, written and
+    #: read by app.classify.basis_to_json / basis_from_json (None for runs stored before it was kept).
+    basis: Mapped[dict | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("run_id", "key", name="uq_street_run_key"),
@@ -168,6 +171,7 @@ class NamesakeRow(Base):
     citizenships: Mapped[list] = mapped_column(JSON, default=list)
     sitelinks: Mapped[int] = mapped_column(Integer, default=0)
     articles: Mapped[dict] = mapped_column(JSON, default=dict)  # lang -> URL
+    canonized: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # P411: a saint
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -87,18 +87,22 @@ def find_or_create_area(store: Store, area: Area) -> AreaRow:
         return row
 
 
+def latest_reviews_of(session, area_id: int, keys: list[str] | None = None) -> dict[str, ReviewRow]:
+    """The review that counts for each street key of an area (of ``keys`` only, when given): the latest one."""
+    query = select(ReviewRow).where(ReviewRow.area_id == area_id)
+    if keys is not None:
+        query = query.where(ReviewRow.street_key.in_(keys))
+    latest: dict[str, ReviewRow] = {}
+    for row in session.scalars(query.order_by(ReviewRow.street_key, ReviewRow.created_at, ReviewRow.id)
+                               .options(joinedload(ReviewRow.user))):
+        latest[row.street_key] = row  # ordered by time: the last one wins
+    return latest
+
+
 def latest_reviews(store: Store, area_id: int) -> dict[str, ReviewRow]:
-    """The review that counts for each street key of an area: the latest one."""
+    """The review that counts for each street key of an area (detached, for an analysis)."""
     with store.session() as session:
-        rows = session.scalars(
-            select(ReviewRow)
-            .where(ReviewRow.area_id == area_id)
-            .order_by(ReviewRow.street_key, ReviewRow.created_at, ReviewRow.id)
-            .options(joinedload(ReviewRow.user))
-        )
-        latest: dict[str, ReviewRow] = {}
-        for row in rows:
-            latest[row.street_key] = row  # ordered by time: the last one wins
+        latest = latest_reviews_of(session, area_id)
         for row in latest.values():
             session.expunge(row)
         return latest
@@ -111,7 +115,7 @@ def namesake_values(namesake: Namesake) -> dict:
 
 NAMESAKE_FIELDS = (
     "labels", "descriptions", "kind", "instance_of", "gender", "gender_qids", "gender_labels",
-    "birth_year", "death_year", "image", "occupations", "citizenships", "sitelinks", "articles",
+    "birth_year", "death_year", "image", "occupations", "citizenships", "sitelinks", "articles", "canonized",
 )
 
 
@@ -229,7 +233,31 @@ def snapshot_values(run_id: int, street: dict, qids: list[str], namesakes: dict,
             "namesakes": namesake_facts([namesakes[q] for q in qids], language)}
 
 
-def street_values(run_id: int, area_id: int, street: Street, decision: Decision, reading, conflict) -> dict:
+def decision_values(decision: Decision, conflict: str | None) -> dict:
+    """The columns of a streets row that a decision sets: at an analysis and when a review is saved."""
+    return {
+        "category": decision.category,
+        "mix": decision.mix,
+        "source": decision.source,
+        "confidence": decision.confidence,
+        # A review settles the street: lower sources that disagree no longer ask for one.
+        "needs_review": decision.needs_review and decision.source != SOURCE_REVIEW,
+        # "reviewed" means a review decides the street (README), not merely that one exists.
+        "reviewed": decision.source == SOURCE_REVIEW,
+        "review_conflict": conflict,
+        "evidence": evidence_to_json(decision.evidence),
+        "religious": decision.religious,
+    }
+
+
+def link_values(decision: Decision, namesakes) -> list[dict]:
+    """A street's namesake links for a decision (the namesakes the store knows), in order."""
+    return [{"qid": qid, "position": i, "source": decision.source or "", "confidence": decision.confidence}
+            for i, qid in enumerate(q for q in dict.fromkeys(decision.qids) if q in namesakes)]
+
+
+def street_values(run_id: int, area_id: int, street: Street, decision: Decision, reading, conflict,
+                  basis: dict | None = None) -> dict:
     """One streets row of a run being saved, as the column values Core inserts."""
     return {
         "run_id": run_id,
@@ -242,17 +270,8 @@ def street_values(run_id: int, area_id: int, street: Street, decision: Decision,
         "geometry": street.lines,  # (lon, lat) tuples: JSON writes them as arrays, no copy needed
         "tags": street_tags(street),
         "name_part": getattr(reading, "name_part", None),
-        "category": decision.category,
-        "mix": decision.mix,
-        "source": decision.source,
-        "confidence": decision.confidence,
-        # A review settles the street: lower sources that disagree no longer ask for one.
-        "needs_review": decision.needs_review and decision.source != SOURCE_REVIEW,
-        # "reviewed" means a review decides the street (README), not merely that one exists.
-        "reviewed": decision.source == SOURCE_REVIEW,
-        "review_conflict": conflict,
-        "evidence": evidence_to_json(decision.evidence),
-        "religious": decision.religious,
+        "basis": basis,
+        **decision_values(decision, conflict),
     }
 
 
@@ -269,6 +288,7 @@ def save_run(
     figures: Callable[[list[CountedStreet]], dict],
     job_id: int | None = None,
     stored_qids: Collection[str] = (),
+    bases: dict[str, dict] | None = None,
 ) -> int:
     """Store a finished analysis as the area's current run; earlier runs keep their summary and snapshot.
 
@@ -276,7 +296,9 @@ def save_run(
     inserts: a city of 10,000 streets builds no ORM objects for them). ``stored_qids``: namesakes
     the store already holds with these very facts (a region stores its namesakes once, before its
     towns), not written again. ``figures`` (the domain's ``app.stats.headline``) counts the stored
-    streets, in the same transaction, so a current run never lacks its figures.
+    streets, in the same transaction, so a current run never lacks its figures. ``bases``: what each
+    street's decision rests on, as the domain wrote it (``app.classify.basis_to_json``), kept so that
+    a review is applied as the next analysis will apply it.
     """
     with store.session() as session:
         run = RunRow(area_id=area_id, source=source, job_id=job_id)
@@ -285,26 +307,23 @@ def save_run(
         area = session.get(AreaRow, area_id)
         session.flush()
         language = (area.languages or [None])[0]
-        values, qids_of = [], []
+        values, links_of = [], []
         for street in streets:
             decision = decisions[street.key]
             values.append(street_values(run.id, area_id, street, decision, readings.get(street.key),
-                                        conflicts.get(street.key)))
-            qids_of.append([qid for qid in dict.fromkeys(decision.qids) if qid in namesakes])
+                                        conflicts.get(street.key), (bases or {}).get(street.key)))
+            links_of.append(link_values(decision, namesakes))
         # One executemany per table (``insert_rows``); the new rows' ids are then read back by key
         # in one query.
         if values:
             insert_rows(session, StreetRow, values)
             insert_rows(session, StreetSnapshotRow, [
-                snapshot_values(run.id, street, qids, namesakes, language) for street, qids in zip(values, qids_of)
+                snapshot_values(run.id, street, [link["qid"] for link in street_links], namesakes, language)
+                for street, street_links in zip(values, links_of)
             ])
         id_of = dict(session.execute(select(StreetRow.key, StreetRow.id).where(StreetRow.run_id == run.id)).all())
-        links = [
-            {"street_id": id_of[street["key"]], "qid": qid, "position": i, "source": street["source"] or "",
-             "confidence": street["confidence"]}
-            for street, qids in zip(values, qids_of)
-            for i, qid in enumerate(qids)
-        ]
+        links = [{"street_id": id_of[street["key"]], **link}
+                 for street, street_links in zip(values, links_of) for link in street_links]
         if links:
             insert_rows(session, StreetNamesakeRow, links)
 
