@@ -192,3 +192,53 @@ def test_the_store_and_queue_are_those_of_the_backend_under_test(app, backend):
 
     assert app.extensions["store"].engine.dialect.name == backend
     assert isinstance(app.extensions["jobs"].huey, RedisHuey if backend == "postgresql" else SqliteHuey)
+
+
+class SessionCount:
+    """Counts the sessions and transactions begun on one store's engine (SQLAlchemy's after_begin event)."""
+
+    def __init__(self, store):
+        from sqlalchemy import event
+        from sqlalchemy.orm import Session
+
+        self.engine, self.sessions, self.transactions = store.engine, [], 0
+        self._event, self._target = event, Session
+        event.listen(Session, "after_begin", self._began)
+
+    def _began(self, session, _transaction, connection):
+        if connection.engine is self.engine:
+            self.transactions += 1
+            if not any(seen is session for seen in self.sessions):  # kept alive: ids are never reused
+                self.sessions.append(session)
+
+    def close(self):
+        self._event.remove(self._target, "after_begin", self._began)
+
+
+def test_a_page_opens_one_database_session(client, store, sample_city):
+    from tests.test_auth import add_user, csrf_token, sign_in
+
+    add_user(store)
+    assert sign_in(client).status_code == 302
+    street = f"/cities/{sample_city}/streets/w108"
+    token = csrf_token(client, street)
+    pages = [f"/cities/{sample_city}", street, f"/cities/{sample_city}/gaps", f"/cities/{sample_city}/changes", "/",
+             f"/cities/{sample_city}/map.json"]
+    for url in pages:
+        count = SessionCount(store)
+        try:
+            assert client.get(url).status_code == 200, url
+        finally:
+            count.close()
+        assert len(count.sessions) == 1, url
+        if url == street:
+            assert count.transactions >= 2  # the page reads in several units of work, all in that one session
+    count = SessionCount(store)
+    try:
+        saved = client.post(street + "/review", data={"mode": "category", "category": "not_person", "action": "save",
+                                                      "csrf_token": token})
+    finally:
+        count.close()
+    assert saved.status_code == 302 and len(count.sessions) == 1
+    with store.session() as session:  # outside a request: a session of its own, and the review was committed
+        assert session.scalar(select(StreetRow.source).where(StreetRow.key == "w108")) == "review"

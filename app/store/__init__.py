@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
@@ -23,6 +24,19 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x7773_6D6967
 
 
+class _RequestScope:
+    """The one session of a web request (opened at its first unit of work) and how deep units nest."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.session: Session | None = None
+        self.depth = 0
+
+
+#: The current web request's scope, set by ``Store.begin_request`` (each request runs in its own context).
+_request_scope: ContextVar[_RequestScope | None] = ContextVar("whose_streets_request_scope", default=None)
+
+
 class Store:
     def __init__(self, url: str):
         self.url = url
@@ -39,7 +53,17 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back on error."""
+        """A unit of work: committed when the block ends, rolled back on error.
+
+        Inside a web request (``begin_request``) every unit of work uses the request's one session,
+        opened at the first; a unit inside another is part of it. Elsewhere (jobs, the CLI) each unit
+        has its own session.
+        """
+        scope = _request_scope.get()
+        if scope is not None and scope.store is self:
+            with self._request_unit(scope) as session:
+                yield session
+            return
         session = self._sessions()
         try:
             yield session
@@ -49,6 +73,34 @@ class Store:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def _request_unit(self, scope: _RequestScope) -> Iterator[Session]:
+        if scope.session is None:
+            scope.session = self._sessions()
+        if scope.depth:
+            yield scope.session
+            return
+        scope.depth += 1
+        try:
+            yield scope.session
+            scope.session.commit()
+        except BaseException:
+            scope.session.rollback()
+            raise
+        finally:
+            scope.depth -= 1
+
+    def begin_request(self) -> None:
+        """From now on, in this context, units of work share one session (until ``end_request``)."""
+        _request_scope.set(_RequestScope(self))
+
+    def end_request(self) -> None:
+        """Close the request's session, if it opened one; what a unit did not commit is rolled back."""
+        scope = _request_scope.get()
+        _request_scope.set(None)
+        if scope is not None and scope.session is not None:
+            scope.session.close()
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (creates it on a new database).

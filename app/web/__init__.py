@@ -82,6 +82,10 @@ def register_web(app: Flask) -> None:
 
     register_errors(app)
     register_i18n(app)
+    # One database session per request, opened by the first unit of work that needs it. A download
+    # streamed after the view returned reads through sessions of its own (the request has ended by then).
+    app.before_request(lambda: store().begin_request())
+    app.teardown_request(lambda _exc: store().end_request())
     # Outside links and the one choice of a label by language, for every template.
     for name, build in TEMPLATE_FILTERS.items():
         app.add_template_filter(build, name)
