@@ -155,3 +155,16 @@ def test_answer_reading_prefers_admin_centre_and_own_tags():
 def test_cities_sort_first():
     areas = [Area("relation", i, "X", admin_level=level) for i, level in enumerate([2, 4, 10, 8, 6], start=1)]
     assert [a.admin_level for a in sort_areas(areas)] == [8, 6, 4, 10, 2]
+
+
+def test_area_answers_are_read_through_overpy_in_their_order(client):
+    """The small area answers go through overpy (the big street answers skip it for speed)."""
+    import overpy
+
+    elements = client.elements(area_query_text(parse_area_query("Villa Ejemplo")))
+    kinds = [type(e).__name__ if not isinstance(e, dict) else e["type"] for e in elements]
+    assert kinds[0] == "Relation" and "Area" in kinds and "marker" in kinds
+    assert isinstance(elements[0], overpy.Relation) and elements[0].tags["name"] == "Villa Ejemplo"
+    # The answer's order is its meaning (a country follows its candidate): kept, unlike overpy.Result's.
+    relations = [e.id for e in elements if isinstance(e, overpy.Relation)]
+    assert sorted(relations) == [1001, 1003]

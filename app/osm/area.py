@@ -12,8 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import overpy
+
 from app.domain import Area, is_qid, normalise_name
-from app.osm.overpass import OverpassClient
+from app.osm.overpass import OverpassClient, overpy_elements
 from app.queries import load_query, ql_string, render
 
 MAX_QUERY_LENGTH = 200
@@ -106,8 +108,7 @@ def area_query_text(query: AreaQuery, timeout: int = AREA_QUERY_TIMEOUT) -> str:
 def find_areas(client: OverpassClient, text: str) -> list[Area]:
     """Every boundary the text may mean, the likeliest cities first."""
     query = parse_area_query(text)
-    data = client.raw(area_query_text(query))
-    areas = areas_from_answer(data)
+    areas = areas_from_elements(client.elements(area_query_text(query)))
     if query.kind == "relation":
         areas = [a for a in areas if a.osm_id == query.osm_id]
     return sort_areas(areas, query.name)
@@ -170,66 +171,70 @@ def country_code_from_tags(tags: dict[str, str]) -> str | None:
 
 
 def areas_from_answer(data: dict[str, Any]) -> list[Area]:
-    """Areas from an area_by_* answer.
+    """Areas from an area_by_* answer (its JSON)."""
+    return areas_from_elements(overpy_elements(data))
+
+
+def areas_from_elements(elements: list) -> list[Area]:
+    """Areas from an area_by_* answer's elements (overpy objects, in the answer's order).
 
     The answer is a sequence: a relation, the areas containing its admin centre,
     a ``marker`` element, the areas containing its boundary nodes; then the next
     relation. Element order is what ties a country to its candidate.
     """
-    groups: list[tuple[dict, list[dict], list[dict]]] = []
-    for el in data.get("elements", []):
-        kind = el.get("type")
-        if kind == "relation":
+    groups: list[tuple[overpy.Relation, list[overpy.Area], list]] = []
+    for el in elements:
+        if isinstance(el, overpy.Relation):
             groups.append((el, [], []))
         elif not groups:
             continue
-        elif kind == "marker":
+        elif isinstance(el, dict) and el.get("type") == "marker":
             groups[-1][2].append(el)  # from now on: boundary probe
-        elif kind == "area":
+        elif isinstance(el, overpy.Area):
             rel, by_centre, rest = groups[-1]
             (rest if rest else by_centre).append(el)
     seen: set[int] = set()
     areas: list[Area] = []
     for rel, by_centre, rest in groups:
-        if rel["id"] in seen:
+        if rel.id in seen:
             continue
-        seen.add(rel["id"])
-        by_boundary = [el for el in rest if el.get("type") == "area"]
+        seen.add(rel.id)
+        by_boundary = [el for el in rest if isinstance(el, overpy.Area)]
         areas.append(_area(rel, by_centre or by_boundary))
     return areas
 
 
-def _area(rel: dict, containers: list[dict]) -> Area:
-    tags = rel.get("tags", {})
+def _area(rel: overpy.Relation, containers: list[overpy.Area]) -> Area:
+    tags = rel.tags
     level = _level(tags)
     own_code = country_code_from_tags(tags)
-    countries = [c for c in containers if _level(c.get("tags", {})) == 2 and c["id"] - AREA_ID_OFFSET != rel["id"]]
-    regions = [c for c in containers if _level(c.get("tags", {})) == 4 and c["id"] - AREA_ID_OFFSET != rel["id"]]
+    countries = [c for c in containers if _level(c.tags) == 2 and c.id - AREA_ID_OFFSET != rel.id]
+    regions = [c for c in containers if _level(c.tags) == 4 and c.id - AREA_ID_OFFSET != rel.id]
     country = None
     if countries:
         # A border town's boundary touches two countries; prefer the one its own tags name.
-        matching = [c for c in countries if country_code_from_tags(c.get("tags", {})) == own_code]
+        matching = [c for c in countries if country_code_from_tags(c.tags) == own_code]
         country = (matching or countries)[0]
-    code = own_code or (country_code_from_tags(country.get("tags", {})) if country else None)
+    code = own_code or (country_code_from_tags(country.tags) if country else None)
     parent_parts = []
     if regions and level is not None and level > 4:
         parent_parts.append(_display_name(regions[0]))
     if country and level != 2:
         parent_parts.append(_display_name(country))
-    region_tags = regions[0].get("tags", {}) if regions and (level is None or level > 4) else {}
+    region_tags = regions[0].tags if regions and (level is None or level > 4) else {}
     if level == 4:
         region_tags = tags  # a region analysed as a whole (Brussels-Capital, Berlin)
     return Area(
         osm_type="relation",
-        osm_id=int(rel["id"]),
-        name=tags.get("name") or tags.get("name:en") or f"relation {rel['id']}",
+        osm_id=int(rel.id),
+        name=tags.get("name") or tags.get("name:en") or f"relation {rel.id}",
         admin_level=level,
         country_code=code,
         wikidata=_qid(tags),
         parent=", ".join(p for p in parent_parts if p) or None,
         region=region_code_from_tags(region_tags, code),
         region_wikidata=_qid(region_tags),
-        country_wikidata=_qid(country.get("tags", {})) if country else None,
+        country_wikidata=_qid(country.tags) if country else None,
     )
 
 
@@ -245,6 +250,5 @@ def region_code_from_tags(tags: dict[str, str], country_code: str | None) -> str
     return None
 
 
-def _display_name(el: dict) -> str:
-    tags = el.get("tags", {})
-    return tags.get("name") or tags.get("name:en") or ""
+def _display_name(el: overpy.Area) -> str:
+    return el.tags.get("name") or el.tags.get("name:en") or ""

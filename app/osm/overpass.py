@@ -68,6 +68,27 @@ class OverpassClient:
         data = self.raw(ql)
         return overpy.Result.from_json(data, api=overpy.Overpass())
 
+    def elements(self, ql: str) -> list:
+        """The answer's elements as overpy objects, in the answer's order (``overpy_elements``): what the
+        small area lookups read. Street answers skip overpy (``raw``): its objects cost too much there."""
+        return overpy_elements(self.raw(ql))
+
+
+#: The overpy classes of the element types Overpass answers with.
+OVERPY_CLASSES = {"node": overpy.Node, "way": overpy.Way, "relation": overpy.Relation, "area": overpy.Area}
+
+
+def overpy_elements(data: dict[str, Any]) -> list:
+    """An answer's elements as overpy objects in the answer's own order (an ``overpy.Result`` groups
+    them by type, losing an order that some queries give meaning to); an element overpy has no class
+    for (what Overpass's ``make`` outputs) stays its JSON dict."""
+    result = overpy.Result(api=overpy.Overpass())
+    out = []
+    for element in data.get("elements", []):
+        cls = OVERPY_CLASSES.get(element.get("type"))
+        out.append(cls.from_json(element, result=result) if cls is not None else element)
+    return out
+
 
 def check_answer(body: str) -> dict[str, Any]:
     """Decode an Overpass JSON body, raising RetryableError/RemoteError for unusable ones."""
