@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from app.areas import area_from_row, overpass_client, with_languages
+from app.areas import overpass_client, with_languages
 from app.classify import StreetBasis, basis_to_json, build_evidence_from_reading, decide_streets
 from app.config import INTERFACE_LANGUAGES, Settings
 from app.domain import Area, Decision, Namesake, Progress, Street
@@ -28,6 +28,7 @@ from app.stats import headline
 from app.store import Store, StoreCache
 from app.store.models import AreaRow
 from app.store.records import (
+    area_from_row,
     follow_renamed_streets,
     latest_reviews,
     save_run,

@@ -9,7 +9,7 @@ from app.config import Settings
 from app.domain import Area
 from app.store import Store, StoreCache
 from app.store.models import AreaRow
-from app.store.records import area_by_slug
+from app.store.records import area_by_slug, area_from_row
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +51,6 @@ def overpass_client(settings: Settings, store: Store, *, offline: bool = False, 
         policy=policy,
         offline=offline or settings.offline,
         max_age=max_age,
-    )
-
-
-def area_from_row(row: AreaRow) -> Area:
-    return Area(
-        osm_type=row.osm_type,
-        osm_id=row.osm_id,
-        name=row.name,
-        admin_level=row.admin_level,
-        country_code=row.country_code,
-        wikidata=row.wikidata,
-        languages=list(row.languages or []),
-        parent=row.parent,
     )
 
 

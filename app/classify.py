@@ -102,7 +102,7 @@ def decide(
     review: Evidence | None = None,
 ) -> Decision:
     """Combine all evidence about one street into a Decision (see ``_weigh``), flagged when religious."""
-    return _religious(_weigh(street_name, reading, evidence, namesakes, review), reading, namesakes)
+    return _religious(_weigh(reading, evidence, namesakes, review), reading, namesakes)
 
 
 def _religious(decision: Decision, reading: NameReading | None, namesakes: dict[str, Namesake]) -> Decision:
@@ -131,13 +131,8 @@ def _religious(decision: Decision, reading: NameReading | None, namesakes: dict[
     return replace(decision, religious=religious) if religious else decision
 
 
-def _weigh(
-    street_name: str,
-    reading: NameReading | None,
-    evidence: list[Evidence],
-    namesakes: dict[str, Namesake],
-    review: Evidence | None = None,
-) -> Decision:
+def _weigh(reading: NameReading | None, evidence: list[Evidence], namesakes: dict[str, Namesake],
+           review: Evidence | None) -> Decision:
     """Combine all evidence about one street into a Decision.
 
     Order of trust: review > OSM tag > street item > Wikidata street items >

@@ -3,7 +3,7 @@
 A review is stored by (area, street key) (``ReviewRow``) and kept forever; the latest
 one for a street wins. ``save_review`` also applies it to the current run's street
 row right away (category, source 'review', namesake links, evidence, the area's
-headline figures), so the map, statistics and CSV change without waiting for a
+headline figures, ``app.stats.recount_figures``), so the map, statistics and CSV change without waiting for a
 re-analysis. The streets are decided by the one function an analysis decides with
 (``app.classify.decide_streets``), from what each street's decision rests on as the
 analysis stored it (``StreetRow.basis``), so a reviewed street looks exactly as it will
@@ -38,15 +38,13 @@ from app.domain import (
 from app.mapdata import prepare_map_data_for_area
 from app.names import read_street_name
 from app.remote import RemoteError
-from app.stats import headline
+from app.stats import recount_figures
 from app.store import Store
 from app.store.models import AreaRow, ReviewRow, StreetNamesakeRow, StreetRow
 from app.store.records import (
-    counted_streets,
     decision_values,
     latest_reviews_of,
     link_values,
-    set_figures,
     stored_namesakes,
     upsert_namesakes,
 )
@@ -197,7 +195,7 @@ def save_review(
         session.add(review)
         session.flush()
         apply_reviews(session, area, [street_key])
-        refresh_stats(session, area)
+        recount_figures(session, area)
         review = session.scalar(select(ReviewRow).where(ReviewRow.id == review.id).options(joinedload(ReviewRow.user)))
         session.expunge(review)
     # The review changed the city's revision: have its map data ready for the next visitor.
@@ -265,19 +263,11 @@ def apply_reviews_since(store: Store, area_id: int, after_review_id: int) -> int
                                                                       ReviewRow.id > after_review_id)))
         if keys:
             apply_reviews(session, area, keys)
-            refresh_stats(session, area)
+            recount_figures(session, area)
         return len(keys)
-
-
-def refresh_stats(session, area: AreaRow) -> dict:
-    """Recount the area's headline figures (app.stats.headline) from its current run."""
-    session.flush()
-    stats = headline(counted_streets(session, [area.current_run_id]))
-    set_figures(session, area.id, stats)
-    return stats
 
 
 __all__ = [
     "NamesakeCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_reviews", "apply_reviews_since", "check_namesakes",
-    "parse_qids", "refresh_stats", "review_evidence", "save_review", "validate",
+    "parse_qids", "review_evidence", "save_review", "validate",
 ]

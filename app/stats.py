@@ -28,7 +28,8 @@ from app.domain import (
     Namesake,
     normalise_name,
 )
-from app.store.records import person_street_namesakes
+from app.store.models import AreaRow
+from app.store.records import counted_streets, person_street_namesakes, set_figures
 
 GENDERS = (WOMAN, MAN, NONBINARY, "unknown")
 
@@ -92,6 +93,14 @@ def headline(streets: Iterable[CountedStreet]) -> dict:
         "religious_women_streets": religious["women"],
         "women_share_without_religious": share(women_streets - religious["women"], person_streets - religious["all"]),
     }
+
+
+def recount_figures(session, area: AreaRow) -> dict:
+    """Recount an area's headline figures from its current run, after reviews changed streets in place."""
+    session.flush()
+    stats = headline(counted_streets(session, [area.current_run_id]))
+    set_figures(session, area.id, stats)
+    return stats
 
 
 def percent(value: float | None) -> str:

@@ -69,6 +69,16 @@ def find_analysed_area(store: Store, slug: str) -> AnalysedArea:
                             revision=f"{area.current_run_id}.{last_review}", osm_ref=f"{area.osm_type}/{area.osm_id}")
 
 
+#: What an areas row keeps of an app.domain.Area (besides its slug and languages), refreshed at each sight.
+AREA_FIELDS = ("name", "admin_level", "country_code", "wikidata", "parent")
+
+
+def area_from_row(row: AreaRow) -> Area:
+    """The plain Area of a stored row."""
+    return Area(osm_type=row.osm_type, osm_id=row.osm_id, languages=list(row.languages or []),
+                **{name: getattr(row, name) for name in AREA_FIELDS})
+
+
 def find_or_create_area(store: Store, area: Area) -> AreaRow:
     """The store's row for an app.domain.Area, created on first sight and refreshed after."""
     with store.session() as session:
@@ -76,11 +86,8 @@ def find_or_create_area(store: Store, area: Area) -> AreaRow:
         if row is None:
             row = AreaRow(slug=area.slug, osm_type=area.osm_type, osm_id=area.osm_id, name=area.name)
             session.add(row)
-        row.name = area.name
-        row.admin_level = area.admin_level
-        row.country_code = area.country_code
-        row.wikidata = area.wikidata
-        row.parent = area.parent
+        for name in AREA_FIELDS:
+            setattr(row, name, getattr(area, name))
         row.languages = list(area.languages)
         session.flush()
         session.expunge(row)

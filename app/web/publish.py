@@ -419,7 +419,8 @@ def make_background(app: Flask, slug: str, *, context: bool = False, offline: bo
                     interactive: bool = False, extract: Path | None = None) -> dict:
     """The offline background of an analysed city: from an ``.osm.pbf`` ``extract`` holding it (no
     network), else from Overpass or its cached answers (RemoteError)."""
-    from app.areas import area_from_row, overpass_client
+    from app.areas import overpass_client
+    from app.store.records import area_from_row
     from app.background import fetch_background
     from app.store.records import area_by_slug
 
