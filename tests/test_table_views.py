@@ -18,6 +18,7 @@ import pytest
 from app.domain import LOW, MAN, MEDIUM, UNKNOWN, WOMAN, Decision, Evidence
 from app.domain import Namesake, Street
 from app.gaps import LISTS, TABLES
+from app.stats import headline
 from app.store.records import find_or_create_area, save_run
 from app.tables import csv_cell
 from tests.sample_city import AREA
@@ -89,7 +90,7 @@ def city(store):
     area = find_or_create_area(store, AREA)
     streets = [_street(n, name, length) for n, name, length, _ in ROWS]
     decisions = {f"w{n}": decision for n, _, _, decision in ROWS}
-    save_run(store, area.id, streets=streets, readings={}, decisions=decisions, namesakes=NAMESAKES,
+    save_run(store, area.id, figures=headline, streets=streets, readings={}, decisions=decisions, namesakes=NAMESAKES,
              conflicts={}, source="overpass")
     return area.slug
 
