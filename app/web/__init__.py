@@ -82,8 +82,8 @@ def register_web(app: Flask) -> None:
 
     register_errors(app)
     register_i18n(app)
-    # One database session per request, opened by the first unit of work that needs it. A download
-    # streamed after the view returned reads through sessions of its own (the request has ended by then).
+    # One database session per request, opened by the first unit of work that needs it (a download
+    # streamed with stream_with_context reads through it too: the request ends when the stream does).
     app.before_request(lambda: store().begin_request())
     app.teardown_request(lambda _exc: store().end_request())
     # Outside links and the one choice of a label by language, for every template.
