@@ -45,7 +45,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A declared table: published columns, accepted sorts (the first is the default) and filters.
+    """A declared table: published columns, accepted sorts (the first is the default, each in its natural
+    direction unless asked otherwise) and filters.
 
     ``filters`` maps a filter's name to the values it accepts; anything else means no filter.
     """
@@ -53,6 +54,8 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     sorts: tuple[str, ...] = ()
+    #: The sorts whose natural order is largest first (counts, lengths); the others go A to Z.
+    descending: frozenset[str] = frozenset()
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     page_size: int = 50
     max_page_size: int = 1000

@@ -203,7 +203,9 @@ def test_a_json_page_says_what_it_is(client, city):
     body = get_json(client, city, "unknown", size=2, sort="name", dir="desc", q="calle")
     assert body["list"] == "unknown" and body["city"] == city
     assert (body["sort"], body["dir"], body["q"], body["page"], body["page_size"]) == ("name", "desc", "calle", 1, 2)
-    assert body["filters"] == {"source": None}
+    assert body["filters"] == {"source": None} and body["descending"] is True
+    assert get_json(client, city, "unknown", sort="name")["descending"] is False  # names go A to Z
+    assert get_json(client, city, "unknown", sort="length")["descending"] is True  # the longest first
     assert body["columns"] == TABLES["unknown"].keys
     assert body["total"] == 2 and body["pages"] == 1 and body["next"] is None
     assert body["csv"].startswith(f"/cities/{city}/gaps/unknown.csv?") and "page=" not in body["csv"]

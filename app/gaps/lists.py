@@ -101,8 +101,6 @@ def _articles(session, area: AnalysedArea, query: GapQuery, language: str, every
     total = session.scalar(select(func.count()).select_from(base.distinct().subquery()))
     streets = func.count(StreetRow.id.distinct()).label("streets")
     name_key = func.coalesce(label, label_en, NamesakeRow.qid)
-    descending = {"sitelinks": True, "streets": True, "name": False}[query.sort] \
-        if query.descending is None else query.descending
     primary = {"sitelinks": NamesakeRow.sitelinks, "streets": streets, "name": name_key}[query.sort]
     stmt = (
         select(NamesakeRow, streets, func.min(StreetRow.name), func.min(StreetRow.key))
@@ -111,7 +109,7 @@ def _articles(session, area: AnalysedArea, query: GapQuery, language: str, every
         .join(NamesakeRow, NamesakeRow.qid == StreetNamesakeRow.qid)
         .where(and_(*conditions))
         .group_by(NamesakeRow.qid)
-        .order_by(*_order([primary], descending), name_key, NamesakeRow.qid)
+        .order_by(*_order([primary], query.is_descending), name_key, NamesakeRow.qid)
     )
     rows = []
     for namesake, count, street_name, street_key in session.execute(_paginate(stmt, query, everything)):
@@ -163,12 +161,10 @@ def _streets_sorted(session, conditions: list, query: GapQuery, everything: bool
     if query.text:
         conditions = [*conditions, _text_filter(StreetRow.name, query.text)]
     total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
-    descending = {"name": False, "length": True, "source": False}[query.sort] \
-        if query.descending is None else query.descending
     primary = {"name": StreetRow.name, "length": StreetRow.length_m, "source": StreetRow.source}[query.sort]
     stmt = (select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.osm_ids, StreetRow.length_m,
                    StreetRow.source, StreetRow.category, *extra_columns)
-            .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
+            .where(*conditions).order_by(*_order([primary], query.is_descending), StreetRow.name, StreetRow.key))
     return total, session.execute(_paginate(stmt, query, everything)).all()
 
 
@@ -196,11 +192,9 @@ def _unknown(session, area: AnalysedArea, query: GapQuery, language: str, everyt
     total = session.scalar(select(func.count(StreetRow.name.distinct())).where(*conditions))
     count = func.count(StreetRow.id).label("streets")
     length = func.sum(StreetRow.length_m).label("length")
-    default_desc = {"streets": True, "length": True, "name": False}[query.sort]
-    descending = default_desc if query.descending is None else query.descending
     order = {"streets": [count, length], "length": [length, count], "name": [StreetRow.name]}[query.sort]
     stmt = (select(StreetRow.name, count, length).where(*conditions).group_by(StreetRow.name)
-            .order_by(*_order(order, descending), StreetRow.name))
+            .order_by(*_order(order, query.is_descending), StreetRow.name))
     groups = session.execute(_paginate(stmt, query, everything)).all()
     members: dict[str, list] = {}
     if groups:
@@ -230,13 +224,11 @@ def _first_names(session, area: AnalysedArea, query: GapQuery, language: str, ev
         conditions.append(or_(_text_filter(StreetRow.name, query.text),
                               _text_filter(StreetRow.name_part, query.text)))
     total = session.scalar(select(func.count(StreetRow.id)).where(*conditions))
-    descending = {"name": False, "length": True, "person": False}[query.sort] \
-        if query.descending is None else query.descending
     primary = {"name": StreetRow.name, "length": StreetRow.length_m,
                "person": func.coalesce(StreetRow.name_part, StreetRow.name)}[query.sort]
     stmt = (select(StreetRow.key, StreetRow.name, StreetRow.name_part, StreetRow.osm_ids, StreetRow.length_m,
                    StreetRow.category, StreetRow.confidence)
-            .where(*conditions).order_by(*_order([primary], descending), StreetRow.name, StreetRow.key))
+            .where(*conditions).order_by(*_order([primary], query.is_descending), StreetRow.name, StreetRow.key))
     rows = []
     for r in session.execute(_paginate(stmt, query, everything)):
         person = r.name_part or r.name

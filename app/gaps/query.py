@@ -24,6 +24,11 @@ class GapQuery:
     def table(self) -> Table:
         return TABLES[self.list if self.list in TABLES else LISTS[0]]
 
+    @property
+    def is_descending(self) -> bool:
+        """The order asked for, else the sort's natural one (the table's ``descending`` sorts: biggest first)."""
+        return self.sort in self.table.descending if self.descending is None else self.descending
+
     def normalised(self) -> "GapQuery":
         """The same query with every unknown value replaced by the default: never an error."""
         table = self.table

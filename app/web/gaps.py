@@ -110,6 +110,7 @@ def about(area, page: GapPage) -> dict:
     query = page.query
     return {
         "city": area.slug, "list": query.list, "sort": query.sort, "dir": direction(query) or None,
+        "descending": query.is_descending,
         "q": query.text, "filters": {name: getattr(query, name) or None for name in query.table.filters},
         "page": query.page, "page_size": query.page_size, "pages": page.pages, "total": page.total,
         "next": list_url("gaps.gap_list_json", area.slug, query, page=query.page + 1)

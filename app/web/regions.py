@@ -18,7 +18,8 @@ bp = Blueprint("regions", __name__)
 MUNICIPALITY_DISPLAY = HtmlTable((
     HtmlColumn(_l("Municipality"), "municipality", sort_as="text", value="municipality_value"),
     HtmlColumn(_l("Streets"), "streets", css="num", sort_as="number", value="streets_value"),
-    HtmlColumn(_l("Named after people"), "person_streets", css="num", sort_as="number", value="person_streets_value"),
+    HtmlColumn(_l("Named after people"), "person_streets", css="num", sort_as="number",
+               value="person_streets_value"),
     HtmlColumn(_l("Honouring women, by street"), "women_share", css="num", cell_css="headline-cell", sort_as="number",
                value="women_share_value"),
     HtmlColumn(_l("by length"), "by_length", css="num", sort_as="number", value="by_length_value"),
