@@ -133,6 +133,26 @@ def test_publish_command_writes_a_region_and_reports_its_size(region_app, tmp_pa
     assert result.exit_code != 0 and "no region" in result.output and not (tmp_path / "y").exists()
 
 
+def test_a_towns_offline_zip_draws_the_outline_its_region_stored(region_app, tmp_path):
+    import io
+    import zipfile
+
+    client = region_app.test_client()
+    town = CITIES[1]
+    assert client.get(f"/cities/{town}/offline.zip").status_code == 202
+    assert region_app.extensions["packs"].wait_idle(60)
+    response = client.get(f"/cities/{town}/offline.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    # Overpass is unreachable here: the outline is the one the region run stored.
+    script = archive.read(f"{town}-offline/data/background.js").decode("ascii")
+    path = tmp_path / "background.js"
+    path.write_text(script, encoding="ascii")
+    layers = data_of(path)["layers"]
+    assert [layer["name"] for layer in layers] == ["outline"]
+    assert {round(lon, 2) for lon, _lat in layers[0]["lines"][0]} == {-3.69, -3.68}
+
+
 # --- the background's other ways from an extract --------------------------------------------------------------
 
 

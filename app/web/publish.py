@@ -449,6 +449,33 @@ def background_from_extract(extract: Path, relation_id: int, *, context: bool) -
     return background(geometry_lines(mapping(shape)), extra)
 
 
+def quick_background(app: Flask, slug: str) -> dict | None:
+    """The outline alone, the quickest way there is, for the city page's .zip: from the city's extract
+    when it was analysed from one, else from its region's stored outline when it belongs to a region,
+    else from what Overpass answers at once; None when none answers."""
+    from sqlalchemy import select
+
+    from app.background import background, geometry_lines
+    from app.remote import RemoteError
+    from app.store.models import AreaRow, RegionMemberRow
+
+    extract = analysed_extract(app, slug)
+    if extract is not None:
+        try:
+            return make_background(app, slug, extract=extract)
+        except (LookupError, ValueError):  # ValueError: BoundaryIncomplete, the extract cuts the boundary
+            pass
+    with app.extensions["store"].session() as session:
+        outline = session.scalar(select(RegionMemberRow.outline).join(AreaRow, AreaRow.id == RegionMemberRow.area_id)
+                                 .where(AreaRow.slug == slug, RegionMemberRow.outline.is_not(None)).limit(1))
+    if outline:
+        return background(geometry_lines(outline))
+    try:
+        return make_background(app, slug, interactive=True)
+    except RemoteError:
+        return None
+
+
 def analysed_extract(app: Flask, slug: str) -> Path | None:
     """The ``.osm.pbf`` the city's current run was read from (``analyze --pbf``), if it is still there."""
     from app.store.models import JobRow, RunRow
@@ -588,8 +615,6 @@ class OfflinePacks:
                 pass
 
     def _build(self, slug: str, language: str) -> None:
-        from app.remote import RemoteError
-
         app = self.app
         with app.app_context():
             try:
@@ -600,17 +625,7 @@ class OfflinePacks:
         if path.exists():
             return
         try:
-            background = None
-            extract = analysed_extract(app, slug)
-            try:
-                # The outline only: from the city's extract, else what Overpass answers at once.
-                background = make_background(app, slug, interactive=True, extract=extract)
-            except (RemoteError, LookupError, ValueError):  # ValueError: the extract cuts the boundary
-                if extract is not None:
-                    try:
-                        background = make_background(app, slug, interactive=True)
-                    except RemoteError:
-                        pass
+            background = quick_background(app, slug)
             options = PackOptions(language=language, public_url=app.config["SETTINGS"].public_url,
                                   background=background)
             self.folder.mkdir(parents=True, exist_ok=True)
