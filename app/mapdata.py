@@ -14,6 +14,11 @@ difference from the previous one, a few characters per point, the previous one o
 being the last point of the line before it. static/js/citymap.js decodes it.
 The plain, full-precision GeoJSON stays the download (app.exports).
 
+Street keys are not in the map data: in name order they are random numbers (``w`` and a way id), about
+a quarter of Madrid's compressed map data, and the map needs them only when a visitor opens a popup,
+searches or follows a link to a street. ``map_keys`` lists them in the map data's order, served apart
+(``/cities/<slug>/map-keys.json``) and fetched by the page on the first such need.
+
 Built at the end of each analysis and after each review (``prepare_map_data``), stored gzip-compressed
 in the ``map_data`` table under the city's revision (app.store.records.AnalysedArea.revision): a page never builds it
 while a visitor waits, unless the store predates this table or the build failed.
@@ -38,7 +43,7 @@ from app.store.models import AreaRow, MapDataRow, NamesakeRow, StreetNamesakeRow
 SIMPLIFY_TOLERANCE = 1e-5  # degrees: about a metre, invisible at the highest street zoom
 DECIMALS = 5  # about a metre too
 #: Part of the ETag: bump when the shape of the map data changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Bit flags of a street on the map (``flags`` column).
 FLAG_NO_ARTICLE = 1
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0; Wikidata, CC0"
@@ -190,13 +195,27 @@ def decode_lines(encoded: list[str], start: tuple = (0.0, 0.0), decimals: int = 
     return lines, (lon / factor, lat / factor)
 
 
+#: Separators of the ``lines`` string (neither is a character of an encoded polyline, "?" to "~").
+STREET_SEPARATOR, LINE_SEPARATOR = " ", ","
+
+
 def decode_streets(data: dict) -> list[list]:
     """Every street's lines from ``build_map_data``'s result, in its order: [[[lon, lat], ...], ...] each."""
     streets, previous = [], (0.0, 0.0)
-    for encoded in data["streets"]["lines"]:
-        lines, previous = decode_lines(encoded, previous, data["precision"])
+    texts = data["streets"]["lines"].split(STREET_SEPARATOR) if data["streets"]["name"] else []
+    for text in texts:
+        lines, previous = decode_lines(text.split(LINE_SEPARATOR) if text else [], previous, data["precision"])
         streets.append(lines)
     return streets
+
+
+def street_names(data: dict) -> list[str]:
+    """Every street's name from ``build_map_data``'s result, in its order ("" there repeats the one before)."""
+    names, previous = [], ""
+    for name in data["streets"]["name"]:
+        previous = name or previous
+        names.append(previous)
+    return names
 
 
 # --- building ------------------------------------------------------------------------------------------
@@ -245,26 +264,28 @@ def _folded(text: str) -> str:
 def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list] | None = None) -> dict:
     """The columnar map data of a city's current run (a JSON-ready dict).
 
-    ``streets`` holds one array per property, the n-th entry of each describing the n-th street:
-    ``id`` (street key), ``name``, ``category`` (index into ``categories``), ``flags``
-    (``FLAG_NO_ARTICLE``...), ``lines`` (encoded polylines, ``precision`` decimals, each line chained on
-    the last point of the line before it, across streets: see ``encode_lines`` and ``decode_streets``). ``people`` maps a
-    street's index to its namesakes' names when the street name does not already contain them, so the
-    map's search finds "Artigas" on "Avenida del Libertador". ``bounds`` is [[south, west], [north, east]].
+    ``streets`` holds one array per property, the n-th entry of each describing the n-th street, in the
+    order of ``map_keys``: ``name`` ("" when the same as the street before: homonyms are neighbours in
+    name order; ``street_names``), ``category`` (index into ``categories``), ``flags``
+    (``FLAG_NO_ARTICLE``...), and ``lines``: one string, streets separated by ``STREET_SEPARATOR`` and a
+    street's lines by ``LINE_SEPARATOR``, each line an encoded polyline of ``precision`` decimals chained
+    on the last point of the line before it, across streets (``encode_chain``, ``decode_streets``).
+    ``people`` maps a street's index to its namesakes' names when the street name does not already contain
+    them, so the map's search finds "Artigas" on "Avenida del Libertador". ``bounds`` is
+    [[south, west], [north, east]].
 
     ``geometries`` ({street key: lines}) spares reading the lines back from the store when the caller
     has them (the analysis that just saved them); streets missing from it are read from the store.
     """
     category_index = {category: i for i, category in enumerate(CATEGORIES)}
-    columns = {"id": [], "name": [], "category": [], "flags": [], "lines": []}
+    columns = {"name": [], "category": [], "flags": [], "lines": []}
     people_names: dict[str, str] = {}
+    previous_name = None
     with store.session() as session:
         people = _people_of_run(session, area.run_id)
-        rows = session.execute(
-            select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.name_part)
-            .where(StreetRow.run_id == area.run_id)
-            .order_by(StreetRow.name, StreetRow.id)
-        ).all()
+        rows = session.execute(_in_map_order(
+            select(StreetRow.id, StreetRow.key, StreetRow.name, StreetRow.category, StreetRow.name_part),
+            area.run_id)).all()
         geometries = dict(geometries or {})
         missing = [row.id for row in rows if row.key not in geometries]
         for chunk in chunked(missing):
@@ -272,6 +293,7 @@ def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list]
                 select(StreetRow.key, StreetRow.geometry).where(StreetRow.id.in_(chunk))).all())
     simplified = quantised_streets([geometries[row.key] for row in rows])
     encoded = iter(encode_chain([line for lines in simplified for line in lines]))
+    street_lines = []
     for index, ((row_id, key, name, category, name_part), lines) in enumerate(zip(rows, simplified)):
         namesakes = people.get(row_id, [])
         flags = 0
@@ -285,11 +307,13 @@ def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list]
         extra = [label for label in labels if _folded(label) not in folded_name]
         if extra:
             people_names[str(index)] = "; ".join(extra)
-        columns["id"].append(key)
-        columns["name"].append(name)
+        columns["name"].append("" if name == previous_name else name)
+        previous_name = name
         columns["category"].append(category_index.get(category, category_index["unknown"]))
         columns["flags"].append(flags)
-        columns["lines"].append([next(encoded) for _ in lines])
+        street_lines.append(LINE_SEPARATOR.join(next(encoded) for _ in lines))
+    # One string rather than an array of arrays: no quotes and brackets around every line.
+    columns["lines"] = STREET_SEPARATOR.join(street_lines)
     bounds = None
     if any(simplified):
         import numpy as np
@@ -310,6 +334,17 @@ def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list]
         "streets": columns,
         "people": people_names,
     }
+
+
+def _in_map_order(query, run_id: int):
+    """A query of a run's streets in the map data's order (by name, homonyms by row id)."""
+    return query.where(StreetRow.run_id == run_id).order_by(StreetRow.name, StreetRow.id)
+
+
+def map_keys(store: Store, area: AnalysedArea) -> list[str]:
+    """The street keys of the area's current run in the order of its map data (``build_map_data``)."""
+    with store.session() as session:
+        return list(session.scalars(_in_map_order(select(StreetRow.key), area.run_id)))
 
 
 def map_data_bytes(data: dict) -> bytes:
@@ -431,6 +466,6 @@ def _facts(area: AnalysedArea, street: StreetRow) -> dict:
 
 __all__ = [
     "DECIMALS", "FLAG_NO_ARTICLE", "FORMAT_VERSION", "MapData", "build_map_data", "decode_lines", "decode_streets",
-    "encode_chain", "encode_lines", "quantised_streets", "map_data_bytes", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
+    "encode_chain", "encode_lines", "map_keys", "quantised_streets", "map_data_bytes", "street_names", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
     "simplify_multiline", "simplify_streets", "street_facts", "all_street_facts", "stored_map_data",
 ]

@@ -14,7 +14,8 @@ Cities, each stored through the real store code (one street per way) into a temp
 Both sides are compressed the same way: gzip -9 of the raw bytes of every file the page needs.
 
 - ours: the city page, every script and style it loads from the app, and map.json (the map data as the
-  analysis prepared it); a street's popup facts are fetched when it opens and are not counted;
+  analysis prepared it); what is fetched when a visitor first opens a popup or searches (the streets'
+  keys, map-keys.json, once; a street's popup facts) is not counted, and printed apart;
 - Folium's default: ``folium.Map`` + ``folium.GeoJson`` of our own full GeoJSON export (every street with
   every CSV fact, full precision) saved as one HTML page, plus Leaflet's JS and CSS (the same files as
   ours); its other CDN files (jQuery, Bootstrap, Font Awesome, awesome-markers...) are NOT counted, which
@@ -123,11 +124,30 @@ def synthetic_city(count: int, seed: int, wiggly: bool = False) -> tuple[list[St
     return streets, decisions, namesakes
 
 
+def without_csp_for_bench_pages(app):
+    """The WSGI app with no Content-Security-Policy on /bench/ pages: Folium's page runs inline scripts
+    without our nonces, as it would on any other site."""
+    def wsgi(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/bench/"):
+            return app(environ, start_response)
+
+        def start(status, headers, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]
+            return start_response(status, headers, exc_info)
+        return app(environ, start)
+    return wsgi
+
+
 class Server:
     def __init__(self, app):
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        class QuietHandler(WSGIRequestHandler):
+            def log_request(self, *args, **kwargs):
+                pass
+
+        self.server = make_server("127.0.0.1", 0, without_csp_for_bench_pages(app), threaded=True,
+                                  request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -159,7 +179,7 @@ def real_city(path: Path, key_prefix: str = "w") -> tuple[list[Street], dict, di
                 continue
             qids.append(qid)
             gender = genders.get(d.get("gender") or "")
-            namesakes[qid] = Namesake(
+            entities[qid] = Namesake(
                 qid=qid, labels={k: v["value"] for k, v in (d.get("labels") or {}).items()},
                 descriptions={k: v["value"] for k, v in (d.get("descriptions") or {}).items()},
                 gender=gender if gender in (WOMAN, MAN) else None, kind=KIND_HUMAN if d.get("person") else "thing",
@@ -175,7 +195,7 @@ def real_city(path: Path, key_prefix: str = "w") -> tuple[list[Street], dict, di
                               length_m=len(line) * 25.0))
         decisions[key] = Decision(category, "osm_tag" if qids else ("name_match" if category != UNKNOWN else None),
                                   HIGH if qids else MEDIUM, qids, mix="mixed" if category == SEVERAL else None)
-    return streets, decisions, namesakes
+    return streets, decisions, entities
 
 
 def gzip9(data: bytes) -> int:
@@ -226,7 +246,7 @@ def measure(browser, url: str) -> dict:
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
     page.goto(url, wait_until="load", timeout=180_000)
-    page.wait_for_function("window.wsStreetsDrawn === true", timeout=180_000)
+    wait_until(page, "window.wsStreetsDrawn === true", timeout=180_000)  # polls: the CSP refuses eval
     drawn = page.evaluate("window.wsStreetsDrawnAt") / 1000
     paths = page.locator("path.leaflet-interactive").count()
     context.close()
@@ -286,6 +306,8 @@ def bench_city(name: str, streets, decisions, entities, area, args, browser_fact
     facts = gzip9(json.dumps([f["properties"] for f in collection["features"]], ensure_ascii=False,
                              separators=(",", ":")).encode())
     one_popup = max(len(raw_bytes(client, f"/cities/{area.slug}/streets/{s.key}.json")) for s in streets[:50])
+    # The streets' keys, fetched when a visitor first opens a popup or searches (not to draw).
+    keys = gzip9(raw_bytes(client, f"/cities/{area.slug}/map-keys.json"))
     return {
         "name": name, "streets": len(streets), "points": points, "prepare_s": prepare_s,
         "ours": sum(ours_sizes.values()), "ours_sizes": ours_sizes,
@@ -293,7 +315,7 @@ def bench_city(name: str, streets, decisions, entities, area, args, browser_fact
         "first_s": first["drawn_s"], "ours_s": statistics.median(r["drawn_s"] for r in ours),
         "folium_s": statistics.median(r["drawn_s"] for r in folium_runs),
         "paths": ours[0]["paths"], "folium_paths": folium_runs[0]["paths"],
-        "facts_gzip": facts, "one_popup_raw": one_popup,
+        "facts_gzip": facts, "one_popup_raw": one_popup, "keys_gzip": keys,
     }
 
 
@@ -308,6 +330,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM_ARGS, chromium_path
+
+    global wait_until
+    from tests.browser import wait_until
 
     shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
     if not shared.exists():
@@ -348,7 +373,8 @@ def main() -> None:
                   f"its other CDN files not counted)")
             print(f"  ratio Folium/ours: {r['folium'] / r['ours']:.1f}x")
             print(f"  popup facts if sent along: {r['facts_gzip'] / kb:.0f} KB gzip -9 more; on demand: at most "
-                  f"{r['one_popup_raw'] / kb:.1f} KB raw per popup opened")
+                  f"{r['one_popup_raw'] / kb:.1f} KB raw per popup opened, after the street keys "
+                  f"(map-keys.json, once a visit): {r['keys_gzip'] / kb:.0f} KB gzip -9")
             print(f"  drawn: ours {r['ours_s']:.2f} s ({r['paths']:,} paths), first visit after the analysis "
                   f"{r['first_s']:.2f} s ({r['first_s'] / r['ours_s']:.2f}x the second); Folium (local Leaflet) "
                   f"{r['folium_s']:.2f} s ({r['folium_paths']:,} paths)")

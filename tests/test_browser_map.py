@@ -78,8 +78,8 @@ def test_clicking_a_street_opens_its_popup(page, live_server, city):  # noqa: F8
     page.evaluate("WhoseStreets.state.map.closePopup()")
     page.locator(".leaflet-popup-content").wait_for(state="detached")
     # Click a vertex of the line itself (the centre of a bent line's box may miss the stroke).
-    x, y = page.evaluate("""() => {
-        const ws = WhoseStreets.state, layer = ws.byKey['w119'];
+    x, y = page.evaluate("""async () => {
+        const ws = WhoseStreets.state, layer = (await WhoseStreets.streetKeys())['w119'];
         const p = ws.map.latLngToContainerPoint(layer.getLatLngs()[0][1]);
         const box = ws.map.getContainer().getBoundingClientRect();
         return [box.left + p.x, box.top + p.y];

@@ -70,7 +70,7 @@ def test_the_popup_opens_with_the_person(offline_page):
     page.fill("#street-search", "ibarbou")
     page.locator("#street-results button").first.click()
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    popup.locator(".ws-popup[data-facts=loaded]").wait_for()  # the keys, then the facts, from the pack's files
     text = popup.inner_text()
     assert "Juana de Ibarbourou" in text and "poeta uruguaya" in text and "1892" in text
     assert popup.locator("a[href='https://es.wikipedia.org/wiki/Juana_de_Ibarbourou']").count() == 1

@@ -9,6 +9,7 @@ from app.mapdata import (
     FLAG_NO_ARTICLE,
     decode_lines,
     decode_streets,
+    street_names,
     encode_lines,
     simplify_line,
     simplify_multiline,
@@ -95,11 +96,11 @@ def test_presenter_page_shows_the_headline(client, sample_city):
         assert hint not in html
 
 
-def street_columns(data: dict) -> dict:
-    """The map data's columns as one dict per street name."""
+def street_columns(data: dict, keys: list[str]) -> dict:
+    """The map data's columns as one dict per street name, with the street's key from map-keys.json."""
     columns = data["streets"]
-    return {name: {key: columns[key][i] for key in columns} | {"index": i}
-            for i, name in enumerate(columns["name"])}
+    return {name: {key: columns[key][i] for key in ("category", "flags")} | {"index": i, "id": keys[i]}
+            for i, name in enumerate(street_names(data))}
 
 
 def test_map_data_has_every_street_with_category_flags_and_quantised_lines(client, sample_city):
@@ -107,8 +108,10 @@ def test_map_data_has_every_street_with_category_flags_and_quantised_lines(clien
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = json.loads(response.get_data(as_text=True))
-    assert len(data["streets"]["id"]) == len(ROWS)
-    by_name = street_columns(data)
+    keys = client.get(f"/cities/{sample_city}/map-keys.json").get_json()
+    assert keys["run"] == data["run"] and len(keys["keys"]) == len(street_names(data)) == len(ROWS)
+    assert len(decode_streets(data)) == len(ROWS)
+    by_name = street_columns(data, keys["keys"])
     juana = by_name["Calle Juana de Ibarbourou"]
     assert data["categories"][juana["category"]] == "woman" and juana["id"] == "w101"
     assert not juana["flags"] & FLAG_NO_ARTICLE
@@ -144,7 +147,7 @@ def test_map_data_is_compressed_and_cached_by_revision(client, sample_city):
     # A city's revision is "<run id>.<newest review id>": run 1, no review yet.
     response = client.get(f"/cities/{sample_city}/map.json?rev=1.0", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
-    assert len(json.loads(gzip.decompress(response.get_data()))["streets"]["id"]) == len(ROWS)
+    assert len(street_names(json.loads(gzip.decompress(response.get_data())))) == len(ROWS)
     assert response.cache_control.max_age == 86400
     etag = response.headers["ETag"]
     again = client.get(f"/cities/{sample_city}/map.json?rev=1.0",

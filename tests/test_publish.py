@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.background import DEFAULT_BUDGET, background, budgeted
+from app.mapdata import street_names
 from app.cli import main
 from app.web import publish
 from app.web.publish import MARKER, PackOptions, PublishError, publish_city
@@ -58,14 +59,15 @@ def pack(app, sample_city, tmp_path) -> Path:
 
 def test_the_pack_holds_every_page_download_and_asset(pack):
     for name in ("index.html", "present.html", "women-without-article.html", "women-without-article.csv",
-                 f"{SLUG}-streets.zip", "data/map.js", "data/background.js",
+                 f"{SLUG}-streets.zip", "data/map.js", "data/keys.js", "data/background.js",
                  "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images/layers.png",
                  "static/js/citymap.js", "static/js/present.js", "static/css/map.css", MARKER):
         assert (pack / name).is_file(), name
     streets = data_of(pack / "data" / "map.js")
-    assert len(streets["streets"]["id"]) == len(ROWS)
+    keys = data_of(pack / "data" / "keys.js")
+    assert keys["run"] == streets["run"] and len(keys["keys"]) == len(street_names(streets)) == len(ROWS)
     facts = data_of(pack / "data" / "facts" / "0.js")  # the fixture city fits in one file of facts
-    assert set(facts) == set(streets["streets"]["id"])
+    assert set(facts) == set(keys["keys"])
     assert facts["w101"]["namesakes"][0]["label"] == "Juana de Ibarbourou"
     assert data_of(pack / "data" / "background.js")["layers"][-1]["name"] == "outline"
     downloads = zipfile.ZipFile(pack / f"{SLUG}-streets.zip")

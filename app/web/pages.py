@@ -19,7 +19,7 @@ from app.changes import event_changes, history
 from app.domain import CATEGORIES, PERSON_CATEGORIES
 from app.exports import export_filename, iter_export
 from app.links import url_templates
-from app.mapdata import street_facts, stored_map_data
+from app.mapdata import map_keys, street_facts, stored_map_data
 from app.maps import OSM_TILES, PALETTE, city_map, render_parts
 from app.regions import region_list
 from app.stats import category_rows, person_rows, run_breakdowns
@@ -94,6 +94,8 @@ def map_config(area: AreaRow, revision: str, *, presenter: bool = False) -> dict
     pack = static_site()
     return {
         "dataUrl": url_for("pages.map_json", slug=area.slug, rev=revision),
+        # The streets' keys, in the map data's order: fetched when first needed (a popup, a search).
+        "keysUrl": url_for("pages.map_keys_json", slug=area.slug, rev=revision),
         # From file:// only <script> elements may load local files (fetch() is refused there).
         "dataAsScript": pack is not None,
         "backgroundUrl": "data/background.js" if pack is not None and pack.has_background(area.slug) else None,
@@ -232,6 +234,19 @@ def map_json(slug: str):
     response.vary.add("Accept-Encoding")
     response.set_etag(data.etag + ("-gzip" if gzipped else ""))
     return revision_cached(response, data.area.revision)
+
+
+@bp.route("/cities/<slug>/map-keys.json")
+def map_keys_json(slug: str):
+    """The street keys of the map data, in its order (app.mapdata.map_keys), with the run they belong to.
+
+    Apart from map.json because the map draws without them: the page fetches them when a visitor first
+    opens a popup, searches or follows a link to a street.
+    """
+    area = analysed_area(slug)
+    response = current_app.json.response({"run": area.run_id, "keys": map_keys(store(), area)})
+    response.set_etag(f"run-{area.run_id}-keys")
+    return revision_cached(response, area.revision)
 
 
 @bp.route("/cities/<slug>/streets/<key>.json")

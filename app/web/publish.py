@@ -19,6 +19,7 @@ Layout of a city pack::
     women-without-article.html/.csv  the volunteers' first gap list
     <slug>-streets.zip               the per-street downloads (CSV and GeoJSON, as the service gives them)
     data/map.js, data/background.js  the streets (app.mapdata's map data) and the offline background
+    data/keys.js                     the streets' keys in the map data's order (app.mapdata.map_keys)
     data/facts/<n>.js                what the popups show, 500 streets to a file, loaded on opening
     static/..., vendor/leaflet/...   our scripts and styles, Leaflet
 """
@@ -130,6 +131,8 @@ class Pack:
             return f"{folder}present.html"
         if endpoint == "pages.map_json":
             return f"{folder}data/map.js"
+        if endpoint == "pages.map_keys_json":
+            return f"{folder}data/keys.js"
         if endpoint in ("pages.streets_csv", "pages.streets_geojson"):
             return folder + downloads_name(slug)
         if endpoint == "gaps.gaps" and extra.get("list", "articles") == "articles":
@@ -231,7 +234,7 @@ def downloads_zip(files: dict[str, bytes]) -> bytes:
 
 def _write_city(app: Flask, pack: Pack, slug: str, folder: Path) -> None:
     """Write one city's pages, downloads and data files into ``folder`` (the pack's folder for it)."""
-    from app.mapdata import all_street_facts, stored_map_data
+    from app.mapdata import all_street_facts, map_keys, stored_map_data
 
     inside = pack.cities[slug]  # where the city's files sit inside the pack: "" or "cities/<slug>/"
     base = f"/cities/{slug}"
@@ -250,8 +253,10 @@ def _write_city(app: Flask, pack: Pack, slug: str, folder: Path) -> None:
         store_ = app.extensions["store"]
         map_data = stored_map_data(store_, slug)
         facts = all_street_facts(store_, map_data.area)
+        keys = map_keys(store_, map_data.area)
     _write(folder / "data" / "map.js", data_script("map", map_data.body))
-    keys = json.loads(map_data.body)["streets"]["id"]
+    _write(folder / "data" / "keys.js",
+           data_script("keys", json.dumps({"run": map_data.area.run_id, "keys": keys}, separators=(",", ":"))))
     for chunk, start in enumerate(range(0, len(keys), FACTS_CHUNK)):
         part = {key: facts[key] for key in keys[start:start + FACTS_CHUNK] if key in facts}
         _write(folder / FACTS_FOLDER / f"{chunk}.js",

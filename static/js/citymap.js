@@ -1,9 +1,11 @@
 // The city map: fetch the streets once (map.json: columnar, encoded polylines), draw them into the
-// category groups Folium created, fetch a street's facts when its popup opens, and find streets by name. Data from OpenStreetMap and Wikidata is
+// category groups Folium created, fetch the streets' keys and a street's facts when a popup first opens,
+// and find streets by name. Data from OpenStreetMap and Wikidata is
 // untrusted: every piece of it goes into the page through textContent or a checked URL, never as HTML.
 window.WhoseStreets = (function () {
   "use strict";
-  var state = { map: null, groups: {}, config: null, byKey: {}, streets: [], facts: {}, chunks: {}, listeners: [] };
+  var state = { map: null, groups: {}, config: null, run: null, byKey: {}, keys: null, streets: [], facts: {}, chunks: {},
+                listeners: [] };
   var FLAG_NO_ARTICLE = 1;  // app.mapdata.FLAG_NO_ARTICLE
 
   function el(tag, className, text) {
@@ -129,14 +131,33 @@ window.WhoseStreets = (function () {
 
   function streetPageLink(street) {
     var p = el("p");
-    if (!state.config.streetUrl) return p;  // a pack published without a public site has no street pages
+    if (!state.config.streetUrl || !street.id) return p;  // a pack published without a public site has no street pages
     var page = el("a", "ws-street-page", state.config.text.streetPage);
     page.href = state.config.streetUrl + encodeURIComponent(street.id);
     p.appendChild(page);
     return p;
   }
 
+  // The streets' keys (map-keys.json, in the map data's order), fetched once when first needed: the map
+  // draws without them, they are random numbers a quarter of the map data would spend on.
+  function streetKeys() {
+    if (!state.keys) {
+      state.keys = loadData("keys", state.config.keysUrl).then(function (data) {
+        if (data.run !== state.run) throw new Error("reload");  // analysed again since the map loaded
+        state.streets.forEach(function (street, i) {
+          street.id = data.keys[i];
+          state.byKey[street.id] = street.layer;
+          var node = street.layer.getElement && street.layer.getElement();
+          if (node) node.setAttribute("data-street", street.id);
+        });
+        return state.byKey;
+      }).catch(function (e) { state.keys = null; throw e; });  // a later need tries again
+    }
+    return state.keys;
+  }
+
   function factsOf(street) {
+    if (!street.id) return streetKeys().then(function () { return factsOf(street); });
     if (!state.facts[street.id]) {
       var c = state.config;
       var facts;
@@ -167,16 +188,14 @@ window.WhoseStreets = (function () {
     root.setAttribute("data-facts", "loading");
     var status = el("p", "ws-popup-status", state.config.text.factsLoading);
     root.appendChild(status);
-    root.appendChild(streetPageLink(street));
     factsOf(street).then(function (facts) {
-      var page = root.lastChild;
       status.remove();
-      page.remove();
       fillPopup(root, street, facts);
-      root.appendChild(page);
+      root.appendChild(streetPageLink(street));
       root.setAttribute("data-facts", "loaded");
     }, function (e) {
       status.textContent = state.config.text.factsFailed + " (" + e.message + ")";
+      root.appendChild(streetPageLink(street));
       root.setAttribute("data-facts", "failed");
     }).then(function () {
       var popup = layer.getPopup();
@@ -231,30 +250,35 @@ window.WhoseStreets = (function () {
     return points;
   }
 
+  // app.mapdata.build_map_data: one array per property (a name "" repeats the one before) and the
+  // lines as one string, streets separated by " ", a street's lines by ",".
   function draw(data) {
     var columns = data.streets, people = data.people || {};
     var factor = Math.pow(10, data.precision);
     var at = { lat: 0, lng: 0 };
+    var lines = columns.name.length ? columns.lines.split(" ") : [];
+    var name = "";
+    state.run = data.run;
     state.streets = [];
-    columns.id.forEach(function (id, i) {
+    columns.name.forEach(function (text, i) {
+      name = text || name;
       var street = {
-        id: id,
+        id: null,  // the key, once streetKeys() has it
         index: i,
-        name: columns.name[i],
+        name: name,
         category: data.categories[columns.category[i]],
         flags: columns.flags[i],
       };
       street.search = normalise(street.name + " " + (people[i] || ""));
       var group = state.groups[street.category];
-      var latlngs = columns.lines[i].map(function (text) { return decodePolyline(text, factor, at); });
+      var latlngs = lines[i] ? lines[i].split(",").map(function (text) { return decodePolyline(text, factor, at); }) : [];
       var layer = L.polyline(latlngs, Object.assign({ pane: "ws-" + street.category }, style(street)));
       layer.street = street;
       street.layer = layer;
-      state.byKey[id] = layer;
-      // A handle for tests and user styles: the street key on its SVG path.
+      // A handle for tests and user styles: the street key on its SVG path, once the keys are here.
       layer.on("add", function () {
         var node = layer.getElement && layer.getElement();
-        if (node) node.setAttribute("data-street", id);
+        if (node && street.id) node.setAttribute("data-street", street.id);
       });
       layer.bindPopup(function () { return popupContent(street, layer); }, { maxWidth: 320, minWidth: 200 });
       if (group) layer.addTo(group);
@@ -277,13 +301,19 @@ window.WhoseStreets = (function () {
     return show;
   }
 
+  function showStreet(street) {
+    toggle(street.category, true);
+    state.map.fitBounds(street.layer.getBounds(), { maxZoom: 17, animate: false });
+    street.layer.openPopup();
+  }
+
+  // Opens the street with this key; a promise of whether there is one.
   function focusStreet(key) {
-    var layer = state.byKey[key];
-    if (!layer) return false;
-    toggle(layer.street.category, true);
-    state.map.fitBounds(layer.getBounds(), { maxZoom: 17, animate: false });
-    layer.openPopup();
-    return true;
+    return streetKeys().then(function (byKey) {
+      var layer = byKey[key];
+      if (layer) showStreet(layer.street);
+      return !!layer;
+    });
   }
 
   function search(query, limit) {
@@ -311,7 +341,7 @@ window.WhoseStreets = (function () {
         var swatch = el("span", "ws-swatch");
         swatch.style.background = state.config.palette[street.category];
         button.prepend(swatch, " ");
-        button.addEventListener("click", function () { focusStreet(street.id); });
+        button.addEventListener("click", function () { showStreet(street); });
         li.appendChild(button);
         results.appendChild(li);
       });
@@ -321,7 +351,7 @@ window.WhoseStreets = (function () {
       if (event.key === "Enter") {
         event.preventDefault();
         var hits = search(input.value, 1);
-        if (hits.length) focusStreet(hits[0].id);
+        if (hits.length) showStreet(hits[0]);
       }
     });
     input.disabled = false;
@@ -384,7 +414,7 @@ window.WhoseStreets = (function () {
   // #street=<key> in the address opens that street (links from a pack's gap list point there).
   function focusFromAddress() {
     var m = /^#street=(.+)$/.exec(window.location.hash || "");
-    if (m) focusStreet(decodeURIComponent(m[1]));
+    if (m) focusStreet(decodeURIComponent(m[1])).catch(function () {});
   }
 
   // On a phone the layer control (categories with counts) would cover most of the map: there it
@@ -427,7 +457,8 @@ window.WhoseStreets = (function () {
   }
 
   return {
-    initMap: initMap, toggle: toggle, focusStreet: focusStreet, search: search, receive: receive, receiveGzip: receiveGzip,
+    initMap: initMap, toggle: toggle, focusStreet: focusStreet, streetKeys: streetKeys, search: search, receive: receive,
+    receiveGzip: receiveGzip,
     onToggle: function (fn) { state.listeners.push(fn); },
     isVisible: function (cat) { return !!state.groups[cat] && state.map.hasLayer(state.groups[cat]); },
     state: state,
