@@ -10,23 +10,21 @@ from app.version import __version__
 __all__ = ["LANGUAGES", "__version__", "create_app"]
 
 
-def create_app(test_config: dict | None = None, *, start_workers: bool | None = None):
+def create_app(test_config: dict | None = None, *, start_workers: bool | None = None, web: bool = True):
     """The application factory.
 
     ``test_config`` may carry ``INSTANCE_PATH`` and an ``ENV`` dict that replaces
     the process environment, so tests configure the app exactly as a user would.
+    ``web=False``: the store, settings and job queue only, without pages, sign-in, security headers,
+    translations or rate limits, for CLI commands that answer no request (their start-up then skips
+    importing the web stack: about half of it).
     """
     from flask import Flask
 
     from app.config import load_settings
-    from app.extensions import babel, compress, csrf, limiter, login_manager
     from app.jobs import JobQueue, job_executor, region_member_executor
     from app.resources import bundled_dir
     from app.store import Store
-    from app.maps import OSM_TILES
-    from app.web import register_web
-    from app.web.security import register_security
-    from app.web.i18n import select_locale
 
     test_config = dict(test_config or {})
     instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH")
@@ -66,7 +64,25 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     queue = JobQueue(store, settings, job_executor(store, settings), region_member_executor(store, settings))
     app.extensions["store"] = store
     app.extensions["jobs"] = queue
+    if web:
+        _register_web_stack(app)
 
+    if start_workers is None:
+        start_workers = settings.job_mode == "thread" and not app.config.get("NO_WORKERS")
+    if start_workers:
+        queue.start_workers()
+    return app
+
+
+def _register_web_stack(app) -> None:
+    """Pages, JSON, sign-in, CSRF, rate limits, compression, translations and security headers."""
+    from app.extensions import babel, compress, csrf, limiter, login_manager
+    from app.maps import OSM_TILES
+    from app.web import register_web
+    from app.web.i18n import select_locale
+    from app.web.security import register_security
+
+    settings = app.config["SETTINGS"]
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -75,9 +91,3 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
     register_security(app, secure_cookies=settings.secure_cookies,
                       tiles=app.config.get("MAP_TILES", OSM_TILES))
     register_web(app)
-
-    if start_workers is None:
-        start_workers = settings.job_mode == "thread" and not app.config.get("NO_WORKERS")
-    if start_workers:
-        queue.start_workers()
-    return app

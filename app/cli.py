@@ -13,14 +13,20 @@ from werkzeug.security import generate_password_hash
 from app.config import ConfigError
 
 
+#: Commands that answer no request and render no page: their app leaves out the web stack (pages,
+#: sign-in, translations, security headers), so a CLI analysis does not spend its start-up importing it.
+WITHOUT_WEB = frozenset({"analyze", "analyze-region", "cities", "export", "create-user", "classify", "worker"})
+
+
 def _create_app_for_cli():
     from app import create_app
 
     # Only `run` and `serve` answer requests, so only they start the embedded workers.
     ctx = click.get_current_context(silent=True)
-    serving = ctx is not None and ctx.info_name in ("run", "serve")
+    command = ctx.info_name if ctx is not None else None
+    serving = command in ("run", "serve")
     try:
-        return create_app(start_workers=None if serving else False)
+        return create_app(start_workers=None if serving else False, web=command not in WITHOUT_WEB)
     except ConfigError as exc:
         raise click.ClickException(f"configuration: {exc}") from None
 

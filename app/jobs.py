@@ -24,11 +24,10 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from huey import RedisHuey, SqliteHuey
-from huey.consumer import Consumer
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -39,6 +38,9 @@ from app.failures import public_reason
 from app.store import Store
 from app.store.models import JobRow, RunRow, utcnow
 from app.store.regions import queued_members
+
+if TYPE_CHECKING:
+    from huey.consumer import Consumer
 
 log = logging.getLogger(__name__)
 
@@ -211,13 +213,23 @@ def _mark_failed(store: Store, job_id: int, reason: str, worker_id: str | None =
             time.sleep(0.5 * (attempt + 1))
 
 
-class _EmbeddedConsumer(Consumer):
-    # The web server owns the process's signals; the consumer must not take them over.
-    def _set_signal_handlers(self):
-        pass
+@lru_cache(maxsize=1)
+def _embedded_consumer_class():
+    from huey.consumer import Consumer
+
+    class EmbeddedConsumer(Consumer):
+        # The web server owns the process's signals; the consumer must not take them over.
+        def _set_signal_handlers(self):
+            pass
+
+    return EmbeddedConsumer
 
 
 def make_huey(settings: Settings):
+    # Imported here, not at the top: huey's storage module imports redis and psycopg, a third of a
+    # second or more that a CLI analysis (which runs its job in the foreground) never needs.
+    from huey import RedisHuey, SqliteHuey
+
     if settings.queue_url.startswith("redis://"):
         return RedisHuey(settings.queue_name, url=settings.queue_url)
     return SqliteHuey(settings.queue_name, filename=settings.queue_url[len("sqlite:///"):])
@@ -232,15 +244,29 @@ class JobQueue:
         self.settings = settings
         self.execute = execute
         self.store_member = store_member  # stores one municipality a region run queued
-        self.huey = make_huey(settings)
-        self._task = self.huey.task(name="analyze")(self._run)
-        self._member_task = self.huey.task(name="region_member")(self._run_member)
+        self._huey = None
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
+        self._huey_lock = threading.Lock()
         self.leases = Leases(store, settings.job_lease_seconds)
         #: Told the area id after each analysis this process finished (the web layer makes the
         #: offline pack ahead); a failing hook is logged, never the job's failure.
         self.after_analysis: list[Callable[[int], None]] = []
+
+    @property
+    def huey(self):
+        """The queue, made on first use: a CLI analysis runs its job in the foreground without it."""
+        with self._huey_lock:
+            if self._huey is None:
+                huey = make_huey(self.settings)
+                self._task = huey.task(name="analyze")(self._run)
+                self._member_task = huey.task(name="region_member")(self._run_member)
+                self._huey = huey
+            return self._huey
+
+    def _enqueue(self, job_id: int) -> None:
+        self.huey  # noqa: B018 - makes the queue and its tasks
+        self._task(job_id)
 
     def _run(self, job_id: int) -> None:
         run_job(self.store, job_id, self.execute, self.leases.worker_id)
@@ -260,6 +286,7 @@ class JobQueue:
 
     def queue_region_member(self, member_id: int) -> None:
         """Hand one municipality of a region run to the workers (app.analysis.analyze_member)."""
+        self.huey  # noqa: B018 - makes the queue and its tasks
         self._member_task(member_id)
 
     # --- starting jobs -------------------------------------------------------
@@ -295,7 +322,7 @@ class JobQueue:
         if job_id is None:
             raise QueueFull("this city's analysis is being queued by another request; try again in a moment")
         try:
-            self._task(job_id)
+            self._enqueue(job_id)
         except Exception as exc:
             # Not queued: a job left "queued" would block this city for good.
             _mark_failed(self.store, job_id, f"could not queue the analysis: {exc}")
@@ -357,7 +384,7 @@ class JobQueue:
                     requeue.append(job_id)
         for job_id in requeue:
             log.warning("job %s: its worker stopped renewing its lease; queued again", job_id)
-            self._task(job_id)
+            self._enqueue(job_id)
         return requeue
 
     def recover(self) -> list[int]:
@@ -373,10 +400,10 @@ class JobQueue:
             queued = session.scalars(select(JobRow.id).where(JobRow.status == "queued")).all()
         for job_id in queued:
             if job_id not in requeued:
-                self._task(job_id)
+                self._enqueue(job_id)
         # Municipalities region runs queued and no worker took: claiming one is atomic too.
         for member_id in queued_members(self.store):
-            self._member_task(member_id)
+            self.queue_region_member(member_id)
         return requeued + [job_id for job_id in queued if job_id not in requeued]
 
     def release(self) -> list[int]:
@@ -392,7 +419,7 @@ class JobQueue:
                 .returning(JobRow.id)
             ).all()
         for job_id in released:
-            self._task(job_id)
+            self._enqueue(job_id)
         return list(released)
 
     def start_workers(self) -> None:
@@ -401,7 +428,7 @@ class JobQueue:
                 return
             self.recover()
             self.leases.start(sweep=self.take_over_expired)
-            consumer = _EmbeddedConsumer(
+            consumer = _embedded_consumer_class()(
                 self.huey,
                 workers=self.settings.job_workers,
                 worker_type="thread",

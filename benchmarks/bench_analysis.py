@@ -15,8 +15,10 @@ coordinates are equal, and their geometry), served by the Overpass stand-in of t
 fills the store's answer cache; the analysis timed is the second one, offline from that cache, like a
 re-analysis of a city whose remote answers are cached: only our own work is measured. It runs through
 ``app.analysis.analyze`` on a fresh SQLite store, exactly as ``whose-streets analyze`` does, and the
-time of each stage comes from the progress the analysis reports. The start-up of a CLI analysis (importing
-the app and creating it) is timed apart in a fresh interpreter.
+time of each stage comes from the progress the analysis reports. Then the same analysis runs once more as
+a user runs it: ``whose-streets analyze relation/ID --offline`` in a fresh process (start-up, imports and
+all), timed from outside. The start-up alone (importing the CLI and creating its app on an instance whose
+store is at the newest migration, as for ``analyze``) is timed apart too.
 
 Floor: ``json.load`` of the Overpass answer, on the same Python. Target: the whole analysis of the 10k-way
 city at most 15 times that.
@@ -27,6 +29,7 @@ import argparse
 import gc
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -127,19 +130,37 @@ class StageClock:
 
 
 def startup_seconds() -> float:
-    """A fresh interpreter importing the CLI and creating the app, as `whose-streets analyze` does."""
+    """A fresh interpreter importing the CLI and creating its app as `whose-streets analyze` does, on an
+    instance whose store is at the newest migration (every run but the very first)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     code = (
-        "import time, tempfile, pathlib; t = time.perf_counter();"
-        "from app.cli import main; from app import create_app;"
-        "d = pathlib.Path(tempfile.mkdtemp());"
-        "create_app({'INSTANCE_PATH': d, 'ENV': {'DATABASE_URL': f'sqlite:///{d}/s.sqlite'}}, start_workers=False);"
+        "import time; t = time.perf_counter();"
+        "import click; from app.cli import main, _create_app_for_cli;"
+        "ctx = click.Context(main, info_name='analyze'); ctx.__enter__(); _create_app_for_cli();"
         "print(time.perf_counter() - t)"
     )
+    env = {**os.environ, "INSTANCE_PATH": str(folder), "DATABASE_URL": f"sqlite:///{folder}/s.sqlite",
+           "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=folder, env=env, check=True)
     best = float("inf")
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=folder, env=env,
+                             check=True)
         best = min(best, float(out.stdout.strip().splitlines()[-1]))
     return best
+
+
+def cli_seconds(env: dict, folder: Path, osm_id: int) -> float:
+    """``whose-streets analyze relation/ID --offline`` in a fresh process, timed from outside."""
+    code = "import sys; from app.cli import main; sys.argv[0] = 'whose-streets'; main()"
+    env = {**os.environ, **env, "INSTANCE_PATH": str(folder), "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, "analyze", f"relation/{osm_id}", "--offline"],
+                         capture_output=True, text=True, cwd=folder, env=env)
+    seconds = time.perf_counter() - start
+    if out.returncode != 0:
+        raise SystemExit(f"the CLI analysis failed: {out.stderr.strip()[-500:]}")
+    return seconds
 
 
 def analyse(name: str, answer: str, country: str, languages: list[str]) -> dict:
@@ -173,10 +194,11 @@ def analyse(name: str, answer: str, country: str, languages: list[str]) -> dict:
         total = time.perf_counter() - start
         clock.lap()
         store.dispose()
+        cli = cli_seconds(env, folder / "instance", 990_100)
     finally:
         overpass.close()
         sparql.close()
-    return {"online": online, "total": total, "stages": [(s, clock.times[s]) for s in clock.order]}
+    return {"online": online, "total": total, "cli": cli, "stages": [(s, clock.times[s]) for s in clock.order]}
 
 
 def main() -> None:
@@ -186,7 +208,8 @@ def main() -> None:
     args = parser.parse_args()
 
     startup = startup_seconds()
-    print(f"start-up of a CLI analysis (import app.cli, create the app), fresh interpreter: {startup:.2f} s")
+    print(f"start-up of a CLI analysis (import app.cli, create its app; store at head), fresh interpreter: "
+          f"{startup:.2f} s")
     cities = []
     for name in args.cities.split(","):
         if name == "brussels":
@@ -210,8 +233,11 @@ def main() -> None:
             print(f"    {seconds:7.2f} s {seconds / total:5.0%}  {stage}")
         with_startup = total + startup
         print(f"  with the CLI start-up: {with_startup:.2f} s = {with_startup / floor:.1f}x json.load")
+        cli = result["cli"]
+        print(f"  `whose-streets analyze --offline`, a fresh process timed from outside: {cli:.2f} s = "
+              f"{cli / floor:.1f}x json.load")
         if ways >= 10_000 and ways < 20_000:
-            verdict = "met" if with_startup <= TARGET * floor else "NOT met"
+            verdict = "met" if cli <= TARGET * floor else "NOT met"
             print(f"  target (10k-way city, CLI analysis <= {TARGET:.0f}x json.load): {verdict}")
 
 

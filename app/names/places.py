@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 
-from .rules import key
+from .rules import key, plain_key
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff'’]+$")
 _names: dict[str, str] | None = None
@@ -26,16 +26,16 @@ def _load() -> dict[str, str]:
     for city in cache.get_cities().values():
         for name in (city["name"], *(city.get("alternatenames") or [])):
             if len(name) > 2 and _LATIN.match(name):
-                names.setdefault(key(name), TOWN)
+                names.setdefault(plain_key(name), TOWN)
     for state in cache.get_us_states().values():
-        names[key(state["name"])] = REGION
+        names[plain_key(state["name"])] = REGION
     for continent in cache.get_continents().values():
         for alternate in [{"name": continent["name"]}, *(continent.get("alternateNames") or [])]:
             name = alternate.get("name", "") if isinstance(alternate, dict) else str(alternate)
             if len(name) > 2 and _LATIN.match(name):
-                names[key(name)] = COUNTRY
+                names[plain_key(name)] = COUNTRY
     for country in cache.get_countries().values():
-        names[key(country["name"])] = COUNTRY
+        names[plain_key(country["name"])] = COUNTRY
     return names
 
 

@@ -28,6 +28,13 @@ T = tuple[str | None, bool]
 _GENDERS = {"woman": WOMAN, "man": MAN, "any": None}
 
 
+def plain_key(text: str) -> str:
+    """``key`` without a cache: for keying many names once (GeoNames's 250,000 place names), which
+    through the caches would only push out the tokens worth keeping and pay for the caching."""
+    text = (text or "").replace("’", "'").replace("`", "'").replace("´", "'")
+    return normalise_name.__wrapped__(text)
+
+
 @lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Lower case, no accents, single spaces; apostrophes unified to '.
@@ -35,8 +42,7 @@ def key(text: str) -> str:
     Cached, so each word and name is keyed once per process: reading a city's names asks for the
     keys of the same few thousand tokens ("calle", "de", ...) tens of thousands of times.
     """
-    text = (text or "").replace("’", "'").replace("`", "'").replace("´", "'")
-    return normalise_name(text)
+    return plain_key(text)
 
 
 @lru_cache(maxsize=1)

@@ -1,14 +1,14 @@
 """The store: SQLite by default, any SQLAlchemy URL (e.g. PostgreSQL) through DATABASE_URL."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import String, create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
@@ -109,6 +109,14 @@ class Store:
         processes, workers) take turns, holding a lock for the transaction, instead of racing to
         create the same tables.
         """
+        if self.at_head():
+            return
+        # Alembic is imported only here: checking its environment and scripts costs a tenth of a
+        # second or more at every start-up (every CLI command), while the schema is nearly always
+        # at head already (``at_head`` says so from one query).
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
@@ -117,11 +125,41 @@ class Store:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    def at_head(self) -> bool:
+        """Whether the database's schema is at the newest migration (False when unsure: upgrade then)."""
+        head = migrations_head()
+        if head is None or not self.has_schema():
+            return False
+        with self.engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return versions == [head]
+
     def has_schema(self) -> bool:
         return inspect(self.engine).has_table("alembic_version")
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\s*=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def migrations_head() -> str | None:
+    """The newest migration's revision, read from the scripts' text without Alembic; None when the
+    scripts do not make one plain chain (a merge, a branch, an unusual file): Alembic decides then."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        if down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 class fold(GenericFunction):
