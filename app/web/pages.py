@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.changes import event_changes, history
@@ -29,6 +30,7 @@ from app.web import analysed_area, analysed_area_row, store
 from app.web.charts import line_chart
 from app.web.publish import FACTS_CHUNK, FACTS_FOLDER, static_site
 from app.web.qr import qr_svg
+from app.web.tables import HtmlColumn, HtmlTable
 from app.web.words import (
     CATEGORY_LABELS,
     CONFIDENCE_WORDS,
@@ -40,6 +42,18 @@ from app.web.words import (
 )
 
 bp = Blueprint("pages", __name__)
+
+#: The home page's comparison of analysed cities (cells: templates/_city_cells.html), sortable in the browser.
+CITIES_DISPLAY = HtmlTable((
+    HtmlColumn(_l("City"), "city", sort_as="text", value="city_value"),
+    HtmlColumn(_l("Country or region"), "place", sort_as="text", value="place_value"),
+    HtmlColumn(_l("Person-named streets honouring women"), "women_share", css="num", cell_css="headline-cell",
+               sort_as="number", value="women_share_value"),
+    HtmlColumn(_l("Streets"), "streets", css="num", sort_as="number", value="streets_value"),
+    HtmlColumn(_l("Named after people"), "person_streets", css="num", sort_as="number",
+               value="person_streets_value"),
+    HtmlColumn(_l("Analysed on"), "analysed_on", sort_as="text", value="analysed_on_value"),
+), css="cities sortable", id="cities", scoped=True)
 
 def language_name(code: str | None) -> str:
     """A language code as a name in the reader's language ("es" -> "Spanish", "español"...)."""
@@ -73,7 +87,7 @@ def home():
         ).all()
         session.expunge_all()
     cities = [{"area": area, "run": run, "stats": area.stats or {}} for area, run in rows]
-    return render_template("home.html", cities=cities, regions=region_list(store()))
+    return render_template("home.html", cities=cities, regions=region_list(store()), display=CITIES_DISPLAY)
 
 
 def street_page_base(slug: str) -> str | None:
