@@ -1,4 +1,5 @@
-"""Volunteers' reviews: checking Wikidata ids, saving a review, applying it to the current run at once.
+"""Volunteers' reviews: saving a review, applying it to the current run at once (checking the Wikidata ids
+a volunteer types, before saving: ``app.namesake_check``).
 
 A review is stored by (area, street key) (``ReviewRow``) and kept forever; the latest
 one for a street wins. ``save_review`` also applies it to the current run's street
@@ -14,8 +15,6 @@ No Flask here: the web layer (app/web/reviews.py) calls these with the app's sto
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field, fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -30,14 +29,12 @@ from app.domain import (
     UNKNOWN,
     WOMAN,
     Evidence,
-    Namesake,
     evidence_from_json,
     is_qid,
     normalise_name,
 )
 from app.mapdata import prepare_map_data_for_area
 from app.names import read_street_name
-from app.remote import RemoteError
 from app.stats import recount_figures
 from app.store import Store
 from app.store.models import AreaRow, ReviewRow, StreetNamesakeRow, StreetRow
@@ -46,16 +43,12 @@ from app.store.records import (
     latest_reviews_of,
     link_values,
     stored_namesakes,
-    upsert_namesakes,
 )
-from app.wikidata.facts import fetch_namesakes
 
 #: Categories a volunteer may set without a Wikidata id. woman/man/nonbinary are for a
 #: person who has no Wikidata item (yet); 'several' needs the people's ids.
 REVIEW_CATEGORIES = (WOMAN, MAN, NONBINARY, NOT_PERSON, UNKNOWN)
-MAX_QIDS = 10
 MAX_NOTE = 2000
-_QID_TOKEN = re.compile(r"(?:https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/)?([Qq][0-9]+)/?")
 
 
 def N_(message: str) -> str:
@@ -64,6 +57,7 @@ def N_(message: str) -> str:
 
 
 log = logging.getLogger(__name__)
+
 
 class ReviewError(ValueError):
     """The review cannot be taken as given (bad id, unknown category, street not found...).
@@ -75,76 +69,6 @@ class ReviewError(ValueError):
         self.message = message
         self.params = params
         super().__init__(message % params if params else message)
-
-
-@dataclass
-class NamesakeCheck:
-    """What a volunteer sees before saving: who each id is."""
-
-    qid: str
-    found: bool
-    labels: dict = field(default_factory=dict)
-    descriptions: dict = field(default_factory=dict)
-    gender: str | None = None
-    kind: str | None = None
-    birth_year: int | None = None
-    death_year: int | None = None
-    origin: str = ""  # "wikidata" (fetched now) or "store" (what an earlier analysis fetched)
-
-    def as_json(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def parse_qids(text: str) -> list[str]:
-    """Wikidata ids from what a volunteer typed: ``Q1, q2 https://www.wikidata.org/wiki/Q3``.
-
-    Raises ReviewError on anything that is not an id, so a typo never becomes a review.
-    """
-    qids: list[str] = []
-    for token in re.split(r"[\s,;|]+", text or ""):
-        if not token:
-            continue
-        match = _QID_TOKEN.fullmatch(token)
-        qid = match.group(1).upper() if match else ""
-        if not is_qid(qid):
-            raise ReviewError(N_("Not a Wikidata id: %(value)s"), value=token[:40])
-        if qid not in qids:
-            qids.append(qid)
-    if len(qids) > MAX_QIDS:
-        raise ReviewError(N_("At most %(count)s Wikidata ids."), count=MAX_QIDS)
-    return qids
-
-
-def check_namesakes(store: Store, qids: list[str], languages: list[str], sparql=None) -> dict[str, NamesakeCheck]:
-    """Who each id is: asked to Wikidata (through the app's cached SPARQL client) when
-    ``sparql`` is given and answers, else what the store already knows.
-
-    Entities fetched from Wikidata are saved in the store, so saving the review
-    afterwards finds them without asking again.
-    """
-    qids = [q for q in qids if is_qid(q)]
-    fetched: dict[str, Namesake] = {}
-    if sparql is not None and qids:
-        try:
-            fetched = fetch_namesakes(sparql, qids, list(languages))
-        except RemoteError as exc:  # Wikidata unreachable or failing: the store is the fallback
-            log.warning("checking %s on Wikidata failed: %s", ", ".join(qids), exc)
-            fetched = {}
-        if fetched:
-            with store.session() as session:
-                upsert_namesakes(session, fetched)
-    with store.session() as session:
-        known = stored_namesakes(session, [q for q in qids if q not in fetched])
-    out: dict[str, NamesakeCheck] = {}
-    for qid in qids:
-        namesake = fetched.get(qid) or known.get(qid)
-        if namesake is None:
-            out[qid] = NamesakeCheck(qid=qid, found=False)
-            continue
-        out[qid] = NamesakeCheck(qid=qid, found=True, labels=dict(namesake.labels), descriptions=dict(namesake.descriptions),
-                               gender=namesake.gender, kind=namesake.kind, birth_year=namesake.birth_year,
-                               death_year=namesake.death_year, origin="wikidata" if qid in fetched else "store")
-    return out
 
 
 def validate(qids: list[str], category: str | None, note: str) -> tuple[list[str], str | None, str]:
@@ -174,7 +98,7 @@ def save_review(
 ) -> ReviewRow:
     """Keep a volunteer's review and apply it to the area's current run at once.
 
-    Ids must be known to the store (``check_namesakes`` saves what it fetches):
+    Ids must be known to the store (``app.namesake_check.check_namesakes`` saves what it fetches):
     otherwise the current run could not say who the street honours.
     """
     qids, category, note = validate(list(qids or []), category, note)
@@ -268,6 +192,6 @@ def apply_reviews_since(store: Store, area_id: int, after_review_id: int) -> int
 
 
 __all__ = [
-    "NamesakeCheck", "REVIEW_CATEGORIES", "ReviewError", "apply_reviews", "apply_reviews_since", "check_namesakes",
-    "parse_qids", "review_evidence", "save_review", "validate",
+    "REVIEW_CATEGORIES", "ReviewError", "apply_reviews", "apply_reviews_since", "review_evidence", "save_review",
+    "validate",
 ]

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from app import create_app
-from app.reviews import ReviewError, parse_qids, save_review
+from app.namesake_check import parse_qids
+from app.reviews import ReviewError, save_review
 from app.store.models import AreaRow, ReviewRow, StreetRow
 from tests.test_auth import add_user, csrf_token, sign_in
 

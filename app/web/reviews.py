@@ -32,14 +32,8 @@ from flask_login import current_user, login_required
 from app.extensions import limiter
 from app.domain import pick_text
 from app.links import id_edit_url
-from app.reviews import (
-    N_,
-    REVIEW_CATEGORIES,
-    ReviewError,
-    check_namesakes,
-    parse_qids,
-    save_review,
-)
+from app.namesake_check import check_namesakes, parse_qids
+from app.reviews import N_, REVIEW_CATEGORIES, ReviewError, save_review
 from app.store.records import area_by_slug, load_street, review_history
 from app.web import analysed_area, store
 from app.web.publish import offline_packs
