@@ -35,6 +35,8 @@ from app.store.records import (
     stored_namesakes,
 )
 from app.store.regions import (
+    MemberLeaseLost,
+    check_member_lease,
     claim_member,
     fail_member,
     finish_member,
@@ -207,6 +209,7 @@ def analyze_region(
     admin_level: int = 8,
     within: int | None = None,
     queue: Callable[[int], None] | None = None,
+    lease_seconds: float = 60.0,
 ) -> int:
     """Analyse every municipality of a region; returns the region's id.
 
@@ -218,7 +221,8 @@ def analyze_region(
 
     ``queue``: hand each municipality, with everything it needs, to the background workers
     (``analyze_member`` runs there) instead of storing it here; the last one to finish completes
-    the region. With PostgreSQL and a Redis queue, several worker processes share them.
+    the region. With PostgreSQL and a Redis queue, several worker processes share them. A
+    municipality a worker is storing under a live lease (``lease_seconds``) is left to it.
     """
     # pyosmium, numpy and shapely load only for regions, not for every city analysis or CLI command.
     from app.osm.region import region_from_overpass, region_from_pbf
@@ -241,7 +245,7 @@ def analyze_region(
     region_id, members = start_region_run(
         store, found.region, fallback_name, admin_level=admin_level, source=source,
         municipalities=[(m.area, outline_geojson(m.shape)) for m in municipalities],
-        notes={"outside": found.outside, "skipped": found.skipped})
+        notes={"outside": found.outside, "skipped": found.skipped}, lease_seconds=lease_seconds)
     region_stage = [""]
 
     def report(stage: str, done: int = 0, total: int = 0) -> None:
@@ -287,10 +291,10 @@ def analyze_region(
                 finish_member(store, member.id, run_id=None, figures={})
             elif queue is not None:
                 keys = {s.key for s in streets}
-                prepare_member(store, member.id, pickle.dumps(MemberWork(
-                    area, streets, {k: readings[k] for k in keys}, {k: evidence[k] for k in keys},
-                    _mentioned(streets, evidence, entities), source, stored_qids)))
-                queue(member.id)
+                if prepare_member(store, member.id, pickle.dumps(MemberWork(
+                        area, streets, {k: readings[k] for k in keys}, {k: evidence[k] for k in keys},
+                        _mentioned(streets, evidence, entities), source, stored_qids))):
+                    queue(member.id)
             else:
                 run_id, _ = save_city(store, member.area_id, area, streets, readings, evidence, entities,
                                       clients, lambda *_: None, source=source, stored_qids=stored_qids)
@@ -328,21 +332,31 @@ def _mentioned(streets: list[Street], evidence: dict, entities: dict[str, Namesa
     return {q: entities[q] for q in qids if q in entities}
 
 
-def analyze_member(store: Store, member_id: int, clients: Clients) -> None:
-    """Store one municipality a region run queued (a background worker's task); the last completes the region."""
-    claimed = claim_member(store, member_id)
+def analyze_member(store: Store, member_id: int, clients: Clients, worker_id: str) -> None:
+    """Store one municipality a region run queued, under ``worker_id``'s lease (a background worker's
+    task; app.jobs.Leases renews the lease); the last one completes the region."""
+    claimed = claim_member(store, member_id, worker_id)
     if claimed is None:
         return  # done already, or taken by another worker
     region_id, area_id, payload = claimed
+
+    def fenced(stage: str, done: int = 0, total: int = 0) -> None:
+        # A worker stalled past its lease, whose municipality another took over, stores nothing.
+        if stage == "saving":
+            check_member_lease(store, member_id, worker_id)
+
     try:
         # Our own pickle, written by the region run into our own store: never data from outside.
         work: MemberWork = pickle.loads(payload)
         run_id, _ = save_city(store, area_id, work.area, work.streets, work.readings, work.evidence, work.entities,
-                              clients, lambda *_: None, source=work.source, stored_qids=work.stored_qids)
+                              clients, fenced, source=work.source, stored_qids=work.stored_qids)
         finish_member(store, member_id, run_id=run_id, figures=city_figures(store, area_id))
+    except MemberLeaseLost as exc:
+        log.warning("%s; this worker stops it", exc)
+        return
     except Exception as exc:
         log.exception("municipality %s of region %s failed", area_id, region_id)
-        fail_member(store, member_id, public_reason(exc))
+        fail_member(store, member_id, public_reason(exc), worker_id)
         return
     finish_region_if_complete(store, region_id, headline)
 

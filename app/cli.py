@@ -222,7 +222,8 @@ def analyze_region_command(source: str, admin_level: int, within: str | None, of
     try:
         region_id = analyze_region(store, clients, progress, pbf=extract if is_extract else None, region=region,
                                    admin_level=admin_level, within=within_id,
-                                   queue=current_app.extensions["jobs"].queue_region_member if use_queue else None)
+                                   queue=current_app.extensions["jobs"].queue_region_member if use_queue else None,
+                                   lease_seconds=settings.job_lease_seconds)
     except (BoundaryIncomplete, ValueError, LookupError, RuntimeError, RemoteError, OSError) as exc:
         progress.close()
         raise click.ClickException(f"region analysis failed: {exc}") from None

@@ -37,7 +37,7 @@ from app.domain import Progress
 from app.failures import public_reason
 from app.store import Store
 from app.store.models import JobRow, RunRow, utcnow
-from app.store.regions import queued_members
+from app.store.regions import queued_members, release_members, renew_member_leases, take_over_expired_members
 
 if TYPE_CHECKING:
     from huey.consumer import Consumer
@@ -78,6 +78,7 @@ class Leases:
         with self.store.session() as session:
             session.execute(update(JobRow).where(JobRow.worker == self.worker_id, JobRow.status == "running")
                             .values(heartbeat_at=utcnow()))
+            renew_member_leases(session, self.worker_id)  # the municipalities of region runs it stores
 
     def start(self, sweep: Callable[[], object] | None = None) -> None:
         if self._thread is not None:
@@ -239,11 +240,11 @@ class JobQueue:
     """Starts analyses in the background; one active analysis per area."""
 
     def __init__(self, store: Store, settings: Settings, execute: Executor,
-                 store_member: Callable[[int], None] | None = None):
+                 store_member: Callable[[int, str], None] | None = None):
         self.store = store
         self.settings = settings
         self.execute = execute
-        self.store_member = store_member  # stores one municipality a region run queued
+        self.store_member = store_member  # stores one municipality a region run queued, under a worker id
         self._huey = None
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
@@ -282,7 +283,7 @@ class JobQueue:
 
     def _run_member(self, member_id: int) -> None:
         if self.store_member is not None:
-            self.store_member(member_id)
+            self.store_member(member_id, self.leases.worker_id)
 
     def queue_region_member(self, member_id: int) -> None:
         """Hand one municipality of a region run to the workers (app.analysis.analyze_member)."""
@@ -366,7 +367,9 @@ class JobQueue:
     # --- workers ---------------------------------------------------------------
 
     def take_over_expired(self) -> list[int]:
-        """Queue again the running jobs whose lease expired (or fail those tried too often); their ids."""
+        """Queue again the running jobs whose lease expired (or fail those tried too often); their ids.
+
+        Municipalities of region runs whose worker's lease expired are queued again too."""
         cutoff = utcnow() - timedelta(seconds=self.settings.job_lease_seconds)
         expired = or_(JobRow.heartbeat_at.is_(None), JobRow.heartbeat_at < cutoff)
         requeue: list[int] = []
@@ -385,6 +388,9 @@ class JobQueue:
         for job_id in requeue:
             log.warning("job %s: its worker stopped renewing its lease; queued again", job_id)
             self._enqueue(job_id)
+        for member_id in take_over_expired_members(self.store, self.settings.job_lease_seconds):
+            log.warning("region member %s: its worker stopped renewing its lease; queued again", member_id)
+            self.queue_region_member(member_id)
         return requeue
 
     def recover(self) -> list[int]:
@@ -420,6 +426,8 @@ class JobQueue:
             ).all()
         for job_id in released:
             self._enqueue(job_id)
+        for member_id in release_members(self.store, self.leases.worker_id):
+            self.queue_region_member(member_id)
         return list(released)
 
     def start_workers(self) -> None:
@@ -486,10 +494,10 @@ def job_executor(store: Store, settings: Settings) -> Executor:
     return execute
 
 
-def region_member_executor(store: Store, settings: Settings) -> Callable[[int], None]:
-    """What a background worker runs for a municipality a region run queued."""
+def region_member_executor(store: Store, settings: Settings) -> Callable[[int, str], None]:
+    """What a background worker runs for a municipality a region run queued (under its worker id's lease)."""
 
-    def execute(member_id: int) -> None:
-        analyze_member(store, member_id, make_clients(settings, store))
+    def execute(member_id: int, worker_id: str) -> None:
+        analyze_member(store, member_id, make_clients(settings, store), worker_id)
 
     return execute

@@ -28,6 +28,11 @@ from tests.standins.base import Fault
 #: names her, so the worker storing the town must ask Wikidata for her (where this test stalls it).
 REVIEWED = "Q910050"
 REVIEWED_STREET = "Calle de Miguel de Cervantes"
+#: Another such woman, reviewed later, to stall a second worker (the first one's answer is cached by then).
+REVIEWED_LATER = "Q910051"
+REVIEWED_LATER_STREET = "Calle de Francisco de Goya"
+#: The workers' lease (JOB_LEASE_SECONDS): short, so a dead worker's municipality is taken over soon.
+LEASE_SECONDS = 4
 
 
 @pytest.fixture
@@ -35,13 +40,16 @@ def region_sparql(empty_sparql_server):
     from tests.region_extract import region_turtle
 
     empty_sparql_server.load(region_turtle() + (
-        f'wd:{REVIEWED} wdt:P31 wd:Q5 ; wdt:P21 wd:Q6581072 ; wdt:P27 wd:Q29 ; rdfs:label "María Moliner"@es .\n'))
+        f'wd:{REVIEWED} wdt:P31 wd:Q5 ; wdt:P21 wd:Q6581072 ; wdt:P27 wd:Q29 ; rdfs:label "María Moliner"@es .\n'
+        f'wd:{REVIEWED_LATER} wdt:P31 wd:Q5 ; wdt:P21 wd:Q6581072 ; wdt:P27 wd:Q29 ; '
+        f'rdfs:label "Gloria Fuertes"@es .\n'))
     return empty_sparql_server
 
 
 def process_env(tmp_path, sparql_url: str) -> dict:
     env = {**os.environ, **make_env(tmp_path, SPARQL_URL=sparql_url, REMOTE_ATTEMPTS="2", REMOTE_BACKOFF="0.01",
-                                     REMOTE_TIMEOUT="60", JOB_MODE="external", JOB_WORKERS="1")}
+                                     REMOTE_TIMEOUT="60", JOB_MODE="external", JOB_WORKERS="1",
+                                     JOB_LEASE_SECONDS=str(LEASE_SECONDS))}
     env["INSTANCE_PATH"] = str(tmp_path / "instance")
     return env
 
@@ -99,6 +107,33 @@ def runs(store) -> dict[str, list[int]]:
     return found
 
 
+def holder(store, name: str) -> tuple[str, str | None]:
+    """A municipality's status and the worker whose lease it is under."""
+    with store.session() as session:
+        return tuple(session.execute(select(RegionMemberRow.status, RegionMemberRow.worker)
+                                     .join(AreaRow, AreaRow.id == RegionMemberRow.area_id)
+                                     .where(AreaRow.name == name)).one())
+
+
+def review(store, street_name: str, qid: str) -> None:
+    """A volunteer says this street of Villaclara honours ``qid``."""
+    with store.session() as session:
+        villaclara = session.scalar(select(AreaRow).where(AreaRow.name == "Villaclara"))
+        key = session.scalar(select(StreetRow.key).where(StreetRow.area_id == villaclara.id,
+                                                         StreetRow.name == street_name))
+        user = session.scalar(select(UserRow).where(UserRow.name == "ana"))
+        if user is None:
+            user = UserRow(name="ana", password_hash="x")
+            session.add(user)
+            session.flush()
+        session.add(ReviewRow(area_id=villaclara.id, street_key=key, street_name=street_name,
+                              user_id=user.id, qids=[qid], note="test"))
+
+
+def asked_for(sparql, qid: str, since: int) -> bool:
+    return any(qid in (r.query or "") for r in sparql.query_requests[since:])
+
+
 def current_runs(store) -> dict[str, int | None]:
     with store.session() as session:
         return dict(session.execute(select(AreaRow.name, AreaRow.current_run_id)).all())
@@ -140,58 +175,78 @@ def test_workers_on_postgresql_and_redis_store_each_municipality_once_and_a_dead
         workers.clear()
 
         # 3. A volunteer says Cervantes' street honours María Moliner; the region is analysed again.
-        with store.session() as session:
-            villaclara = session.scalar(select(AreaRow).where(AreaRow.name == "Villaclara"))
-            key = session.scalar(select(StreetRow.key).where(StreetRow.area_id == villaclara.id,
-                                                             StreetRow.name == REVIEWED_STREET))
-            user = UserRow(name="ana", password_hash="x")
-            session.add(user)
-            session.flush()
-            session.add(ReviewRow(area_id=villaclara.id, street_key=key, street_name=REVIEWED_STREET,
-                                  user_id=user.id, qids=[REVIEWED], note="test"))
+        review(store, REVIEWED_STREET, REVIEWED)
         queue_region(env, extract)
         assert {name: m[0] for name, m in members(store).items()} == \
             {"Villaclara": "pending", "Rosaleda": "pending", "Yermo": "empty"}
 
         # The worker storing Villaclara asks Wikidata for the reviewed woman: that answer takes 60 s,
-        # and the worker is killed while it waits, with Villaclara taken and not stored.
+        # and the worker is killed while it waits, with Villaclara taken under its lease and not stored.
         region_sparql.faults.append(Fault.timeout(60))
         asked = len(region_sparql.query_requests)
         doomed = cli(env, "worker")
         workers.append(doomed)
-        wait_for(lambda: any(REVIEWED in (r.query or "") for r in region_sparql.query_requests[asked:]),
-                 what="a worker asking Wikidata for the reviewed namesake")
-        assert members(store)["Villaclara"][0] == "running"
+        wait_for(lambda: asked_for(region_sparql, REVIEWED, asked), what="a worker asking for the reviewed namesake")
+        status, dead_worker = holder(store, "Villaclara")
+        assert status == "running" and dead_worker
         kill(doomed)
 
-        # Two fresh workers store what is left; Villaclara stays with the dead worker's claim.
+        # Two fresh workers store Rosaleda, and take Villaclara over once the dead worker's lease expired.
         workers += [cli(env, "worker"), cli(env, "worker")]
-        wait_for(lambda: members(store)["Rosaleda"][0] == "done", what="Rosaleda stored")
-        time.sleep(1.0)  # time enough for a (wrong) second claim of Villaclara
-        assert members(store)["Villaclara"][:2] == ("running", first["Villaclara"][0])
-        assert (region(store).status, region(store).done) == ("running", 2)
-        rosaleda_run = members(store)["Rosaleda"][1]
-
-        # 4. Running the command again resumes: Rosaleda keeps its run, Villaclara is queued again.
-        queue_region(env, extract)
-        wait_for(lambda: region(store).status == "done", what="the resumed region done")
-        final = runs(store)
-        assert {name: len(ids) for name, ids in final.items()} == {"Villaclara": 2, "Rosaleda": 2}
-        assert final["Rosaleda"][-1] == rosaleda_run  # not stored again by the resumed run
-        assert members(store) == {"Villaclara": ("done", final["Villaclara"][-1], False),
-                                  "Rosaleda": ("done", rosaleda_run, False), "Yermo": ("empty", None, False)}
-        assert current_runs(store)["Villaclara"] == final["Villaclara"][-1]
+        wait_for(lambda: region(store).status == "done", what="the region done after a worker died")
+        second = runs(store)
+        assert {name: len(ids) for name, ids in second.items()} == {"Villaclara": 2, "Rosaleda": 2}
+        assert members(store) == {"Villaclara": ("done", second["Villaclara"][-1], False),
+                                  "Rosaleda": ("done", second["Rosaleda"][-1], False), "Yermo": ("empty", None, False)}
+        assert holder(store, "Villaclara") == ("done", None)
+        assert current_runs(store)["Villaclara"] == second["Villaclara"][-1]
         with store.session() as session:
-            reviewed = session.scalar(select(StreetRow).where(StreetRow.run_id == final["Villaclara"][-1],
+            reviewed = session.scalar(select(StreetRow).where(StreetRow.run_id == second["Villaclara"][-1],
                                                               StreetRow.name == REVIEWED_STREET))
             assert (reviewed.category, reviewed.source) == ("woman", "review")
             assert session.scalar(select(func.count(StreetRow.id)).where(StreetRow.name == REVIEWED_STREET)) == 1
         row = region(store)
         # One more woman: Villaclara 4 of 12, the region 5 of 14.
         assert (row.done, row.stats["person_streets"], row.stats["women_streets"]) == (3, 14, 5)
+        for worker in workers:
+            kill(worker)
+        workers.clear()
+
+        # 4. Another review; the region is queued again, and one worker takes Villaclara and stalls on
+        # Wikidata for longer than its lease, renewing it all the while.
+        review(store, REVIEWED_LATER_STREET, REVIEWED_LATER)
+        queue_region(env, extract)
+        stall = 6 * LEASE_SECONDS
+        region_sparql.faults.append(Fault.timeout(stall))
+        asked = len(region_sparql.query_requests)
+        slow = cli(env, "worker")
+        workers.append(slow)
+        wait_for(lambda: asked_for(region_sparql, REVIEWED_LATER, asked), what="a worker asking for the later review")
+        stalled_at = time.monotonic()
+        status, live_worker = holder(store, "Villaclara")
+        assert status == "running" and live_worker and live_worker != dead_worker
+        # Meanwhile another worker is ready and the command is run again: Villaclara stays with the live
+        # worker (its lease is renewed), and is not queued a second time.
+        workers.append(cli(env, "worker"))
+        queue_region(env, extract)
+        assert time.monotonic() - stalled_at < stall, "the stalled answer came before the command was run again"
+        assert holder(store, "Villaclara") == ("running", live_worker)
+        time.sleep(2 * LEASE_SECONDS)  # past its lease: only the heartbeat keeps it
+        assert holder(store, "Villaclara") == ("running", live_worker)
+        wait_for(lambda: region(store).status == "done", what="the region done by the live worker")
+        final = runs(store)
+        # One more run each: Villaclara's by the worker that held it, not a second by the other one.
+        assert {name: len(ids) for name, ids in final.items()} == {"Villaclara": 3, "Rosaleda": 3}
+        assert members(store)["Villaclara"] == ("done", final["Villaclara"][-1], False)
+        assert current_runs(store)["Villaclara"] == final["Villaclara"][-1]
         with store.session() as session:
+            later = session.scalar(select(StreetRow).where(StreetRow.run_id == final["Villaclara"][-1],
+                                                           StreetRow.name == REVIEWED_LATER_STREET))
+            assert (later.category, later.source) == ("woman", "review")
             stats = session.scalar(select(AreaRow.stats).where(AreaRow.name == "Villaclara"))
-        assert (stats["person_streets"], stats["women_streets"]) == (12, 4)
+        assert (stats["person_streets"], stats["women_streets"]) == (12, 5)
+        row = region(store)
+        assert (row.done, row.stats["person_streets"], row.stats["women_streets"]) == (3, 14, 6)
     finally:
         for worker in workers:
             kill(worker)

@@ -1,6 +1,7 @@
 """The store on a real SQLite file: migrations, the remote-answer cache, runs that keep reviews."""
 import sqlite3
 
+import pytest
 from sqlalchemy import select
 
 from app.domain import HIGH, WOMAN, Decision, Street
@@ -244,3 +245,43 @@ def test_a_page_opens_one_database_session(client, store, sample_city):
     assert saved.status_code == 302 and len(count.sessions) == 1
     with store.session() as session:  # outside a request: a session of its own, and the review was committed
         assert session.scalar(select(StreetRow.source).where(StreetRow.key == "w108")) == "review"
+
+
+def test_two_writers_storing_the_same_new_namesake_at_once_both_succeed_and_merge(store, backend):
+    """Two workers store one namesake new to the store at the same moment (two towns of a region, each
+    with a volunteer's review naming her): on PostgreSQL the second insert waits for the first
+    transaction and must then merge its facts, not fail on the duplicate id."""
+    import threading
+
+    from app.domain import Namesake
+    from app.store.models import NamesakeRow
+    from app.store.records import upsert_namesakes
+
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two inserts cannot overlap")
+    first = Namesake("Q7", labels={"es": "Gloria Fuertes"}, articles={"es": "https://es.wikipedia.org/wiki/G"})
+    second = Namesake("Q7", labels={"en": "Gloria Fuertes", "pt": "Glória"}, gender="woman")
+    failures: list[BaseException] = []
+    second_started = threading.Event()
+
+    def second_writer():
+        try:
+            with store.session() as session:
+                second_started.set()
+                upsert_namesakes(session, {"Q7": second})
+        except BaseException as exc:  # noqa: BLE001 - the assertion below says what happened
+            failures.append(exc)
+
+    with store.session() as session:
+        upsert_namesakes(session, {"Q7": first})  # inserted, not committed yet
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        second_started.wait(10)
+        writer.join(1.0)
+        assert writer.is_alive(), "the second insert should wait for the first transaction"
+    writer.join(20)
+    assert not writer.is_alive() and failures == []
+    with store.session() as session:
+        row = session.get(NamesakeRow, "Q7")
+        assert row.labels == {"es": "Gloria Fuertes", "en": "Gloria Fuertes", "pt": "Glória"}
+        assert set(row.articles) == {"es"} and row.gender == "woman"

@@ -369,6 +369,10 @@ class RegionMemberRow(Base):
     #: A queued municipality's prepared inputs (app.analysis.MemberWork, pickled by the region run),
     #: waiting for a background worker; cleared once stored.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The lease of a running member, as a job's (app/jobs.py): the worker storing it and when it last
+    #: said it still does. Only a member whose heartbeat is older than the lease is taken over.
+    worker: Mapped[str | None] = mapped_column(String(100))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (UniqueConstraint("region_id", "area_id", name="uq_region_member"),)
 

@@ -169,9 +169,12 @@ def _column_names(model) -> dict[str, str]:
     return {attr.key: attr.columns[0].name for attr in sa_inspect(model).column_attrs}
 
 
-def upsert_namesakes(session, namesakes: dict[str, Namesake]) -> None:
+def upsert_namesakes(session, namesakes: dict[str, Namesake], _retry: bool = True) -> None:
     """Store the namesakes' facts: new ones in one executemany, changed ones in one bulk update by
-    qid, unchanged ones not at all (a region's towns share most of theirs)."""
+    qid, unchanged ones not at all (a region's towns share most of theirs).
+
+    Several workers may store the same new namesake at once: an id another one inserted
+    meanwhile is skipped by the insert, and then merged like any stored namesake."""
     columns = [NamesakeRow.qid, *(getattr(NamesakeRow, name) for name in NAMESAKE_FIELDS)]
     existing: dict[str, dict] = {}
     for chunk in chunked(list(namesakes)):
@@ -190,10 +193,30 @@ def upsert_namesakes(session, namesakes: dict[str, Namesake]) -> None:
         # JSON gives lists back: compare as stored, so facts that did not change write nothing.
         if _as_stored(values) != old:
             changed.append({"qid": qid, **values, "updated_at": now})
-    if new:
-        insert_rows(session, NamesakeRow, new)
     if changed:
         session.execute(update(NamesakeRow), changed)
+    if new:
+        inserted = insert_new_namesakes(session, new)
+        taken = {row["qid"] for row in new} - inserted
+        if taken and _retry:
+            upsert_namesakes(session, {qid: namesakes[qid] for qid in taken}, _retry=False)
+
+
+def insert_new_namesakes(session, rows: list[dict]) -> set[str]:
+    """Insert namesakes, skipping ids already stored (INSERT .. ON CONFLICT DO NOTHING: on PostgreSQL
+    a concurrent insert of the same id waits for the other transaction, then skips); the ids inserted."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # no portable "skip the conflict": insert as is
+        insert_rows(session, NamesakeRow, rows)
+        return {row["qid"] for row in rows}
+    table = NamesakeRow.__table__
+    columns = _column_names(NamesakeRow)
+    statement = insert(table).on_conflict_do_nothing(index_elements=[table.c.qid]).returning(table.c.qid)
+    return set(session.scalars(statement, [{columns[k]: v for k, v in row.items()} for row in rows]))
 
 
 def _as_stored(values: dict) -> dict:

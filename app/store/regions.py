@@ -8,8 +8,9 @@ interrupted run resumes with the next one) and the region's headline.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.domain import Area, CountedStreet
 from app.store import Store
@@ -29,11 +30,13 @@ def region_slug(name: str, osm_id: int | None, admin_level: int) -> str:
 
 def start_region_run(store: Store, region: Area | None, name: str, *, admin_level: int, source: str,
                      municipalities: list[tuple[Area, dict | None]], notes: dict | None = None,
-                     ) -> tuple[int, dict[int, RegionMemberRow]]:
+                     lease_seconds: float = 60.0) -> tuple[int, dict[int, RegionMemberRow]]:
     """The region's row and its members, ready for a run: (region id, members by municipality relation id).
 
     A region whose last run did not finish keeps its members' progress (the run resumes);
-    otherwise every member starts again as pending. ``municipalities``: (area, outline) pairs.
+    otherwise every member starts again as pending. A member a live worker is storing (its
+    lease renewed within ``lease_seconds``) stays with that worker, whatever the run:
+    only an expired lease is taken over. ``municipalities``: (area, outline) pairs.
     """
     osm_id = region.osm_id if region is not None else None
     slug = region_slug(region.name if region is not None else name, osm_id, admin_level)
@@ -54,8 +57,10 @@ def start_region_run(store: Store, region: Area | None, name: str, *, admin_leve
         row.status, row.error, row.started_at, row.finished_at = "running", None, utcnow(), None
         row.notes = notes or {}
         session.flush()
+        # Locked (PostgreSQL) while they are reset: a worker's claim waits, then sees the reset.
         existing = {m.area_id: m for m in session.scalars(select(RegionMemberRow).where(
-            RegionMemberRow.region_id == row.id))}
+            RegionMemberRow.region_id == row.id).with_for_update())}
+        cutoff = lease_cutoff(lease_seconds)
         wanted = {areas[area.osm_id].id for area, _ in municipalities}
         for area_id, member in existing.items():
             if area_id not in wanted:
@@ -67,12 +72,14 @@ def start_region_run(store: Store, region: Area | None, name: str, *, admin_leve
             if member is None:
                 member = RegionMemberRow(region_id=row.id, area_id=area_row.id, status="pending", figures={})
                 session.add(member)
+            elif member.status == "running" and member.heartbeat_at is not None and member.heartbeat_at >= cutoff:
+                pass  # a live worker is storing it: queued again, it could be stored twice
             elif not resuming or not _still_current(session, member):
-                member.status, member.payload = "pending", None
+                member.status, member.payload, member.worker = "pending", None, None
             member.outline = outline
             members[area.osm_id] = member
         row.total = len(members)
-        row.done = sum(1 for m in members.values() if m.status != "pending")
+        row.done = sum(1 for m in members.values() if m.status in ("done", "empty"))
         session.flush()
         region_id = row.id
         session.expunge_all()
@@ -94,22 +101,32 @@ def store_namesakes(store: Store, namesakes: dict) -> frozenset[str]:
     return frozenset(namesakes)
 
 
-def prepare_member(store: Store, member_id: int, payload: bytes) -> None:
-    """Keep a municipality's prepared inputs for the worker that will store it."""
+class MemberLeaseLost(Exception):
+    """Another worker took this municipality over (this one stopped renewing its lease for too long)."""
+
+
+def lease_cutoff(lease_seconds: float) -> datetime:
+    """Heartbeats older than this belong to dead workers."""
+    return utcnow() - timedelta(seconds=lease_seconds)
+
+
+def prepare_member(store: Store, member_id: int, payload: bytes) -> bool:
+    """Keep a municipality's prepared inputs for the worker that will store it; False (nothing to queue)
+    when a worker took it meanwhile."""
     with store.session() as session:
-        member = session.get(RegionMemberRow, member_id)
-        member.status, member.payload = "pending", payload
+        return session.execute(update(RegionMemberRow).where(
+            RegionMemberRow.id == member_id, RegionMemberRow.status == "pending").values(payload=payload)).rowcount == 1
 
 
-def claim_member(store: Store, member_id: int) -> tuple[int, int, bytes] | None:
-    """Take a queued municipality for this worker: (region id, area id, payload), or None when it is
-    not waiting any more (stored already, or taken by another worker: the update is atomic)."""
+def claim_member(store: Store, member_id: int, worker_id: str) -> tuple[int, int, bytes] | None:
+    """Take a queued municipality under ``worker_id``'s lease: (region id, area id, payload), or None when
+    it is not waiting any more (stored already, or taken by another worker: the update is atomic)."""
     with store.session() as session:
         claimed = session.execute(
             update(RegionMemberRow)
             .where(RegionMemberRow.id == member_id, RegionMemberRow.status == "pending",
                    RegionMemberRow.payload.is_not(None))
-            .values(status="running")
+            .values(status="running", worker=worker_id, heartbeat_at=utcnow())
         ).rowcount
         if claimed != 1:
             return None
@@ -117,11 +134,54 @@ def claim_member(store: Store, member_id: int) -> tuple[int, int, bytes] | None:
         return member.region_id, member.area_id, member.payload
 
 
-def fail_member(store: Store, member_id: int, reason: str) -> None:
-    """A queued municipality failed: the region says so; running the region again retries it."""
+def check_member_lease(store: Store, member_id: int, worker_id: str) -> None:
+    """Raise MemberLeaseLost unless ``worker_id`` still holds the member (checked before it stores the town)."""
+    with store.session() as session:
+        held = session.scalar(select(func.count(RegionMemberRow.id)).where(
+            RegionMemberRow.id == member_id, RegionMemberRow.status == "running",
+            RegionMemberRow.worker == worker_id))
+    if held != 1:
+        raise MemberLeaseLost(f"region member {member_id} was taken over by another worker")
+
+
+def renew_member_leases(session, worker_id: str) -> None:
+    """The heartbeat of every member ``worker_id`` is storing (app.jobs.Leases beats it with its jobs)."""
+    session.execute(update(RegionMemberRow).where(RegionMemberRow.worker == worker_id,
+                                                  RegionMemberRow.status == "running")
+                    .values(heartbeat_at=utcnow()))
+
+
+def take_over_expired_members(store: Store, lease_seconds: float) -> list[int]:
+    """Members whose worker stopped renewing its lease, made pending again (their inputs are still
+    kept); their ids, to queue again. Of several workers sweeping at once, one wins each."""
+    expired = or_(RegionMemberRow.heartbeat_at.is_(None), RegionMemberRow.heartbeat_at < lease_cutoff(lease_seconds))
+    with store.session() as session:
+        return list(session.scalars(
+            update(RegionMemberRow)
+            .where(RegionMemberRow.status == "running", RegionMemberRow.payload.is_not(None), expired)
+            .values(status="pending", worker=None)
+            .returning(RegionMemberRow.id)))
+
+
+def release_members(store: Store, worker_id: str) -> list[int]:
+    """The members ``worker_id`` is storing, made pending again at once (a worker that is stopping)."""
+    with store.session() as session:
+        return list(session.scalars(
+            update(RegionMemberRow)
+            .where(RegionMemberRow.worker == worker_id, RegionMemberRow.status == "running",
+                   RegionMemberRow.payload.is_not(None))
+            .values(status="pending", worker=None)
+            .returning(RegionMemberRow.id)))
+
+
+def fail_member(store: Store, member_id: int, reason: str, worker_id: str | None = None) -> None:
+    """A queued municipality failed: the region says so; running the region again retries it.
+    With ``worker_id``: only while that worker holds the member's lease."""
     with store.session() as session:
         member = session.get(RegionMemberRow, member_id)
-        member.status, member.payload = "failed", None
+        if worker_id is not None and (member.worker != worker_id or member.status != "running"):
+            return
+        member.status, member.payload, member.worker = "failed", None, None
         region = session.get(RegionRow, member.region_id)
         region.status, region.error = "failed", f"{member.area.name}: {reason}"[:2000]
 
@@ -130,7 +190,7 @@ def queued_members(store: Store) -> list[int]:
     """Municipalities queued for workers that no worker has taken, to queue again when workers start.
 
     One another worker is storing stays with it (several worker processes may start at different
-    times); one whose worker died mid-way is stored when the region is run again (it resumes)."""
+    times); one whose worker died mid-way is taken over when its lease expired (take_over_expired_members)."""
     with store.session() as session:
         return list(session.scalars(
             select(RegionMemberRow.id).join(RegionRow, RegionRow.id == RegionMemberRow.region_id)
@@ -144,7 +204,7 @@ def finish_member(store: Store, member_id: int, *, run_id: int | None, figures: 
     with store.session() as session:
         member = session.get(RegionMemberRow, member_id)
         member.status = "done" if run_id is not None else "empty"
-        member.run_id, member.figures, member.payload = run_id, figures, None
+        member.run_id, member.figures, member.payload, member.worker = run_id, figures, None, None
         region = session.get(RegionRow, member.region_id)
         region.done = min(region.total, (region.done or 0) + 1)
 
