@@ -125,3 +125,14 @@ def test_without_tiles_no_request_leaves_the_folder(app, page, tmp_path):
     assert qr.is_visible() and qr.locator("svg").count() == 1
     assert f"https://calles.example.org/cities/{AREA.slug}" in qr.inner_text()
     assert [url for url in page.requests_seen if not url.startswith(inside)] == []
+
+
+def test_take_this_map_offline_says_it_is_being_prepared_then_downloads_by_itself(live_server, page):
+    store_sample_city(live_server.app.extensions["store"])
+    page.goto(f"{live_server.url}/cities/{AREA.slug}")
+    with page.expect_download(timeout=60000) as download:
+        page.click("#take-offline")
+        # Not made yet: a page that says so (and asks again by itself, with a meta refresh).
+        assert "being prepared" in page.locator("#pack-status").inner_text()
+    assert download.value.suggested_filename == f"{AREA.slug}-offline.zip"
+    assert page.url == f"{live_server.url}/cities/{AREA.slug}/offline.zip"
