@@ -281,6 +281,8 @@ def test_the_region_pack_works_from_file_with_no_network(offline_page):
     page.locator("#street-results button").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
+    # Its facts come from the town's data/facts script, loaded when the popup opens: the namesake's item.
+    popup.locator("a[href*='Q910001']").first.wait_for(timeout=15000)
     assert "Clara Campoamor" in popup.inner_text()
     # Back to the region, and through the table's link to the other town's presenter mode.
     page.goto(page.pack_uri + "index.html")
