@@ -10,16 +10,17 @@ import logging
 import pickle
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from app.areas import overpass_client, with_languages
 from app.classify import StreetBasis, basis_to_json, build_evidence_from_reading, decide_streets
 from app.config import INTERFACE_LANGUAGES, Settings
-from app.domain import Area, Decision, Namesake, Progress, Street
+from app.domain import Area, Decision, Evidence, Namesake, Progress, Street
 from app.failures import public_reason
 from app.mapdata import prepare_map_data_for_area
-from app.names import names_to_look_up, read_street_name
+from app.names import NameReading, names_to_look_up, read_street_name
 from app.osm.streets import fetch_streets
 from app.regions import city_figures, outline_geojson
 from app.remote import RemoteError
@@ -102,9 +103,16 @@ def street_bases(area: Area, streets: list[Street], readings: dict, evidence: di
     itself says (rules, titles, first names)."""
     return [
         StreetBasis(street.key, street.name, readings[street.key],
-                    evidence.get(street.key, []) + build_evidence_from_reading(readings[street.key], area.country_code))
+                    evidence.get(street.key, []) + list(said_by_name(readings[street.key], area.country_code)))
         for street in streets
     ]
+
+
+@lru_cache(maxsize=1 << 15)
+def said_by_name(reading: NameReading, country_code: str | None) -> tuple[Evidence, ...]:
+    """What a name says on its own, worked out once per name and country: a region's towns share
+    most of their names ("Calle Mayor"). Evidence is never changed in place (decisions copy it)."""
+    return tuple(build_evidence_from_reading(reading, country_code))
 
 
 def fetch_reviewed_namesakes(reviews: dict, namesakes: dict[str, Namesake], clients: Clients,
