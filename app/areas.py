@@ -1,4 +1,8 @@
-"""From what a user typed to an Area: the store first (no network for known cities), then Overpass."""
+"""From what a user typed to an Area: the store first (no network for known cities), then Overpass.
+
+The Overpass and SPARQL clients and the language tables are imported where a lookup needs them: a city
+already in the store is found without loading overpy, SPARQLWrapper or the CLDR/ISO tables.
+"""
 from __future__ import annotations
 
 import logging

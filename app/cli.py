@@ -1,4 +1,8 @@
-"""The `whose-streets` command: Flask's own commands (run, routes, shell) plus ours."""
+"""The `whose-streets` command: Flask's own commands (run, routes, shell) plus ours.
+
+Each command imports what it uses inside itself: a CLI analysis must not pay, at start-up, for the
+web, map and queue stacks that other commands need (benchmarks/bench_analysis.py measures it).
+"""
 from __future__ import annotations
 
 import sys

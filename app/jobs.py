@@ -216,7 +216,7 @@ def _mark_failed(store: Store, job_id: int, reason: str, worker_id: str | None =
 
 @lru_cache(maxsize=1)
 def _embedded_consumer_class():
-    from huey.consumer import Consumer
+    from huey.consumer import Consumer  # huey (and its redis/psycopg imports) only once the queue is used
 
     class EmbeddedConsumer(Consumer):
         # The web server owns the process's signals; the consumer must not take them over.

@@ -22,6 +22,9 @@ searches or follows a link to a street. ``map_keys`` lists them in the map data'
 Built at the end of each analysis and after each review (``prepare_map_data``), stored gzip-compressed
 in the ``map_data`` table under the city's revision (app.store.records.AnalysedArea.revision): a page never builds it
 while a visitor waits, unless the store predates this table or the build failed.
+
+numpy and shapely are imported inside the functions that simplify lines, so that a process that
+never builds map data does not pay for loading them.
 """
 from __future__ import annotations
 
@@ -33,8 +36,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.domain import CATEGORIES
-from app.domain import pick_text
+from app.domain import CATEGORIES, normalise_name, pick_text
 from app.exports import street_record
 from app.store import Store
 from app.store.records import AnalysedArea, chunked, find_analysed_area
@@ -256,8 +258,6 @@ def _people_of_run(session, run_id: int) -> dict[int, list]:
 
 
 def _folded(text: str) -> str:
-    from app.domain import normalise_name
-
     return normalise_name(text or "")
 
 

@@ -8,7 +8,7 @@ against what Wikidata and OSM say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import rules
@@ -275,7 +275,7 @@ def _is_town(words: list[str], first_name_lookup) -> bool:
     that starts with a given name is the saint ("San Sebastián", "Nuestra Señora de la
     Paz"); any other title makes a person ("General Villegas").
     """
-    from .places import COUNTRY, place_kind
+    from .places import COUNTRY, place_kind  # the place index (GeoNames) loads only when a name needs it
 
     kind = place_kind(" ".join(words))
     if kind is None or (len(words) == 1 and kind != COUNTRY):
@@ -357,8 +357,6 @@ def _has_street_type(text: str, lang: str) -> bool:
 
 
 def _replace(reading: NameReading, **changes) -> NameReading:
-    from dataclasses import replace
-
     return replace(reading, **changes)
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 
-from app.domain import Area, CountedStreet
+from app.domain import Area, CountedStreet, slugify
 from app.store import Store
 from app.store.models import AreaRow, RegionMemberRow, RegionRow, utcnow
 from app.store.records import counted_streets, find_or_create_area, upsert_namesakes
@@ -22,8 +22,6 @@ UNFINISHED = ("running", "interrupted", "failed")
 
 
 def region_slug(name: str, osm_id: int | None, admin_level: int) -> str:
-    from app.domain import slugify
-
     slug = slugify(name) + (f"-{osm_id}" if osm_id is not None else "")
     return slug if admin_level == 8 else f"{slug}-level-{admin_level}"
 

@@ -12,6 +12,7 @@ from app.remote import RemoteError
 from app.store.models import AreaRow
 from app.store.records import area_by_slug, find_or_create_area
 from app.web import jobs, store
+from app.web.changes import city_changes as changes_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -49,8 +50,6 @@ def city(slug: str):
 @bp.get("/cities/<slug>/changes")
 def city_changes(slug: str):
     """What changed between an earlier run (``since``: a run id, ``event``, default the previous) and the latest."""
-    from app.web.changes import city_changes as changes_of
-
     area, found, reason = changes_of(slug)
     if found is None:
         return jsonify({"city": area.slug, "error": str(reason)}), 404

@@ -12,7 +12,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -312,15 +312,11 @@ def percent_filter(value) -> str:
     """A share (0..1) as a percentage in the reader's language's number format."""
     if value is None:
         return "–"
-    from flask_babel import format_decimal
-
     return format_decimal(value * 100, format="#,##0.0") + " %"
 
 
 @bp.app_template_filter("number")
 def number_filter(value) -> str:
-    from flask_babel import format_decimal
-
     return format_decimal(value or 0, format="#,##0")
 
 

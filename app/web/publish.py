@@ -43,10 +43,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, send_file
+from flask_babel import get_locale
 
+from sqlalchemy import select
+
+from app.areas import overpass_client
+from app.background import background, context_from_pbf, fetch_background, geometry_lines
 from app.exports import export_filename
-from app.store.records import AreaNotFound, find_analysed_area
+from app.mapdata import all_street_facts, map_keys, stored_map_data
+from app.regions import RegionNotFound, region_csv, region_data
+from app.remote import RemoteError
+from app.store.models import AreaRow, JobRow, RegionMemberRow, RunRow
+from app.store.records import AreaNotFound, area_by_slug, area_from_row, find_analysed_area
 from app.web import store
+from app.web.assets import PACKAGES
 
 bp = Blueprint("publish", __name__)
 log = logging.getLogger(__name__)
@@ -234,8 +244,6 @@ def downloads_zip(files: dict[str, bytes]) -> bytes:
 
 def _write_city(app: Flask, pack: Pack, slug: str, folder: Path) -> None:
     """Write one city's pages, downloads and data files into ``folder`` (the pack's folder for it)."""
-    from app.mapdata import all_street_facts, map_keys, stored_map_data
-
     inside = pack.cities[slug]  # where the city's files sit inside the pack: "" or "cities/<slug>/"
     base = f"/cities/{slug}"
     pages = [
@@ -283,8 +291,6 @@ def build_region_pack(app: Flask, slug: str, folder: Path, options: PackOptions,
     ``backgrounds``: each city's offline background (by slug), when it has one. ``progress(done, total)``
     is told after each city.
     """
-    from app.regions import region_csv, region_data
-
     with app.app_context():
         data = region_data(app.extensions["store"], slug)
     cities = [row["slug"] for row in data["municipalities"] if row["slug"]]
@@ -311,8 +317,6 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _copy_assets(app: Flask, pack: Pack, folder: Path) -> None:
-    from app.web.assets import PACKAGES
-
     for asset in sorted(pack.assets):
         kind, _, rest = asset.partition("/")
         if kind == "static":
@@ -348,8 +352,6 @@ def publish_city(app: Flask, slug: str, target: Path, options: PackOptions) -> P
 def publish_region(app: Flask, slug: str, target: Path, options: PackOptions,
                    backgrounds: dict[str, dict] | None = None, progress=None) -> Pack:
     """Write a region's pack to ``target`` (same rules as ``publish_city``)."""
-    from app.regions import RegionNotFound, region_data
-
     _check_language(options)
     with app.app_context():
         try:
@@ -409,9 +411,7 @@ def region_backgrounds(region: dict, extract: Path | None = None) -> dict[str, d
     """Each municipality's offline background in a region's pack: its outline as the region run stored it
     (``region_data``'s map), so that a region of many towns needs no query per town; with an ``extract``,
     its other ways too, read in one pass for all of them (app.background.context_from_pbf)."""
-    from shapely.geometry import shape
-
-    from app.background import background, context_from_pbf, geometry_lines
+    from shapely.geometry import shape  # shapely is loaded only when a pack is made
 
     outlines = {feature["properties"]["slug"]: feature["geometry"]
                 for feature in region["map"]["features"] if feature["properties"].get("slug")}
@@ -424,11 +424,6 @@ def make_background(app: Flask, slug: str, *, context: bool = False, offline: bo
                     interactive: bool = False, extract: Path | None = None) -> dict:
     """The offline background of an analysed city: from an ``.osm.pbf`` ``extract`` holding it (no
     network), else from Overpass or its cached answers (RemoteError)."""
-    from app.areas import overpass_client
-    from app.store.records import area_from_row
-    from app.background import fetch_background
-    from app.store.records import area_by_slug
-
     store_ = app.extensions["store"]
     with store_.session() as session:
         row = area_by_slug(session, slug)
@@ -444,9 +439,8 @@ def make_background(app: Flask, slug: str, *, context: bool = False, offline: bo
 def background_from_extract(extract: Path, relation_id: int, *, context: bool) -> dict:
     """A city's background read from an extract: its boundary relation's outline and, with ``context``,
     its other ways (app.background.context_from_pbf). BoundaryIncomplete when the extract cuts it."""
-    from shapely.geometry import mapping
+    from shapely.geometry import mapping  # shapely and pyosmium are loaded only when a pack is made
 
-    from app.background import background, context_from_pbf, geometry_lines
     from app.osm.pbf import boundary_from_pbf
 
     shape = boundary_from_pbf(extract, relation_id)
@@ -458,12 +452,6 @@ def quick_background(app: Flask, slug: str) -> dict | None:
     """The outline alone, the quickest way there is, for the city page's .zip: from the city's extract
     when it was analysed from one, else from its region's stored outline when it belongs to a region,
     else from what Overpass answers at once; None when none answers."""
-    from sqlalchemy import select
-
-    from app.background import background, geometry_lines
-    from app.remote import RemoteError
-    from app.store.models import AreaRow, RegionMemberRow
-
     extract = analysed_extract(app, slug)
     if extract is not None:
         try:
@@ -483,9 +471,6 @@ def quick_background(app: Flask, slug: str) -> dict | None:
 
 def analysed_extract(app: Flask, slug: str) -> Path | None:
     """The ``.osm.pbf`` the city's current run was read from (``analyze --pbf``), if it is still there."""
-    from app.store.models import JobRow, RunRow
-    from app.store.records import area_by_slug
-
     with app.extensions["store"].session() as session:
         row = area_by_slug(session, slug)
         run = session.get(RunRow, row.current_run_id) if row is not None else None
@@ -566,8 +551,6 @@ class OfflinePacks:
             self.schedule(slug, pack_language(languages), self.review_delay)
 
     def _schedule_area(self, area_id: int, delay: float) -> None:
-        from app.store.models import AreaRow
-
         with self.app.app_context(), self.app.extensions["store"].session() as session:
             area = session.get(AreaRow, area_id)
             if area is None or area.current_run_id is None:
@@ -669,8 +652,6 @@ def _register_packs(state) -> None:
 def offline_zip(slug: str):
     """The city's pack as a .zip ("Take this map offline"), in the reader's language, once it is made
     (``OfflinePacks``); until then a page that says so and asks again by itself."""
-    from flask_babel import get_locale
-
     try:
         city = find_analysed_area(store(), slug)
     except AreaNotFound:

@@ -29,10 +29,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.analysis import make_clients
 from app.extensions import limiter
 from app.domain import pick_text
 from app.links import id_edit_url
 from app.namesake_check import check_namesakes, parse_qids
+from app.remote import RetryPolicy
 from app.reviews import N_, REVIEW_CATEGORIES, ReviewError, save_review
 from app.store.records import area_by_slug, load_street, review_history
 from app.web import analysed_area, store
@@ -87,9 +89,6 @@ def preferred_languages(area) -> list[str]:
 
 def sparql_client():
     """The app's SPARQL client (cached answers in the store), with a short policy: a volunteer is waiting."""
-    from app.analysis import make_clients
-    from app.remote import RetryPolicy
-
     settings = current_app.config["SETTINGS"]
     client = make_clients(settings, store()).sparql
     client.policy = RetryPolicy(attempts=1, base_delay=0.0, timeout=min(settings.remote_timeout, 15.0))
