@@ -98,6 +98,11 @@ def write_region_pbf(path, *, cut: int | None = None) -> None:
     if cut is not None:
         dropped = {ref for rid, members, _ in relations if rid == cut for _, ref, _ in members}
         ways = [w for w in ways if w[0] not in dropped]
+    write_pbf(path, nodes, ways, relations)
+
+
+def write_pbf(path, nodes: dict, ways: list, relations: list) -> None:
+    """Elements as ``region_elements`` gives them, written as an .osm.pbf at ``path``."""
     with osmium.SimpleWriter(str(path)) as writer:
         for nid in sorted(nodes):
             writer.add_node(osmium.osm.mutable.Node(id=nid, location=nodes[nid], version=1))

@@ -160,9 +160,7 @@ def write_extract_with_context(path: Path) -> None:
     """The fixture province with ways a background draws: in Villaclara an unnamed road and a lake, in
     Rosaleda a river and a park, a railway across both; and ways no background draws (a footway, a disused
     railway, every named street, Yermo's track)."""
-    import osmium
-
-    from tests.region_extract import region_elements
+    from tests.region_extract import region_elements, write_pbf
 
     nodes, ways, relations = region_elements()
 
@@ -183,13 +181,7 @@ def write_extract_with_context(path: Path) -> None:
     add(park + park[:1], {"leisure": "park"})
     add([(-3.6980, 40.4050), (-3.6930, 40.4050)], {"highway": "footway"})
     add([(-3.6980, 40.4060), (-3.6930, 40.4060)], {"railway": "abandoned"})
-    with osmium.SimpleWriter(str(path)) as writer:
-        for nid in sorted(nodes):
-            writer.add_node(osmium.osm.mutable.Node(id=nid, location=nodes[nid], version=1))
-        for wid, refs, tags in ways:
-            writer.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags, version=1))
-        for rid, members, tags in sorted(relations):
-            writer.add_relation(osmium.osm.mutable.Relation(id=rid, members=members, tags=tags, version=1))
+    write_pbf(path, nodes, ways, relations)
 
 
 def layer_sizes(background: dict) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -222,7 +223,9 @@ def analyze(*args):
     assert result.exit_code == 0, result.output
 
 
-def test_a_web_review_survives_a_real_reanalysis(pipeline_env, sparql_server):
+@contextmanager
+def signed_in_after_analysis(pipeline_env):
+    """The fixture city analysed through the stand-ins, and a volunteer signed in on a fresh app."""
     analyze("relation/1001")
     app = create_app({"INSTANCE_PATH": pipeline_env["INSTANCE_PATH"], "ENV": pipeline_env}, start_workers=False)
     try:
@@ -230,6 +233,13 @@ def test_a_web_review_survives_a_real_reanalysis(pipeline_env, sparql_server):
         add_user(store)
         client = app.test_client()
         assert sign_in(client).status_code == 302
+        yield store, client
+    finally:
+        app.extensions["store"].dispose()
+
+
+def test_a_web_review_survives_a_real_reanalysis(pipeline_env, sparql_server):
+    with signed_in_after_analysis(pipeline_env) as (store, client):
         # The check asks the SPARQL stand-in (Wikidata) for the id's facts.
         asked = len(sparql_server.requests)
         checked = review(client, "w103", mode="namesake", qids="Q900003", action="check")
@@ -247,8 +257,6 @@ def test_a_web_review_survives_a_real_reanalysis(pipeline_env, sparql_server):
         assert (artigas.category, artigas.source, artigas.reviewed, links) == ("man", "review", True, ["Q900003"])
         assert artigas.review_conflict and "Q900002" in artigas.review_conflict
         assert (mercedes.category, mercedes.source, mercedes.reviewed) == ("not_person", "review", True)
-    finally:
-        app.extensions["store"].dispose()
 
 
 def decided_streets(store) -> dict:
@@ -265,13 +273,7 @@ def decided_streets(store) -> dict:
 
 def test_a_review_saved_on_the_page_decides_as_the_next_analysis(pipeline_env, sparql_server):
     """Saving a review and analysing again give the same streets, from the same evidence (decide_streets)."""
-    analyze("relation/1001")
-    app = create_app({"INSTANCE_PATH": pipeline_env["INSTANCE_PATH"], "ENV": pipeline_env}, start_workers=False)
-    try:
-        store = app.extensions["store"]
-        add_user(store)
-        client = app.test_client()
-        assert sign_in(client).status_code == 302
+    with signed_in_after_analysis(pipeline_env) as (store, client):
         before = decided_streets(store)
         assert all(values[9] is not None for values in before.values())  # the analysis kept every basis
         saved = [
@@ -293,8 +295,6 @@ def test_a_review_saved_on_the_page_decides_as_the_next_analysis(pipeline_env, s
         analyze("relation/1001", "--offline")
         assert decided_streets(store) == reviewed
         assert area_stats(store) == stats
-    finally:
-        app.extensions["store"].dispose()
 
 
 def test_the_entity_endpoint(pipeline_env, sparql_server):
