@@ -128,6 +128,8 @@ def context_from_pbf(path, boundaries: dict) -> dict[object, dict[str, list[list
     """The context layers of each area from an ``.osm.pbf`` extract, in one pass over it: the ways the
     context query would select that cross each boundary (``boundaries``: key -> shapely (Multi)Polygon),
     as [lon, lat] lines by layer. A way crossing two areas is in both, as Overpass's ``(area)`` gives it."""
+    # numpy, shapely and pyosmium only when a background is read from an extract: the web process
+    # that imports this module for Overpass backgrounds never needs them.
     import numpy as np
     import shapely
 
