@@ -44,7 +44,6 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, send_file
 from flask_babel import get_locale
-
 from sqlalchemy import select
 
 from app.areas import overpass_client
