@@ -21,10 +21,10 @@ from app.web.publish import MARKER, PackOptions, PublishError, publish_region, r
 from tests.browser import poll_instead_of_eval
 from tests.conftest import make_env, set_env
 from tests.region_extract import PROVINCE, region_turtle, write_region_pbf
+from tests.test_publish import local_links
 
 REGION = f"provincia-de-ejemplo-{PROVINCE}"
 CITIES = ("villaclara-5101", "rosaleda-5102")  # Yermo has no named streets, so no city pages
-LINK = re.compile(r'(?:href|src)="([^"]*)"')
 
 
 def data_of(script: Path, receiver: str = "WhoseStreets") -> dict:
@@ -86,13 +86,7 @@ def test_the_region_pack_holds_the_region_page_and_every_municipalitys_city_page
 
 
 def test_every_link_of_the_region_pack_is_relative_and_leads_to_a_file(region_pack):
-    links = []
-    for page in region_pack.rglob("*.html"):
-        for link in LINK.findall(page.read_text(encoding="utf-8")):
-            link = link.replace("&amp;", "&")
-            if urlsplit(link).scheme in ("http", "https") or link.startswith("#"):
-                continue
-            links.append((page, link))
+    links = local_links(region_pack)
     assert len(links) > 40
     for page, link in links:
         assert not link.startswith("/") and "://" not in link, (page, link)
