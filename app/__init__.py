@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
 
     from app.config import load_settings
     from app.jobs import JobQueue, job_executor, region_member_executor
+    from app.names import prepared
     from app.resources import bundled_dir
     from app.store import Store
 
@@ -54,6 +55,8 @@ def create_app(test_config: dict | None = None, *, start_workers: bool | None = 
         RATELIMIT_KEY_PREFIX=settings.queue_name,
     )
     app.config.update(test_config)
+    # Tables derived from the name datasets are prepared once per instance, not per process.
+    prepared.keep_in(Path(app.instance_path) / "prepared")
     if settings.proxy_hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

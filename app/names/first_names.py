@@ -6,11 +6,15 @@ the first name" (source 'first_name'), never as facts.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from .prepared import fingerprint, prepared
 
 WOMAN = "woman"
 MAN = "man"
@@ -58,15 +62,37 @@ _lock = threading.Lock()
 
 
 def detector():
-    """The gender-guesser Detector, loaded once (it parses a large file)."""
+    """The gender-guesser Detector, loaded once.
+
+    Parsing its 4 MB file takes about half a second, so the table it parses into is prepared on disk
+    (``prepared``) and handed to a Detector made without parsing. That table (``names``) is the
+    Detector's whole state besides ``case_sensitive``; the library's own source is in the fingerprint,
+    so another release of it prepares its table again.
+    """
     global _detector
     if _detector is None:
         with _lock:
             if _detector is None:
                 import gender_guesser.detector as gg
 
-                _detector = gg.Detector(case_sensitive=False)
+                def parse() -> dict:
+                    return gg.Detector(case_sensitive=False).names
+
+                source = Path(importlib.util.find_spec("gender_guesser.detector").origin)
+                stamp = fingerprint([source], [source.parent / "data" / "nam_dict.txt"])
+                found = gg.Detector.__new__(gg.Detector)
+                found.case_sensitive = False
+                found.names = prepared("first_names", stamp, parse)
+                _detector = found
     return _detector
+
+
+@lru_cache(maxsize=1 << 14)
+def gender_answer(word: str, country: str | None = None) -> str:
+    """gender-guesser's answer for one word ('female', 'mostly_male', 'andy', 'unknown'...), in the
+    detector's ``country`` when given. Cached: a city asks for the same few hundred names thousands
+    of times, and each answer counts through every country's column."""
+    return detector().get_gender(word, country)
 
 
 def _unaccent(text: str) -> str:
@@ -129,7 +155,6 @@ _INITIAL_RE = re.compile(r"^\w\.?$")
 
 def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
     """(gender-guesser answer, confidence) for one word, or None if unusable."""
-    d = detector()
     own = supplement().get(word.casefold())
     if own is None and not _FINAL_ACCENT_RE.search(word):
         own = supplement().get(_unaccent(word).casefold())
@@ -152,18 +177,18 @@ def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
     # The country's own answer first: "Joan" is a man in Spain, a woman in England.
     if country:
         for form in forms:
-            answer = d.get_gender(form, country)
+            answer = gender_answer(form, country)
             if answer in ("male", "female"):
                 return answer, "medium"
             if answer.startswith("mostly_"):
                 # A leaning that the world-wide answer contradicts ("José" leans female in
                 # Belgium, is male everywhere else) is no evidence either way.
-                overall = d.get_gender(form)
+                overall = gender_answer(form)
                 if overall != "unknown" and overall.removeprefix("mostly_") != answer.removeprefix("mostly_"):
                     return None
                 return answer, "low"
     for form in forms:
-        answer = d.get_gender(form)
+        answer = gender_answer(form)
         if answer in ("male", "female"):
             return answer, "medium"
         if answer.startswith("mostly_"):
@@ -177,8 +202,7 @@ def is_known_first_name(word: str) -> bool:
         return False
     if _unaccent(word).casefold() in supplement() or word.casefold() in supplement():
         return True
-    d = detector()
-    return any(d.get_gender(form) != "unknown" for form in {word, _unaccent(word)})
+    return any(gender_answer(form) != "unknown" for form in {word, _unaccent(word)})
 
 
 def guess_from_first_name(person: str, country_code: str | None = None) -> FirstNameGuess | None:

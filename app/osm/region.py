@@ -18,14 +18,13 @@ which is exact enough for comparing the pieces of one street (they lie within a 
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import shapely
 
+from app.collector import collector_paused
 from app.domain import Area, Street, is_qid
 from app.osm.area import country_code_from_tags
 from app.osm.pbf import (
@@ -71,23 +70,10 @@ def _level(tags) -> str | None:
     return tags.get("admin_level") if tags.get("boundary") == "administrative" else None
 
 
-@contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector paused while a region is read: reading builds millions of
-    small objects that all live on (ways, coordinates, streets) and no reference cycles, and every
-    collection would walk all of them again (a third of the reading time at 100,000 ways)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def region_from_pbf(path: Path | str, *, admin_level: int = 8, within: int | None = None) -> RegionStreets:
     """The municipalities of the extract (inside ``within``, a relation id) with their streets."""
-    with collector_paused():
+    # Reading builds millions of small objects that all live on and no reference cycles.
+    with collector_paused(collect_after=False):
         return _region_from_pbf(path, admin_level, within)
 
 

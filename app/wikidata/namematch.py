@@ -73,7 +73,7 @@ from app.domain import (
     normalise_name,
 )
 from app.names import rules as name_rules
-from app.names.first_names import detector, is_known_first_name
+from app.names.first_names import gender_answer, is_known_first_name
 from app.queries import Safe, load_query, render, sparql_string
 from app.wikidata.client import SparqlClient
 from app.wikidata.facts import batches, clean_languages, language_list, qid_of
@@ -289,7 +289,7 @@ def item_labels(client: SparqlClient, qid: str, languages: list[str]) -> dict[st
 
 def given_name_gender(word: str) -> str | None:
     """woman / man when the given-name data say so of this one word, else None."""
-    answer = detector().get_gender(word.split("-")[0])
+    answer = gender_answer(word.split("-")[0])
     if answer in ("female", "mostly_female"):
         return WOMAN
     if answer in ("male", "mostly_male"):
