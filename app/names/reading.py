@@ -75,7 +75,16 @@ _BILINGUAL_RE = re.compile(r"\s+[-–—/]\s+")
 _PARENS_RE = re.compile(r"\s*\([^)]*\)")
 
 
+_DOCTOR_GLUED_RE = re.compile(r"^(dr|dra|sr|sra|gral|cnel|tte|ing|arq|prof|pbro|mons)\.\w", re.I)
+_STREET_GLUED_RE = re.compile(r"^c/\S", re.I)
+#: The characters every special case of ``_tokens`` needs (elisions, "Dr.X", "Saint-X", "C/X"):
+#: a name without any (most of them) is only split on spaces.
+_TOKEN_SPECIAL_RE = re.compile(r"['’./-]")
+
+
 def _tokens(text: str) -> list[str]:
+    if not _TOKEN_SPECIAL_RE.search(text):
+        return [token for token in (raw.strip(",;") for raw in text.split()) if token]
     out: list[str] = []
     for raw in text.split():
         token = raw.strip(",;")
@@ -85,7 +94,7 @@ def _tokens(text: str) -> list[str]:
         if m and len(token) > m.end():
             out.append(token[: m.end()].replace("’", "'"))
             out.append(token[m.end():])
-        elif re.match(r"^(dr|dra|sr|sra|gral|cnel|tte|ing|arq|prof|pbro|mons)\.\w", token, re.I):
+        elif _DOCTOR_GLUED_RE.match(token):
             cut = token.index(".") + 1  # "Dr.Felip" -> "Dr." "Felip"
             out.append(token[:cut])
             out.append(token[cut:])
@@ -93,7 +102,7 @@ def _tokens(text: str) -> list[str]:
             head, _, tail = token.partition("-")  # "Saint-Jean" -> "Saint" "Jean"
             out.append(head)
             out.extend(p for p in tail.split("-") if p) if head.casefold() != "saints" else out.append(tail)
-        elif re.match(r"^c/\S", token, re.I):  # "C/Mayor"
+        elif _STREET_GLUED_RE.match(token):  # "C/Mayor"
             out.append(token[:2])
             out.append(token[2:])
         else:
@@ -101,15 +110,21 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=256)
-def _phrase_index(phrases: tuple[str, ...]) -> dict[int, set[tuple[str, ...]]]:
-    """Phrases as tuples of token keys, grouped by length (longest matched first)."""
-    index: dict[int, set[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        words = tuple(key(w) for w in _tokens(phrase))
-        if words:
-            index.setdefault(len(words), set()).add(words)
-    return index
+class _Phrases:
+    """Phrases as tuples of token keys, with the lengths of those starting with each first word
+    (longest first): a name's first token rules out almost every phrase with one look-up."""
+
+    __slots__ = ("phrases", "lengths")
+
+    def __init__(self, phrases):
+        self.phrases: set[tuple[str, ...]] = set()
+        lengths: dict[str, set[int]] = {}
+        for phrase in phrases:
+            words = tuple(key(w) for w in _tokens(phrase))
+            if words:
+                self.phrases.add(words)
+                lengths.setdefault(words[0], set()).add(len(words))
+        self.lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in lengths.items()}
 
 
 def _join(tokens: list[str]) -> str:
@@ -122,19 +137,23 @@ def _join(tokens: list[str]) -> str:
     return out.strip()
 
 
-def _match_phrase(tokens: list[str], phrases) -> int:
+def _match_phrase(tokens: list[str], phrases: _Phrases) -> int:
     """Length in tokens of the longest phrase that starts ``tokens``, else 0."""
-    index = _phrase_index(tuple(phrases))
-    keys = tuple(key(t) for t in tokens[: max(index, default=0)])
-    for n in sorted(index, reverse=True):
-        if n <= len(keys) and keys[:n] in index[n]:
+    if not tokens:
+        return 0
+    lengths = phrases.lengths.get(key(tokens[0]))
+    if lengths is None:
+        return 0
+    for n in lengths:
+        if n == 1:
+            return 1  # the first word alone is a phrase
+        if n <= len(tokens) and tuple(key(t) for t in tokens[:n]) in phrases.phrases:
             return n
     return 0
 
 
-@lru_cache(maxsize=256)
-def _lang_list_cached(table_name: str, languages: tuple[str, ...]) -> tuple[str, ...]:
-    table = getattr(rules, table_name)
+def _lang_list(table: dict[str, list[str]], languages: tuple[str, ...]) -> tuple[str, ...]:
+    """A table's words in ``languages``, the first language's first, each once."""
     seen: dict[str, None] = {}
     for lang in languages:
         for item in table.get(lang, []):
@@ -142,11 +161,28 @@ def _lang_list_cached(table_name: str, languages: tuple[str, ...]) -> tuple[str,
     return tuple(seen)
 
 
-def _lang_list(table: dict[str, list[str]], languages) -> tuple[str, ...]:
-    for name in ("PREFIX_TYPES", "SUFFIX_TYPES", "GLUED_SUFFIXES", "PARTICLES"):
-        if table is getattr(rules, name):
-            return _lang_list_cached(name, tuple(languages))
-    raise ValueError("unknown table")
+class _Tables:
+    """Everything the reader looks up for one list of languages, built once per list."""
+
+    def __init__(self, languages: tuple[str, ...]):
+        self.prefixes = _Phrases(_lang_list(rules.PREFIX_TYPES, languages))
+        self.suffixes = _Phrases(_lang_list(rules.SUFFIX_TYPES, languages))
+        self.particles = _Phrases(_lang_list(rules.PARTICLES, languages))
+        glued = _lang_list(rules.GLUED_SUFFIXES, languages)
+        self.glued = _Phrases(glued)
+        self.glued_longest_first = tuple(sorted(glued, key=len, reverse=True))
+        #: What a one-token name may end with to carry a glued type ("Goethestraße"), keyed or as written.
+        self.glued_endings = tuple(dict.fromkeys(e for g in glued for e in (key(g), g)))
+        self.glued_as_written = tuple(glued)
+        self.titles = _titles_cached(languages)
+        self.title_phrases = _Phrases(self.titles)
+        self.plural_titles = _plural_titles_cached(languages)
+        self.plural_phrases = _Phrases(self.plural_titles)
+
+
+@lru_cache(maxsize=64)
+def _tables(languages: tuple[str, ...]) -> _Tables:
+    return _Tables(languages)
 
 
 @lru_cache(maxsize=64)
@@ -160,10 +196,6 @@ def _titles_cached(languages: tuple[str, ...]) -> dict[str, rules.T]:
     return merged
 
 
-def _titles_for(languages) -> dict[str, rules.T]:
-    return _titles_cached(tuple(languages))
-
-
 @lru_cache(maxsize=64)
 def _plural_titles_cached(languages: tuple[str, ...]) -> dict[str, str]:
     merged: dict[str, str] = {}
@@ -171,10 +203,6 @@ def _plural_titles_cached(languages: tuple[str, ...]) -> dict[str, str]:
         for title, mix in rules.PLURAL_TITLES.get(lang, {}).items():
             merged.setdefault(key(title), mix)
     return merged
-
-
-def _plural_titles_for(languages) -> dict[str, str]:
-    return _plural_titles_cached(tuple(languages))
 
 
 # --- non-person rules --------------------------------------------------------
@@ -200,6 +228,7 @@ _VIRGIN_EPITHETS = {key(e) for e in rules.VIRGIN_EPITHETS}
 _GENERIC_MASCULINE = {key(x) for x in rules.GENERIC_MASCULINE}
 _GEOGRAPHIC = {key(w) for w in rules.GEOGRAPHIC_NOUNS}
 _SKY = {key(w) for w in rules.SKY_NOUNS}
+_GEOGRAPHIC_OR_SKY = _GEOGRAPHIC | _SKY
 #: Geographic nouns that are also surnames or titles ("Vega", "Monte", "Cabo Noval"):
 #: a place only when a particle or an article follows ("Cabo de Creus"). Water and
 #: islands are never surnames in street names ("Isla Malaita", "Río Ebro").
@@ -240,7 +269,7 @@ def _non_person(core: list[str], had_article: bool, first_name_lookup) -> str | 
             return "place"
     for lead, before, word in zip(words, words[1:], words[2:]):
         # A verb before "el Río" ("Mira el Río"), not a surname's "de la Vega".
-        if key(lead) not in _LINK_WORDS and key(before) in _PLAIN_ARTICLES and key(word) in _GEOGRAPHIC | _SKY:
+        if key(lead) not in _LINK_WORDS and key(before) in _PLAIN_ARTICLES and key(word) in _GEOGRAPHIC_OR_SKY:
             return "place"
     two = key(" ".join(words[:2]))
     needs_article = _NEEDS_ARTICLE
@@ -281,7 +310,7 @@ def _is_town(words: list[str], first_name_lookup) -> bool:
     if kind is None or (len(words) == 1 and kind != COUNTRY):
         return False
     rest = list(words)
-    n = _match_phrase(rest, tuple(_titles_for(rules.LANGUAGES)))
+    n = _match_phrase(rest, _tables(rules.LANGUAGES).title_phrases)
     if n:
         if not _is_religious_title(rest[:n]):
             return False
@@ -345,15 +374,15 @@ def _other_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
 def _has_street_type(text: str, lang: str) -> bool:
     """A cheap first look: does ``text`` start or end with one of ``lang``'s street types?"""
     tokens = _tokens(text)
+    tables = _tables((lang,))
     if len(tokens) < 2:
         last = tokens[-1].casefold() if tokens else ""
-        return any(last.endswith(key(g)) or last.endswith(g) for g in rules.GLUED_SUFFIXES.get(lang, []))
-    if _match_phrase(tokens, tuple(rules.PREFIX_TYPES.get(lang, []))):
+        return last.endswith(tables.glued_endings)
+    if _match_phrase(tokens, tables.prefixes):
         return True
-    if _match_phrase(tokens[-1:], tuple(rules.SUFFIX_TYPES.get(lang, []))):
+    if _match_phrase(tokens[-1:], tables.suffixes):
         return True
-    last = tokens[-1].casefold()
-    return any(last.endswith(g) for g in rules.GLUED_SUFFIXES.get(lang, []))
+    return tokens[-1].casefold().endswith(tables.glued_as_written)
 
 
 def _replace(reading: NameReading, **changes) -> NameReading:
@@ -380,15 +409,23 @@ def _drop_genitive(stem: str, languages: list[str], is_first_name, alone: bool =
     return stem
 
 
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+_FIRST_SPACE_RE = re.compile(r"^(\w+) ")
+
+
 def _read_one(text: str, original: str, languages: list[str], is_first_name) -> NameReading:
-    text = _PARENS_RE.sub("", text).strip()
-    for pattern, repl in _ABBREVIATIONS:
-        text = pattern.sub(repl, text)
+    if "(" in text:
+        text = _PARENS_RE.sub("", text)
+    text = text.strip()
+    if "." in text or "ª" in text:  # every abbreviation has one or the other
+        for pattern, repl in _ABBREVIATIONS:
+            text = pattern.sub(repl, text)
+    tables = _tables(tuple(languages))
     tokens = _tokens(text)
     street_type: str | None = None
 
     # 1. street type written first ("Calle", "Rua", "Rue", "Via")
-    n = _match_phrase(tokens, _lang_list(rules.PREFIX_TYPES, languages))
+    n = _match_phrase(tokens, tables.prefixes)
     if n and len(tokens) > n:
         street_type = " ".join(tokens[:n])
         tokens = tokens[n:]
@@ -398,19 +435,19 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
                 tokens = tokens[1:]
 
         # A second type after the first: "Calle Costanilla de X", "Carrer del Camí de Can Y".
-        m = _match_phrase(tokens, _lang_list(rules.PARTICLES, languages))
-        n2 = _match_phrase(tokens[m:], _lang_list(rules.PREFIX_TYPES, languages))
+        m = _match_phrase(tokens, tables.particles)
+        n2 = _match_phrase(tokens[m:], tables.prefixes)
         # Only when a particle follows it: "Carrer de Costa i Llobera" is a person.
         after = tokens[m + n2:]
         if n2 and after and key(tokens[m]) != "paralela" and key(tokens[m]) not in _GEOGRAPHIC and _match_phrase(
-            after, _lang_list(rules.PARTICLES, languages)
+            after, tables.particles
         ) and len(after) > 1:
             tokens = after
 
     # 2. the particle after it ("de la", "d'", "dels", "van")
     had_article = False
     if street_type:
-        n = _match_phrase(tokens, _lang_list(rules.PARTICLES, languages))
+        n = _match_phrase(tokens, tables.particles)
         if n and len(tokens) > n:
             particle = [key(t) for t in tokens[:n]]
             had_article = any(p in rules.ARTICLES for p in particle) or any(
@@ -422,21 +459,19 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
 
     # 3. street type written last ("Baker Street"), or glued on ("Goethestraße", "Xlaan")
     if not street_type and len(tokens) >= 2:
-        suffixes = _lang_list(rules.SUFFIX_TYPES, languages)
-        if _match_phrase(tokens[-1:], suffixes):
+        if _match_phrase(tokens[-1:], tables.suffixes):
             street_type = tokens[-1]
             tokens = tokens[:-1]
             tokens = tokens[:-1] + [_drop_genitive(tokens[-1], languages, is_first_name, alone=len(tokens) == 1)]
     if not street_type and tokens:
         last = tokens[-1]
         pieces = [p for p in last.split("-") if p]
-        glued = _lang_list(rules.GLUED_SUFFIXES, languages)
-        if len(pieces) > 1 and _match_phrase(pieces[-1:], glued):
+        if len(pieces) > 1 and _match_phrase(pieces[-1:], tables.glued):
             street_type = pieces[-1]  # "Gret-Palucca-Straße" -> "Gret Palucca"
             tokens = tokens[:-1] + pieces[:-1]
         else:
             lowered = last.lower()
-            for suffix in sorted(glued, key=len, reverse=True):
+            for suffix in tables.glued_longest_first:
                 if lowered.endswith(suffix) and len(last) - len(suffix) >= 3:
                     street_type = last[-len(suffix):]
                     stem = _drop_genitive(last[: -len(suffix)].rstrip("-"), languages, is_first_name,
@@ -456,15 +491,15 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     plural_mix: str | None = None
     religious = False
     marian = False
-    title_table = _titles_for(languages)
-    plural_table = _plural_titles_for(languages)
+    title_table = tables.titles
+    plural_table = tables.plural_titles
     rest = list(core)
     consumed = 0
     personal_articles = rules.PERSONAL_ARTICLES if "ca" in languages else {}
     for _ in range(4):
         if not rest:
             break
-        n = _match_phrase(rest, list(plural_table))
+        n = _match_phrase(rest, tables.plural_phrases)
         if n and len(rest) > n and plural_mix is None:
             plural_mix = plural_table[key(" ".join(rest[:n]))]
             titles.append(" ".join(rest[:n]))
@@ -473,7 +508,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
                 keeps_from = consumed
             rest, consumed = rest[n:], consumed + n
             continue
-        n = _match_phrase(rest, list(title_table))
+        n = _match_phrase(rest, tables.title_phrases)
         if n and len(rest) > n:
             gender, keeps = title_table[key(" ".join(rest[:n]))]
             titles.append(" ".join(rest[:n]))
@@ -485,7 +520,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
                 marian = marian or key(" ".join(rest[:n])) in rules.MARIAN_TITLES
             rest, consumed = rest[n:], consumed + n
             # "Virgen del Carmen", "Mare de Déu de Montserrat": a particle may follow
-            m = _match_phrase(rest, _lang_list(rules.PARTICLES, languages))
+            m = _match_phrase(rest, tables.particles)
             if m and len(rest) > m and keeps:
                 rest, consumed = rest[m:], consumed + m
                 # What follows "Marqués de", "Virgen del" is a place or a name,
@@ -514,7 +549,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     # Only a title: "Calle del Príncipe", "del Gobernador", "del Conde Duque" name
     # nobody in particular; the Virgin ("Calle de la Virgen") is someone.
     title_alone = False
-    if rest and _match_phrase(rest, list(title_table)) == len(rest) and (titles or had_article or len(rest) == 1):
+    if rest and _match_phrase(rest, tables.title_phrases) == len(rest) and (titles or had_article or len(rest) == 1):
         gender, keeps = title_table[key(" ".join(rest))]
         if not titles and keeps and _is_religious_title(rest) and gender:
             titles.append(" ".join(rest))
@@ -532,7 +567,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     if title_alone or (non_person and non_person != "religious"):
         religious = marian = False
 
-    if "en" in languages and rest and re.search(r"['’]s$", rest[-1]):
+    if "en" in languages and rest and _POSSESSIVE_RE.search(rest[-1]):
         rest = rest[:-1] + [rest[-1][:-2]]  # "St Mary's Road" -> "Mary"
     bare = _join(rest) or None
     if keeps_from is not None:
@@ -546,7 +581,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     if person:
         # Keep the hyphenated spelling when the name had it ("Saint-Jean"): it is
         # how French and Dutch write saints, and how their labels read.
-        hyphenated = re.sub(r"^(\w+) ", r"\1-", person)
+        hyphenated = _FIRST_SPACE_RE.sub(r"\1-", person)
         if hyphenated != person and hyphenated in text and _HYPHEN_SAINT_RE.match(hyphenated):
             variants.append(person)
             person = hyphenated
@@ -560,7 +595,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         # A date or a number is never a person, whatever title-like words it has.
         titles, title_gender, plural_mix, person, single_word = [], None, None, None, False
 
-    language = _type_language(street_type, languages)
+    language = _type_language(street_type, tuple(languages))
     return NameReading(
         original=original,
         name_part=person,
@@ -582,7 +617,8 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
     )
 
 
-def _type_language(street_type: str | None, languages: list[str]) -> str | None:
+@lru_cache(maxsize=1024)
+def _type_language(street_type: str | None, languages: tuple[str, ...]) -> str | None:
     """The first of ``languages`` that has ``street_type`` (the first language when there is none)."""
     if not street_type:
         return languages[0] if languages else None
