@@ -85,7 +85,14 @@ _QL_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("'", "\\'"), ("\n", "\\n"), ("\r",
 _SPARQL_ESCAPES = _QL_ESCAPES + (("\b", "\\b"), ("\f", "\\f"))
 
 
+#: Any character either table escapes: most names hold none, and then need no replacing at all.
+_NEEDS_ESCAPE_RE = re.compile("[" + re.escape("".join(char for char, _ in _SPARQL_ESCAPES)) + "]")
+_LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
 def _escape(s: str, table) -> str:
+    if not _NEEDS_ESCAPE_RE.search(s):
+        return s
     for char, escaped in table:
         s = s.replace(char, escaped)
     return s
@@ -111,7 +118,7 @@ def sparql_string(s: str, lang: str | None = None) -> Safe:
     """A SPARQL double-quoted literal (ECHAR escapes), optionally ``@lang`` tagged."""
     out = _escape(_no_nul(s), _SPARQL_ESCAPES)
     if lang is not None:
-        if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+        if not _LANGUAGE_TAG_RE.fullmatch(lang):
             raise ValueError(f"not a language tag: {lang!r}")
         return Safe(f'"{out}"@{lang}')
     return Safe(f'"{out}"')

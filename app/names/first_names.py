@@ -196,8 +196,10 @@ def _lookup(word: str, country: str | None) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def is_known_first_name(word: str) -> bool:
-    """Whether ``word`` is a given name the dataset knows (any gender)."""
+    """Whether ``word`` is a given name the dataset knows (any gender). Cached: reading a city's names
+    asks about the same few hundred words thousands of times."""
     if not word or not word[0].isalpha():
         return False
     if _unaccent(word).casefold() in supplement() or word.casefold() in supplement():

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import rules
+from .places import COUNTRY, place_kind  # its index (GeoNames) loads when a name first needs it
 from .rules import key
 
 #: Read together when a city's languages are unknown; every other supported language
@@ -162,22 +163,56 @@ def _lang_list(table: dict[str, list[str]], languages: tuple[str, ...]) -> tuple
 
 
 class _Tables:
-    """Everything the reader looks up for one list of languages, built once per list."""
+    """Everything the reader looks up for one list of languages, each built once per list when first
+    needed (a quick look for another language's street type needs only its types)."""
 
     def __init__(self, languages: tuple[str, ...]):
-        self.prefixes = _Phrases(_lang_list(rules.PREFIX_TYPES, languages))
-        self.suffixes = _Phrases(_lang_list(rules.SUFFIX_TYPES, languages))
-        self.particles = _Phrases(_lang_list(rules.PARTICLES, languages))
-        glued = _lang_list(rules.GLUED_SUFFIXES, languages)
-        self.glued = _Phrases(glued)
-        self.glued_longest_first = tuple(sorted(glued, key=len, reverse=True))
-        #: What a one-token name may end with to carry a glued type ("Goethestraße"), keyed or as written.
-        self.glued_endings = tuple(dict.fromkeys(e for g in glued for e in (key(g), g)))
-        self.glued_as_written = tuple(glued)
-        self.titles = _titles_cached(languages)
-        self.title_phrases = _Phrases(self.titles)
-        self.plural_titles = _plural_titles_cached(languages)
-        self.plural_phrases = _Phrases(self.plural_titles)
+        self.languages = languages
+
+    @cached_property
+    def prefixes(self) -> _Phrases:
+        return _Phrases(_lang_list(rules.PREFIX_TYPES, self.languages))
+
+    @cached_property
+    def suffixes(self) -> _Phrases:
+        return _Phrases(_lang_list(rules.SUFFIX_TYPES, self.languages))
+
+    @cached_property
+    def particles(self) -> _Phrases:
+        return _Phrases(_lang_list(rules.PARTICLES, self.languages))
+
+    @cached_property
+    def glued_as_written(self) -> tuple[str, ...]:
+        return _lang_list(rules.GLUED_SUFFIXES, self.languages)
+
+    @cached_property
+    def glued(self) -> _Phrases:
+        return _Phrases(self.glued_as_written)
+
+    @cached_property
+    def glued_longest_first(self) -> tuple[str, ...]:
+        return tuple(sorted(self.glued_as_written, key=len, reverse=True))
+
+    @cached_property
+    def glued_endings(self) -> tuple[str, ...]:
+        """What a one-token name may end with to carry a glued type ("Goethestraße"), keyed or as written."""
+        return tuple(dict.fromkeys(e for g in self.glued_as_written for e in (key(g), g)))
+
+    @cached_property
+    def titles(self) -> dict[str, rules.T]:
+        return _titles_cached(self.languages)
+
+    @cached_property
+    def title_phrases(self) -> _Phrases:
+        return _Phrases(self.titles)
+
+    @cached_property
+    def plural_titles(self) -> dict[str, str]:
+        return _plural_titles_cached(self.languages)
+
+    @cached_property
+    def plural_phrases(self) -> _Phrases:
+        return _Phrases(self.plural_titles)
 
 
 @lru_cache(maxsize=64)
@@ -304,8 +339,6 @@ def _is_town(words: list[str], first_name_lookup) -> bool:
     that starts with a given name is the saint ("San Sebastián", "Nuestra Señora de la
     Paz"); any other title makes a person ("General Villegas").
     """
-    from .places import COUNTRY, place_kind  # the place index (GeoNames) loads only when a name needs it
-
     kind = place_kind(" ".join(words))
     if kind is None or (len(words) == 1 and kind != COUNTRY):
         return False

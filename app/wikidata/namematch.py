@@ -127,6 +127,10 @@ def _key(text: str) -> str:
     return normalise_name((text or "").replace("’", "'"))
 
 
+_DUTCH_SURNAME_RE = re.compile(r"^(van)\s?(der|den|de)\s?(\w.*)$", re.I)
+_SAINT_SURNAME_SPELLING_RE = re.compile(r"^(saint|st|sainte|ste)\.?[- ](\S.*)$", re.I)
+
+
 def surname_spellings(surname: str) -> list[str]:
     """The spellings of a surname worth asking for, the name's own first.
 
@@ -163,7 +167,7 @@ def surname_spellings(surname: str) -> list[str]:
                 add(f"{particle}{rest[:1].lower()}{rest[1:]}")
             elif _key(particle) in ("de", "du", "des", "von"):  # French "de Gaulle": some items say "Gaulle"
                 add(rest)
-        dutch = re.match(r"^(van)\s?(der|den|de)\s?(\w.*)$", base, re.I)
+        dutch = _DUTCH_SURNAME_RE.match(base)
         if dutch and len(dutch.group(3)) > 1:
             van, der, name = dutch.group(1), dutch.group(2), dutch.group(3)
             name = name[:1].upper() + name[1:]
@@ -173,7 +177,7 @@ def surname_spellings(surname: str) -> list[str]:
                 add(form)
         if base[:2].lower() == "d'" and len(base) > 2:
             add(base[2:])
-        saint = re.match(r"^(saint|st|sainte|ste)\.?[- ](\S.*)$", base, re.I)
+        saint = _SAINT_SURNAME_SPELLING_RE.match(base)
         if saint:  # "St-Exupéry" / "Saint-Exupéry", "Ste-Beuve" / "Sainte-Beuve"
             long, short = ("Sainte", "Ste") if saint.group(1).lower() in ("sainte", "ste") else ("Saint", "St")
             for head in (long, short):
@@ -197,15 +201,20 @@ def _street_type_in(half: str, languages: tuple[str, ...]) -> tuple[str, str, st
     lowered = half.casefold()
     for lang in languages:
         prefixes, glued, suffixes = _type_words(lang)
-        for street_type in prefixes:
-            if lowered.startswith(street_type + " ") and len(half) > len(street_type) + 1:
-                return lang, half[: len(street_type)], half[len(street_type):], True
-        for suffix in glued:
-            if lowered.endswith(suffix) and len(half) - len(suffix) >= 3:
-                return lang, half[-len(suffix):], half[: -len(suffix)], False
-        for suffix in suffixes:
-            if lowered.endswith(" " + suffix):
-                return lang, half[-len(suffix):], half[: -len(suffix)], False
+        starts, ends, last_words = _type_ends(lang)
+        # One look for any of the language's types before going through them in order.
+        if lowered.startswith(starts):
+            for street_type in prefixes:
+                if lowered.startswith(street_type + " ") and len(half) > len(street_type) + 1:
+                    return lang, half[: len(street_type)], half[len(street_type):], True
+        if lowered.endswith(ends):
+            for suffix in glued:
+                if lowered.endswith(suffix) and len(half) - len(suffix) >= 3:
+                    return lang, half[-len(suffix):], half[: -len(suffix)], False
+        if lowered.endswith(last_words):
+            for suffix in suffixes:
+                if lowered.endswith(" " + suffix):
+                    return lang, half[-len(suffix):], half[: -len(suffix)], False
     return None
 
 
@@ -219,6 +228,14 @@ def _type_words(lang: str) -> tuple[list[str], list[str], list[str]]:
     glued = [t for t in sorted(name_rules.GLUED_SUFFIXES.get(lang, []), key=len, reverse=True) if not t.endswith(".")]
     suffixes = [t for t in name_rules.SUFFIX_TYPES.get(lang, []) if not t.endswith(".") and len(t) >= 3]
     return prefixes, glued, suffixes
+
+
+@lru_cache(maxsize=None)
+def _type_ends(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """``_type_words`` as ``str.startswith`` / ``endswith`` take them: (types written first and a
+    space, glued types, a space and the types written last)."""
+    prefixes, glued, suffixes = _type_words(lang)
+    return tuple(t + " " for t in prefixes), tuple(glued), tuple(" " + t for t in suffixes)
 
 
 def city_street_types(streets: Iterable[Street], languages: list[str]) -> dict[tuple[str, bool], list[str]]:
