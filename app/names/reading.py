@@ -256,6 +256,7 @@ def _date_re() -> re.Pattern[str]:
 _DATE_RE = _date_re()
 _NEEDS_ARTICLE = {key(w) for w in rules.NEEDS_ARTICLE}
 _VOCAB = {reason: {key(w) for w in words} for reason, words in rules.NON_PERSON_WORDS.items()}
+_ANY_VOCAB = set().union(*_VOCAB.values())
 _PHRASES = {key(p): reason for p, reason in rules.NON_PERSON_PHRASES.items() if reason}
 _NUMBER_KEYS = {key(w) for w in rules.NUMBER_WORDS}
 _AMBIGUOUS = {key(w) for w in rules.AMBIGUOUS_GIVEN_NAMES}
@@ -308,7 +309,7 @@ def _non_person(core: list[str], had_article: bool, first_name_lookup) -> str | 
             return "place"
     two = key(" ".join(words[:2]))
     needs_article = _NEEDS_ARTICLE
-    for reason, vocab_keys in _VOCAB.items():
+    for reason, vocab_keys in _VOCAB.items() if two in _ANY_VOCAB or first in _ANY_VOCAB else ():
         for candidate in (two, first):
             if candidate in vocab_keys:
                 if candidate in needs_article and not article:
@@ -568,8 +569,7 @@ def _read_one(text: str, original: str, languages: list[str], is_first_name) -> 
         break
 
     # A Virgin's epithet used alone: "Calle de la Milagrosa".
-    bare_key = key(" ".join(w for w in rest if key(w) not in rules.ARTICLES))
-    if not titles and bare_key in _VIRGIN_EPITHETS:
+    if not titles and key(" ".join(w for w in rest if key(w) not in rules.ARTICLES)) in _VIRGIN_EPITHETS:
         titles.append(" ".join(rest))
         genders.append(rules.WOMAN)
         keeps_from = 0

@@ -150,8 +150,9 @@ def surname_spellings(surname: str) -> list[str]:
         if value and value not in out:
             out.append(value)
 
-    plain = _unaccent(surname)
-    for base in (surname, plain):
+    plain = surname if surname.isascii() else _unaccent(surname)  # ASCII has no accent to drop
+    # An unaccented name's second pass would only find the spellings of the first again.
+    for base in (surname, plain) if plain != surname else (surname,):
         add(base)
         words = base.split(" ")
         has_particle = len(words) > 1 and _key(words[0]) in _PARTICLES
@@ -200,13 +201,13 @@ def _street_type_of(half: str, languages: list[str]) -> tuple[str, str, str, boo
 def _street_type_in(half: str, languages: tuple[str, ...]) -> tuple[str, str, str, bool] | None:
     lowered = half.casefold()
     for lang in languages:
-        prefixes, glued, suffixes = _type_words(lang)
-        starts, ends, last_words = _type_ends(lang)
+        _prefixes, glued, suffixes = _type_words(lang)
+        by_first_word, ends, last_words = _type_ends(lang)
+        # Only the types starting with the name's first word can be written before it.
+        for street_type in by_first_word.get(lowered.split(" ", 1)[0], ()):
+            if lowered.startswith(street_type + " ") and len(half) > len(street_type) + 1:
+                return lang, half[: len(street_type)], half[len(street_type):], True
         # One look for any of the language's types before going through them in order.
-        if lowered.startswith(starts):
-            for street_type in prefixes:
-                if lowered.startswith(street_type + " ") and len(half) > len(street_type) + 1:
-                    return lang, half[: len(street_type)], half[len(street_type):], True
         if lowered.endswith(ends):
             for suffix in glued:
                 if lowered.endswith(suffix) and len(half) - len(suffix) >= 3:
@@ -231,11 +232,15 @@ def _type_words(lang: str) -> tuple[list[str], list[str], list[str]]:
 
 
 @lru_cache(maxsize=None)
-def _type_ends(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """``_type_words`` as ``str.startswith`` / ``endswith`` take them: (types written first and a
-    space, glued types, a space and the types written last)."""
+def _type_ends(lang: str) -> tuple[dict[str, list[str]], tuple[str, ...], tuple[str, ...]]:
+    """``_type_words`` as quick looks take them: the types written first by their first word (in
+    their order, longest first), then for ``str.endswith`` the glued types and a space and the types
+    written last."""
     prefixes, glued, suffixes = _type_words(lang)
-    return tuple(t + " " for t in prefixes), tuple(glued), tuple(" " + t for t in suffixes)
+    by_first_word: dict[str, list[str]] = {}
+    for street_type in prefixes:
+        by_first_word.setdefault(street_type.split(" ", 1)[0], []).append(street_type)
+    return by_first_word, tuple(glued), tuple(" " + t for t in suffixes)
 
 
 def city_street_types(streets: Iterable[Street], languages: list[str]) -> dict[tuple[str, bool], list[str]]:
