@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import JSON, delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -202,8 +203,36 @@ def _insert_plan(model, attributes: tuple[str, ...], dialect):
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
-    processors = tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
+    processors = tuple(_bind_processor(c.type, dialect) for c in columns)
     return sql, attributes, tuple(defaults), processors
+
+
+def _bind_processor(column_type, dialect):
+    """For ``insert_rows``: the bind processor SQLAlchemy gives the column, except for a JSON column
+    whose processor is SQLAlchemy's plain ``json.dumps`` (SQLite): there the same text comes from
+    ``json_text``, which a run's 20,000 JSON values of a 10,000-way city reach without building
+    an encoder each (about a third of their cost)."""
+    impl = column_type.dialect_impl(dialect)
+    processor = impl.bind_processor(dialect)
+    plain_json = (isinstance(impl, JSON) and type(impl).bind_processor is JSON.bind_processor
+                  and dialect._json_serializer is None and not dialect.supports_native_json_serialization
+                  and not impl.none_as_null and impl._str_impl.bind_processor(dialect) is None)
+    return json_text if plain_json and processor is not None else processor
+
+
+def _json_encoder():
+    """``json.dumps`` with its default settings, as one reusable encoder (``json.dumps`` builds a
+    new one for every value); ``json.dumps`` itself where the C encoder is missing."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    default = json.JSONEncoder().default  # the TypeError json.dumps raises for what JSON cannot hold
+    encoder = make(None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encoder(value, 0))
+
+
+#: The text ``json.dumps(value)`` gives (a value holding itself, which none of ours does, is not detected).
+json_text = _json_encoder()
 
 
 @functools.cache
@@ -367,8 +396,8 @@ def save_run(
     Streets, their namesake links and their snapshots go in as one executemany per table (Core
     inserts: a city of 10,000 streets builds no ORM objects for them). ``stored_qids``: namesakes
     the store already holds with these very facts (a region stores its namesakes once, before its
-    towns), not written again. ``figures`` (the domain's ``app.stats.headline``) counts the stored
-    streets, in the same transaction, so a current run never lacks its figures. ``bases``: what each
+    towns), not written again. ``figures`` (the domain's ``app.stats.headline``) counts the streets
+    stored, in the same transaction, so a current run never lacks its figures. ``bases``: what each
     street's decision rests on, as the domain wrote it (``app.classify.basis_to_json``), kept so that
     a review is applied as the next analysis will apply it.
     """
@@ -400,7 +429,7 @@ def save_run(
             insert_rows(session, StreetNamesakeRow, links)
 
         session.flush()
-        stats = figures(counted_streets(session, [run.id]))
+        stats = figures(counted_values(values, links_of, namesakes))
         run.stats = stats
         run.finished_at = utcnow()
         previous = area.current_run_id
@@ -410,6 +439,20 @@ def save_run(
             # Only the current run's streets are kept: reviews live by street key, runs keep their stats.
             session.execute(delete(StreetRow).where(StreetRow.run_id == previous))
         return run.id
+
+
+def counted_values(values: list[dict], links_of: list[list[dict]], namesakes: dict[str, Namesake]) -> list[CountedStreet]:
+    """What ``counted_streets`` reads back of a run being saved, from the very values ``save_run`` writes
+    (streets rows in their order, their namesake links, the namesakes' facts as stored): a run's own
+    figures without a query."""
+    counted = []
+    for street, links in zip(values, links_of):
+        qids = tuple(link["qid"] for link in links)
+        counted.append(CountedStreet(
+            category=street["category"], mix=street["mix"], length_m=street["length_m"] or 0.0,
+            religious=bool(street["religious"]), name_part=street["name_part"], qids=qids,
+            persons=tuple((q, namesakes[q].gender) for q in qids if namesakes[q].kind in PERSON_KINDS)))
+    return counted
 
 
 def counted_streets(session, run_ids: list[int]) -> list[CountedStreet]:
