@@ -5,6 +5,8 @@ web, map and queue stacks that other commands need (benchmarks/bench_analysis.py
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from pathlib import Path
 
@@ -122,6 +124,7 @@ def lookup_failed(exc: Exception) -> click.ClickException:
 def analyze_command(city: str, pbf: Path | None, offline: bool):
     """Analyse CITY (a name, relation/ID or a Wikidata id) in the foreground."""
     from app.areas import AmbiguousAreaError, AreaLookupError, lookup_area, with_languages
+    from app.collector import collector_paused
     from app.jobs import JobProgress, job_executor, run_claimed
     from app.remote import RemoteError
     from app.store.models import JobRow
@@ -157,7 +160,16 @@ def analyze_command(city: str, pbf: Path | None, offline: bool):
     # takes the analysis over once the lease expires, instead of the city staying blocked.
     queue.leases.start()
     try:
-        run_claimed(store, job.id, lambda job_row, _progress: execute(job_row, progress), worker)
+        # The process ends with this command, and Python's collector would walk the whole heap of the
+        # analysis twice only to free what exit frees anyway: when the analysis ends (app.collector) and
+        # at exit (for a 10,000-way city about 0.1 s and 0.4 s of CPU). So no collection after it, and
+        # what it leaves goes to the oldest generation unwalked (freeze, then unfreeze), so that the
+        # collector, back on, does not walk it all at its next young collection; at exit it is frozen.
+        with collector_paused(collect_after=False):
+            run_claimed(store, job.id, lambda job_row, _progress: execute(job_row, progress), worker)
+            gc.freeze()
+            gc.unfreeze()
+        atexit.register(gc.freeze)
     finally:
         queue.leases.stop()
         progress.close()

@@ -32,6 +32,7 @@ import gzip
 import json
 import logging
 from dataclasses import dataclass
+from itertools import chain
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -89,28 +90,20 @@ def quantised_streets(streets: list[list], tolerance: float = SIMPLIFY_TOLERANCE
     in a row; at least two points a line).
     """
     import numpy as np
-    import shapely
 
-    owners, lines = [], []
-    for index, street in enumerate(streets):
-        for line in street or []:
-            if len(line) >= 2:
-                owners.append(index)
-                lines.append(line)
-    result: list[list] = [[] for _ in streets]
-    if not lines:
+    chained = quantised_chain(streets, tolerance, decimals)
+    if chained is not None:
+        points, sizes, counts = chained
+        lines = np.split(points, np.cumsum(sizes)[:-1]) if len(sizes) else []
+        result, taken = [], 0
+        for count in counts:
+            result.append(lines[taken:taken + count])
+            taken += count
         return result
-    flat = np.array([point[:2] for line in lines for point in line], dtype=float)
-    line_of_point = np.repeat(np.arange(len(lines)), [len(line) for line in lines])
-    simplified = shapely.simplify(shapely.linestrings(flat, indices=line_of_point), tolerance,
-                                  preserve_topology=False)
-    points, line_of_point = shapely.get_coordinates(simplified, return_index=True)
+    owners, lines = _lines_of(streets)
+    result: list[list] = [[] for _ in streets]
+    quantised, line_of_point = _simplified(lines, tolerance, decimals)
     factor = 10 ** decimals
-    quantised = np.rint(points * factor).astype(np.int64)
-    # Drop a point equal to the one before it on the same line (made equal by quantising).
-    keep = np.ones(len(quantised), dtype=bool)
-    keep[1:] = (line_of_point[1:] != line_of_point[:-1]) | np.any(quantised[1:] != quantised[:-1], axis=1)
-    quantised, line_of_point = quantised[keep], line_of_point[keep]
     starts = np.flatnonzero(np.r_[True, line_of_point[1:] != line_of_point[:-1]]) if len(line_of_point) else []
     done = set()
     for start, end in zip(starts, [*starts[1:], len(quantised)]):
@@ -125,6 +118,69 @@ def quantised_streets(streets: list[list], tolerance: float = SIMPLIFY_TOLERANCE
             kept = simplify_line(line, tolerance, decimals)
             result[owners[line_index]].append(np.rint(np.array(kept) * factor).astype(np.int64))
     return result
+
+
+def quantised_chain(streets: list[list], tolerance: float = SIMPLIFY_TOLERANCE, decimals: int = DECIMALS):
+    """``quantised_streets``'s lines, street after street, in one array: (points, the number of points of
+    each line, the number of lines of each street); None when a line simplified to nothing (rare: the
+    caller then takes ``quantised_streets``'s way, which keeps such a line as it was).
+
+    The map data needs the lines only chained (``encode_points``) and bounded: one array spares
+    cutting it into ten thousand lines and gluing them back.
+    """
+    import numpy as np
+
+    owners, lines = _lines_of(streets)
+    counts = np.bincount(np.asarray(owners, dtype=np.int64), minlength=len(streets)).tolist()
+    if not lines:
+        return np.zeros((0, 2), dtype=np.int64), [], counts
+    quantised, line_of_point = _simplified(lines, tolerance, decimals)
+    starts = np.flatnonzero(np.r_[True, line_of_point[1:] != line_of_point[:-1]]) if len(line_of_point) else []
+    if len(starts) != len(lines):
+        return None
+    sizes = np.diff(np.r_[starts, len(quantised)])
+    single = sizes == 1
+    if single.any():  # a line needs two positions, even a tiny one
+        repeats = np.ones(len(quantised), dtype=np.int64)
+        repeats[starts[single]] = 2
+        quantised = np.repeat(quantised, repeats, axis=0)
+        sizes[single] = 2
+    return quantised, sizes.tolist(), counts
+
+
+def _lines_of(streets: list[list]) -> tuple[list[int], list]:
+    """Every line of at least two points, street after street, and the index of the street it is of."""
+    owners, lines = [], []
+    for index, street in enumerate(streets):
+        for line in street or []:
+            if len(line) >= 2:
+                owners.append(index)
+                lines.append(line)
+    return owners, lines
+
+
+def _simplified(lines: list, tolerance: float, decimals: int):
+    """The lines simplified in one shapely call and quantised, a point equal to the one before it on
+    the same line dropped: (integer points, the index of each point's line), lines in order."""
+    import numpy as np
+    import shapely
+
+    sizes = [len(line) for line in lines]
+    total = sum(sizes)
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(lines)), dtype=float)
+    if len(flat) == 2 * total:
+        flat = flat.reshape(total, 2)
+    else:  # points with a third coordinate
+        flat = np.array([point[:2] for line in lines for point in line], dtype=float)
+    line_of_point = np.repeat(np.arange(len(lines)), sizes)
+    simplified = shapely.simplify(shapely.linestrings(flat, indices=line_of_point), tolerance,
+                                  preserve_topology=False)
+    points, line_of_point = shapely.get_coordinates(simplified, return_index=True)
+    quantised = np.rint(points * 10 ** decimals).astype(np.int64)
+    # Drop a point equal to the one before it on the same line (made equal by quantising).
+    keep = np.ones(len(quantised), dtype=bool)
+    keep[1:] = (line_of_point[1:] != line_of_point[:-1]) | np.any(quantised[1:] != quantised[:-1], axis=1)
+    return quantised[keep], line_of_point[keep]
 
 
 def simplify_streets(streets: list[list], tolerance: float = SIMPLIFY_TOLERANCE, decimals: int = DECIMALS) -> list:
@@ -147,7 +203,16 @@ def encode_chain(lines: list, start: tuple[int, int] = (0, 0)) -> list[str]:
 
     if not lines:
         return []
-    points = np.concatenate(lines)[:, ::-1].astype(np.int64)  # lat, lon
+    return encode_points(np.concatenate(lines), [len(line) for line in lines], start)
+
+
+def encode_points(points, sizes: list[int], start: tuple[int, int] = (0, 0)) -> list[str]:
+    """``encode_chain`` of lines given as one array of their points and the number of points of each."""
+    import numpy as np
+
+    if not sizes:
+        return []
+    points = points[:, ::-1].astype(np.int64)  # lat, lon
     deltas = np.diff(points, axis=0, prepend=np.array([start[::-1]], dtype=np.int64)).ravel()
     values = (deltas << 1) ^ (deltas >> 63)  # zig-zag: 0, -1, 1, -2... -> 0, 1, 2, 3...
     chunks = np.ones(len(values), dtype=np.int64)
@@ -160,7 +225,7 @@ def encode_chain(lines: list, start: tuple[int, int] = (0, 0)) -> list[str]:
     more = k[None, :] < (chunks[:, None] - 1)
     codes = (groups | (more * 0x20)) + 63
     text = codes[k[None, :] < chunks[:, None]].astype(np.uint8).tobytes().decode("ascii")
-    ends = np.cumsum(chunks.reshape(-1, 2).sum(axis=1))[np.cumsum([len(line) for line in lines]) - 1]
+    ends = np.cumsum(chunks.reshape(-1, 2).sum(axis=1))[np.cumsum(sizes) - 1]
     return [text[begin:end] for begin, end in zip([0, *ends[:-1].tolist()], ends.tolist())]
 
 
@@ -277,6 +342,8 @@ def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list]
     ``geometries`` ({street key: lines}) spares reading the lines back from the store when the caller
     has them (the analysis that just saved them); streets missing from it are read from the store.
     """
+    import numpy as np
+
     category_index = {category: i for i, category in enumerate(CATEGORIES)}
     columns = {"name": [], "category": [], "flags": [], "lines": []}
     people_names: dict[str, str] = {}
@@ -291,10 +358,17 @@ def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list]
         for chunk in chunked(missing):
             geometries.update(session.execute(
                 select(StreetRow.key, StreetRow.geometry).where(StreetRow.id.in_(chunk))).all())
-    simplified = quantised_streets([geometries[row.key] for row in rows])
-    encoded = iter(encode_chain([line for lines in simplified for line in lines]))
+    streets = [geometries[row.key] for row in rows]
+    chained = quantised_chain(streets)
+    if chained is None:  # a line simplified to nothing: quantised_streets keeps it as it was
+        simplified = quantised_streets(streets)
+        all_lines = [line for street in simplified for line in street]
+        points = np.concatenate(all_lines) if all_lines else np.zeros((0, 2), dtype=np.int64)
+        chained = points, [len(line) for line in all_lines], [len(street) for street in simplified]
+    points, sizes, line_counts = chained
+    encoded = iter(encode_points(points, sizes))
     street_lines = []
-    for index, ((row_id, key, name, category, name_part), lines) in enumerate(zip(rows, simplified)):
+    for index, ((row_id, key, name, category, name_part), line_count) in enumerate(zip(rows, line_counts)):
         namesakes = people.get(row_id, [])
         flags = 0
         if area.language and any(not (p.articles or {}).get(area.language)
@@ -311,15 +385,13 @@ def build_map_data(store: Store, area: AnalysedArea, geometries: dict[str, list]
         previous_name = name
         columns["category"].append(category_index.get(category, category_index["unknown"]))
         columns["flags"].append(flags)
-        street_lines.append(LINE_SEPARATOR.join(next(encoded) for _ in lines))
+        street_lines.append(LINE_SEPARATOR.join(next(encoded) for _ in range(line_count)))
     # One string rather than an array of arrays: no quotes and brackets around every line.
     columns["lines"] = STREET_SEPARATOR.join(street_lines)
     bounds = None
-    if any(simplified):
-        import numpy as np
-
-        points = np.concatenate([line for lines in simplified for line in lines]) / 10 ** DECIMALS
-        (west, south), (east, north) = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+    if sizes:
+        scaled = points / 10 ** DECIMALS
+        (west, south), (east, north) = scaled.min(axis=0).tolist(), scaled.max(axis=0).tolist()
         bounds = [[south, west], [north, east]]
     return {
         "version": FORMAT_VERSION,
@@ -466,6 +538,6 @@ def _facts(area: AnalysedArea, street: StreetRow) -> dict:
 
 __all__ = [
     "DECIMALS", "FLAG_NO_ARTICLE", "FORMAT_VERSION", "MapData", "build_map_data", "decode_lines", "decode_streets",
-    "encode_chain", "encode_lines", "map_keys", "quantised_streets", "map_data_bytes", "street_names", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
+    "encode_chain", "encode_lines", "encode_points", "quantised_chain", "map_keys", "quantised_streets", "map_data_bytes", "street_names", "prepare_map_data", "prepare_map_data_for_area", "simplify_line",
     "simplify_multiline", "simplify_streets", "street_facts", "all_street_facts", "stored_map_data",
 ]

@@ -13,12 +13,12 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
-
-import requests
-import urllib3
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from app.version import __version__
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -329,11 +329,24 @@ class HttpClient(BehindMirrors):
     ):
         self.remote = Mirrors(service, urls, cache=cache, policy=policy, offline=offline, max_age=max_age)
         self.service = service
-        self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = user_agent(contact)
+        self._agent = user_agent(contact)
+        self._session = session
+        if session is not None:
+            session.headers["User-Agent"] = self._agent
         #: Counters for benchmarks and progress messages (cache hits: ``answers.hits``).
         self.requests_sent = 0
         self.bytes_sent = 0
+
+    @property
+    def session(self) -> requests.Session:
+        """The HTTP session, made on first use: requests (about 50 ms to import) loads only in a process
+        that sends a request, not in an offline analysis answered from the cache."""
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+            self._session.headers["User-Agent"] = self._agent
+        return self._session
 
     def post(
         self,
@@ -362,6 +375,9 @@ class HttpClient(BehindMirrors):
         timeout = self.policy.timeout
         # This attempt's deadline: its own timeout, or the answer's overall deadline if that comes first.
         attempt_until = min(time.monotonic() + timeout, until if until is not None else float("inf"))
+        import requests
+        import urllib3
+
         try:
             response = self.session.post(url, data=payload, headers=headers, timeout=timeout, stream=True)
             with response:

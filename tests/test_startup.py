@@ -48,7 +48,9 @@ def test_a_cli_analysis_starts_without_the_web_stack_the_queue_or_alembic(tmp_pa
         "import click\nfrom app.cli import main, _create_app_for_cli\n"
         "with click.Context(main, info_name='analyze'):\n    app = _create_app_for_cli()\n"
         "assert 'jobs' in app.extensions and 'store' in app.extensions", tmp_path)
-    for module in ("huey", "redis", "psycopg", "alembic", "folium", "flask_babel", "flask_limiter", "app.web"):
+    # requests: only a process that sends a request loads it (app.remote), not an analysis answered offline.
+    for module in ("huey", "redis", "psycopg", "alembic", "folium", "flask_babel", "flask_limiter", "app.web",
+                   "requests"):
         assert module not in modules, module
     # `serve` gets the whole stack.
     modules = imported_by(
