@@ -172,11 +172,15 @@ def insert_rows(session, model, rows: list[dict]) -> None:
         session.execute(model.__table__.insert(), [{columns[k]: v for k, v in row.items()} for row in rows])
         return
     sql, attributes, defaults, processors = plan
-    connection.exec_driver_sql(sql, [
-        tuple(v if p is None else p(v) for v, p in zip(
-            [*map(row.__getitem__, attributes), *(default(None) for default in defaults)], processors))
-        for row in rows
-    ])
+    converted = [(index, processor) for index, processor in enumerate(processors) if processor is not None]
+    parameters = []
+    for row in rows:
+        values = list(map(row.__getitem__, attributes))
+        values += [default(None) for default in defaults]
+        for index, processor in converted:  # only the columns that have one: JSON, dates...
+            values[index] = processor(values[index])
+        parameters.append(tuple(values))
+    connection.exec_driver_sql(sql, parameters)
 
 
 @functools.cache
