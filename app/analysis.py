@@ -9,13 +9,13 @@ import gc
 import logging
 import pickle
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from app.areas import overpass_client, with_languages
-from app.classify import StreetBasis, basis_to_json, build_evidence_from_reading, decide_streets
+from app.classify import StreetBasis, bases_to_json, build_evidence_from_reading, decide_streets
 from app.collector import collector_paused
 from app.config import INTERFACE_LANGUAGES, Settings
 from app.domain import Area, Decision, Evidence, Namesake, Progress, Street
@@ -99,14 +99,39 @@ def resolve(area: Area, streets: list[Street], readings: dict, person_names: dic
                              label_languages=INTERFACE_LANGUAGES, readings=readings, street_cities=street_cities)
 
 
-def street_bases(area: Area, streets: list[Street], readings: dict, evidence: dict) -> list[StreetBasis]:
+@dataclass
+class Shared:
+    """What a region run works out once for all its towns, whose streets share most of their names:
+    equal bases as the very same objects (``street_bases``), then their decisions and stored form
+    (``app.classify.basis_signature``). Valid while the namesakes' facts do not change."""
+
+    bases: dict = field(default_factory=dict)
+    decided: dict = field(default_factory=dict)
+    written: dict = field(default_factory=dict)
+
+
+def street_bases(area: Area, streets: list[Street], readings: dict, evidence: dict,
+                 shared: dict | None = None) -> list[StreetBasis]:
     """What each street's decision rests on: Wikidata's and OSM's evidence first, then what the name
-    itself says (rules, titles, first names)."""
-    return [
-        StreetBasis(street.key, street.name, readings[street.key],
-                    evidence.get(street.key, []) + list(said_by_name(readings[street.key], area.country_code)))
-        for street in streets
-    ]
+    itself says (rules, titles, first names). Streets whose evidence is equal get the same evidence
+    list, so that they are decided once (``app.classify.basis_signature``); ``shared``: that memo
+    kept across calls (a region's towns)."""
+    shared = {} if shared is None else shared
+    bases = []
+    for street in streets:
+        reading = readings[street.key]
+        said = said_by_name(reading, area.country_code)
+        remote = evidence.get(street.key, [])
+        same = (id(reading), id(said), *map(_evidence_values, remote))
+        known = shared.get(same)
+        if known is None:  # the reading and the name's evidence kept alive with it: the key holds their ids
+            known = shared[same] = (remote + list(said), reading, said)
+        bases.append(StreetBasis(street.key, street.name, reading, known[0]))
+    return bases
+
+
+def _evidence_values(evidence: Evidence) -> tuple:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in vars(evidence).values())
 
 
 @lru_cache(maxsize=1 << 15)
@@ -148,25 +173,32 @@ def save_city(
     source: str,
     job_id: int | None = None,
     stored_qids: Collection[str] = (),
+    shared: Shared | None = None,
 ) -> tuple[int, dict[str, Decision]]:
     """Decide every street of a city with its volunteers' reviews and store the run; (run id, decisions).
 
-    ``stored_qids``: namesakes whose facts the store holds already (``save_run``)."""
+    ``stored_qids``: namesakes whose facts the store holds already (``save_run``). ``shared``: what
+    a region's towns decide once for all (``Shared``), with ``entities`` the region's."""
     moved = follow_renamed_streets(store, area_id, streets)
     if moved:
         log.info("reviews moved to the new keys of edited streets: %s", moved)
     reviews = latest_reviews(store, area_id)
     progress("classifying", 0, len(streets))
+    shared = Shared() if shared is None else shared
+    known = len(entities)
     fetch_reviewed_namesakes(reviews, entities, clients, area, store)
-    bases = street_bases(area, streets, readings, evidence)
-    decisions, conflicts = decide_streets(bases, entities, {key: review_evidence(r) for key, r in reviews.items()})
+    if len(entities) != known:  # facts a decision made before may have lacked
+        shared.decided.clear()
+    bases = street_bases(area, streets, readings, evidence, shared.bases)
+    decisions, conflicts = decide_streets(bases, entities, {key: review_evidence(r) for key, r in reviews.items()},
+                                          shared.decided)
     progress("saving", 0, len(streets))
     # Only this city's namesakes (a region resolves thousands at once for all its towns).
     own = _mentioned(streets, evidence, entities)
     own.update({q: entities[q] for d in decisions.values() for q in d.qids if q in entities})
     run_id = save_run(store, area_id, streets=streets, readings=readings, decisions=decisions,
                       namesakes=own, conflicts=conflicts, source=source, figures=headline, job_id=job_id,
-                      stored_qids=stored_qids, bases={basis.key: basis_to_json(basis) for basis in bases})
+                      stored_qids=stored_qids, bases=bases_to_json(bases, shared.written))
     # Reviews saved while this analysis ran went to the previous run's streets, now gone:
     # apply them to the new run, exactly as saving them would have.
     newest = max((review.id for review in reviews.values()), default=0)
@@ -298,6 +330,7 @@ def analyze_region(
         total, done = len(municipalities), len(municipalities) - len(todo)
         # Queued, the region's row counts what the workers stored; here only the terminal hears of queueing.
         say = progress if queue else report
+        shared = Shared()
         for municipality in todo:
             say("municipalities queued" if queue else "municipalities", done, total)
             member = members[municipality.area.osm_id]
@@ -312,7 +345,8 @@ def analyze_region(
                     queue(member.id)
             else:
                 run_id, _ = save_city(store, member.area_id, area, streets, readings, evidence, entities,
-                                      clients, lambda *_: None, source=source, stored_qids=stored_qids)
+                                      clients, lambda *_: None, source=source, stored_qids=stored_qids,
+                                      shared=shared)
                 finish_member(store, member.id, run_id=run_id, figures=city_figures(store, member.area_id))
             done += 1
         say("municipalities queued" if queue else "municipalities", done, total)

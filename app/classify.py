@@ -378,6 +378,29 @@ def basis_to_json(basis: StreetBasis) -> dict:
     return {"reading": reading, "evidence": evidence_to_json(basis.evidence)}
 
 
+def basis_signature(basis: StreetBasis) -> tuple:
+    """Streets with equal signatures rest on the very same reading and evidence objects, so they are
+    decided alike and stored alike: ``app.analysis.street_bases`` hands equal bases the same objects
+    (a region's towns share most of their names). By identity, so the objects must outlive the memo
+    that keys on it (``decide_streets`` and ``bases_to_json`` keep them in it)."""
+    return basis.name, id(basis.reading), id(basis.evidence)
+
+
+def bases_to_json(bases: list[StreetBasis], written: dict | None = None) -> dict[str, dict]:
+    """``basis_to_json`` of each street, by key, written once per signature (``basis_signature``);
+    streets share the values, which nothing changes once written. ``written``: a memo kept across
+    calls (a region's towns)."""
+    written = {} if written is None else written
+    out = {}
+    for basis in bases:
+        signature = basis_signature(basis)
+        known = written.get(signature)
+        if known is None:
+            known = written[signature] = (basis, basis_to_json(basis))
+        out[basis.key] = known[1]
+    return out
+
+
 def basis_from_json(key: str, name: str, values: dict) -> StreetBasis:
     """The basis ``basis_to_json`` stored, equal to the one that was stored."""
     reading = values.get("reading")
@@ -406,27 +429,36 @@ def review_conflict(automatic: Decision, reviewed: Decision, review_qids: list[s
 
 
 def decide_streets(
-    bases: list[StreetBasis], namesakes: dict[str, Namesake], reviews: dict[str, Evidence]
+    bases: list[StreetBasis], namesakes: dict[str, Namesake], reviews: dict[str, Evidence],
+    memo: dict | None = None,
 ) -> tuple[dict[str, Decision], dict[str, str]]:
     """The one way streets are decided: in an analysis (all of a city's streets) and when a review is
     saved (the streets that share the reviewed street's name). Returns each street's decision and the
     review conflicts (what OSM or Wikidata now say against a street's review).
 
     ``reviews``: each reviewed street's latest review, as evidence (``app.reviews.review_evidence``).
+    Each street's automatic decision is made once per signature (``basis_signature``), and streets
+    share it (a Decision is never changed in place); ``memo``: that memo kept across calls with
+    the same ``namesakes`` (a region's towns).
     """
     decisions: dict[str, Decision] = {}
     conflicts: dict[str, str] = {}
+    memo = {} if memo is None else memo
     for basis in bases:
-        automatic = decide(basis.name, basis.reading, basis.evidence, namesakes)
+        signature = basis_signature(basis)
+        known = memo.get(signature)
+        if known is None:
+            known = memo[signature] = (basis, decide(basis.name, basis.reading, basis.evidence, namesakes))
+        automatic = known[1]
         review = reviews.get(basis.key)
         if review is None:
             decisions[basis.key] = automatic
             continue
-        decided = decide(basis.name, basis.reading, basis.evidence, namesakes, review=review)
-        decisions[basis.key] = decided
-        if decided.source != SOURCE_REVIEW:
+        reviewed = decide(basis.name, basis.reading, basis.evidence, namesakes, review=review)
+        decisions[basis.key] = reviewed
+        if reviewed.source != SOURCE_REVIEW:
             conflicts[basis.key] = "the reviewed Wikidata ids are unknown to Wikidata and to the store"
-        elif conflict := review_conflict(automatic, decided, list(review.qids)):
+        elif conflict := review_conflict(automatic, reviewed, list(review.qids)):
             conflicts[basis.key] = conflict
     # Spread tags to untagged homonyms last, so a tag a volunteer rejected on its street spreads no further.
     return propagate_within_city(bases, decisions), conflicts
