@@ -271,6 +271,24 @@ def analyze_region(
     the region. With PostgreSQL and a Redis queue, several worker processes share them. A
     municipality a worker is storing under a live lease (``lease_seconds``) is left to it.
     """
+    # What the region reads, reads names for and resolves lives to the end of the run and holds no
+    # reference cycles: built with the collector paused, then frozen out of its sight (gc.freeze) so
+    # that no collection walks it again. Each town's storing ends with one collection, over that
+    # town's leftovers only, and what outlives it (the shared memos) is frozen in turn.
+    try:
+        with collector_paused(collect_after=False):
+            region_id, members, found, source = _start_region(store, clients, progress, pbf, region,
+                                                              admin_level, within, lease_seconds)
+            gc.freeze()
+        _run_region(store, clients, progress, region_id, members, found, source, queue)
+    finally:
+        gc.unfreeze()
+    return region_id
+
+
+def _start_region(store: Store, clients: Clients, progress: Progress, pbf: Path | None, region: Area | None,
+                  admin_level: int, within: int | None, lease_seconds: float):
+    """The region's municipalities with their streets, and its run started: (region id, members, found, source)."""
     # pyosmium, numpy and shapely load only for regions, not for every city analysis or CLI command.
     from app.osm.region import region_from_overpass, region_from_pbf
 
@@ -286,13 +304,19 @@ def analyze_region(
         where = f" inside {found.region.name}" if found.region else ""
         raise RuntimeError(f"no whole boundary of admin_level {admin_level}{where} in "
                            f"{'the extract' if pbf is not None else 'OpenStreetMap'}")
-    municipalities = found.municipalities
-    for municipality in municipalities:
+    for municipality in found.municipalities:
         with_languages(municipality.area)
     region_id, members = start_region_run(
         store, found.region, fallback_name, admin_level=admin_level, source=source,
-        municipalities=[(m.area, outline_geojson(m.shape)) for m in municipalities],
+        municipalities=[(m.area, outline_geojson(m.shape)) for m in found.municipalities],
         notes={"outside": found.outside, "skipped": found.skipped}, lease_seconds=lease_seconds)
+    return region_id, members, found, source
+
+
+def _run_region(store: Store, clients: Clients, progress: Progress, region_id: int, members: dict, found,
+                source: str, queue: Callable[[int], None] | None) -> None:
+    """Read and resolve the names of the municipalities still to store, then store (or queue) each."""
+    municipalities = found.municipalities
     region_stage = [""]
 
     def report(stage: str, done: int = 0, total: int = 0) -> None:
@@ -301,31 +325,29 @@ def analyze_region(
             region_stage[0] = stage
             set_region_stage(store, region_id, stage)
 
-    # The region's streets live to the end of the run: frozen out of the cyclic collector's sight,
-    # so the many collections that resolving and storing set off do not walk them every time.
-    gc.collect()
-    gc.freeze()
     try:
-        _say_borders(municipalities, found.borders)
-        # Only the municipalities still to store are read and resolved (all of them on a first run),
-        # each distinct name once for all of them.
-        todo = [m for m in municipalities if members[m.area.osm_id].status == "pending"]
-        report("reading street names", 0, sum(len(m.streets) for m in todo))
-        readings: dict = {}
-        evidence: dict = {}
-        entities: dict[str, Namesake] = {}
-        for group_area, group in _language_groups(found.region, todo):
-            streets = [s for m in group for s in m.streets]
-            group_readings, group_names = read_names(streets, group_area.languages)
-            readings.update(group_readings)
-            cities = {s.key: m.area.wikidata for m in group for s in m.streets}
-            group_evidence, group_entities = resolve(group_area, streets, group_readings, group_names, clients,
-                                                     report, cities)
-            evidence.update(group_evidence)
-            entities.update(group_entities)
-        # The namesakes once for the whole region (the towns share most of them): storing a town
-        # then writes only its streets.
-        stored_qids = store_namesakes(store, entities)
+        with collector_paused(collect_after=False):
+            _say_borders(municipalities, found.borders)
+            # Only the municipalities still to store are read and resolved (all of them on a first run),
+            # each distinct name once for all of them.
+            todo = [m for m in municipalities if members[m.area.osm_id].status == "pending"]
+            report("reading street names", 0, sum(len(m.streets) for m in todo))
+            readings: dict = {}
+            evidence: dict = {}
+            entities: dict[str, Namesake] = {}
+            for group_area, group in _language_groups(found.region, todo):
+                streets = [s for m in group for s in m.streets]
+                group_readings, group_names = read_names(streets, group_area.languages)
+                readings.update(group_readings)
+                cities = {s.key: m.area.wikidata for m in group for s in m.streets}
+                group_evidence, group_entities = resolve(group_area, streets, group_readings, group_names, clients,
+                                                         report, cities)
+                evidence.update(group_evidence)
+                entities.update(group_entities)
+            # The namesakes once for the whole region (the towns share most of them): storing a town
+            # then writes only its streets.
+            stored_qids = store_namesakes(store, entities)
+            gc.freeze()
 
         total, done = len(municipalities), len(municipalities) - len(todo)
         # Queued, the region's row counts what the workers stored; here only the terminal hears of queueing.
@@ -344,10 +366,12 @@ def analyze_region(
                         _mentioned(streets, evidence, entities), source, stored_qids))):
                     queue(member.id)
             else:
-                run_id, _ = save_city(store, member.area_id, area, streets, readings, evidence, entities,
-                                      clients, lambda *_: None, source=source, stored_qids=stored_qids,
-                                      shared=shared)
-                finish_member(store, member.id, run_id=run_id, figures=city_figures(store, member.area_id))
+                with collector_paused():
+                    run_id, _ = save_city(store, member.area_id, area, streets, readings, evidence, entities,
+                                          clients, lambda *_: None, source=source, stored_qids=stored_qids,
+                                          shared=shared)
+                    finish_member(store, member.id, run_id=run_id, figures=city_figures(store, member.area_id))
+                gc.freeze()
             done += 1
         say("municipalities queued" if queue else "municipalities", done, total)
         finish_region_if_complete(store, region_id, headline)
@@ -357,10 +381,6 @@ def analyze_region(
     except BaseException:
         stop_region(store, region_id, "interrupted", "interrupted before it finished")
         raise
-    finally:
-        gc.unfreeze()
-    return region_id
-
 
 @dataclass
 class MemberWork:
