@@ -7,6 +7,7 @@ Overpass answer and the ``.pbf`` reader).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import overpy
@@ -29,6 +30,10 @@ class OsmRelation:
     member_way_ids: list[int] = field(default_factory=list)  # ways with a street role
 
 
+#: A geometry point's (lon, lat), read in C: this runs once per vertex of a city.
+_LON_LAT = itemgetter("lon", "lat")
+
+
 def elements_from_overpass(data: dict[str, Any]) -> tuple[list[OsmWay], list[OsmRelation]]:
     """OsmWay/OsmRelation from Overpass JSON (``out body geom``), straight from the dicts.
 
@@ -41,8 +46,11 @@ def elements_from_overpass(data: dict[str, Any]) -> tuple[list[OsmWay], list[Osm
         kind = el.get("type")
         if kind == "way":
             geometry = el.get("geometry") or ()
-            # Overpass puts null for nodes it does not have (outside the area extract).
-            coords = [(p["lon"], p["lat"]) for p in geometry if p]
+            try:
+                coords = list(map(_LON_LAT, geometry))
+            except (TypeError, KeyError):
+                # Overpass puts null for nodes it does not have (outside the area extract).
+                coords = [(p["lon"], p["lat"]) for p in geometry if p]
             nodes = el.get("nodes")
             if nodes is not None and len(nodes) != len(coords):
                 nodes = [n for n, p in zip(nodes, geometry) if p]

@@ -6,6 +6,7 @@ pyproj.Geod to well under 0.5 % at street scale.
 from __future__ import annotations
 
 import math
+from itertools import chain
 
 import numpy as np
 
@@ -18,12 +19,12 @@ M_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180.0
 
 def way_lengths(ways: list[OsmWay]) -> list[float]:
     """Geodesic length (m) of each way, vectorised over all coordinates at once."""
-    counts = np.fromiter((len(w.coords) for w in ways), dtype=np.int64, count=len(ways))
+    counts = np.fromiter(map(len, [w.coords for w in ways]), dtype=np.int64, count=len(ways))
     total = int(counts.sum())
     if total == 0:
         return [0.0] * len(ways)
     flat = np.fromiter(
-        (v for w in ways for pt in w.coords for v in pt), dtype=np.float64, count=2 * total
+        chain.from_iterable(chain.from_iterable(w.coords for w in ways)), dtype=np.float64, count=2 * total
     ).reshape(-1, 2)
     lon = np.radians(flat[:, 0])
     lat = np.radians(flat[:, 1])
@@ -37,7 +38,7 @@ def way_lengths(ways: list[OsmWay]) -> list[float]:
     seg[ends[counts > 0]] = 0.0
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     sums = np.add.reduceat(seg, np.minimum(starts, total - 1))
-    return [float(s) if c > 1 else 0.0 for s, c in zip(sums, counts)]
+    return [s if c > 1 else 0.0 for s, c in zip(sums.tolist(), counts.tolist())]
 
 
 def line_length_m(coords: Line) -> float:

@@ -40,7 +40,7 @@ from typing import Any, Iterable
 from app.domain import Area, Street, is_qid, normalise_name
 from app.osm.elements import OsmRelation, OsmWay, elements_from_overpass
 from app.osm.geometry import way_lengths
-from app.osm.grouping import UnionFind, connect_ways
+from app.osm.grouping import connect_ways
 from app.osm.tags import (
     ETYMOLOGY_TEXT,
     ETYMOLOGY_WIKIDATA,
@@ -73,8 +73,8 @@ def streets_query(area: Area, timeout: int = STREETS_QUERY_TIMEOUT) -> str:
 
 def fetch_streets(client, area: Area) -> list[Street]:
     """The streets of an area, from Overpass (``client``: an OverpassClient)."""
-    data = client.raw(streets_query(area))
-    ways, relations = elements_from_overpass(data)
+    # The decoded answer goes as soon as its elements are read: assembly reuses its memory.
+    ways, relations = elements_from_overpass(client.raw(streets_query(area)))
     return assemble_streets(ways, relations)
 
 
@@ -126,8 +126,9 @@ def assemble_streets(
         if way.id in seen or len(way.coords) < 2:
             continue
         seen.add(way.id)
+        rels = street_rels.get(way.id)
         notes: list[str] = []
-        tags = _effective_tags(way, street_rels.get(way.id), notes)
+        tags = _effective_tags(way, rels, notes) if rels else way.tags
         if not tags.get("name", "").strip() or not is_street_way(tags):
             continue
         kept.append(way)
@@ -139,30 +140,26 @@ def assemble_streets(
     for i, tags in enumerate(kept_tags):
         groups[normalise_name(tags["name"])].append(i)
 
-    uf = UnionFind(len(kept))
+    streets = []
     for members in groups.values():
-        if len(members) > 1:
-            connect_ways(members, kept, uf, street_rels, near_m)
-
-    components: dict[int, list[int]] = defaultdict(list)
-    for members in groups.values():
-        for i in members:
-            components[uf.find(i)].append(i)
-
-    streets = [_street(sorted(m, key=lambda i: kept[i].id), kept, kept_tags, kept_notes, lengths, street_rels)
-               for m in components.values()]
+        for street in connect_ways(members, kept, street_rels, near_m) if len(members) > 1 else (members,):
+            if len(street) > 1:
+                street = sorted(street, key=lambda i: kept[i].id)
+            streets.append(_street(street, kept, kept_tags, kept_notes, lengths, street_rels))
     streets.sort(key=lambda s: (int(s.key[1:]), s.key))
     return streets
 
 
 def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
     first = ways[members[0]]
-    conflicts: list[str] = []
-    for i in members:
-        conflicts.extend(notes_of[i])
+    conflicts: list[str] = [note for i in members for note in notes_of[i]]
+    # The keys any member has: most streets have few, and most keys asked for are on none.
+    present = tags_of[members[0]].keys() if len(members) == 1 else set().union(*(tags_of[i] for i in members))
 
     def pick(key: str, normalise=None) -> str | None:
         """The value of ``key`` on the greatest length; a disagreement becomes a note."""
+        if key not in present:
+            return None
         by_value: dict[Any, list[int]] = {}
         for i in members:
             value = tags_of[i].get(key)
@@ -170,8 +167,8 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
                 continue
             k = normalise(key, value) if normalise else value
             by_value.setdefault(k, []).append(i)
-        if not by_value:
-            return None
+        if len(by_value) < 2:
+            return tags_of[by_value.popitem()[1][0]][key] if by_value else None
         # members are sorted by way id, so on equal length the first-seen (lowest id) wins
         ranked = sorted(by_value.values(), key=lambda idx: -sum(lengths[i] for i in idx))
         chosen = ranked[0]
@@ -184,8 +181,8 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
 
     name = pick("name") or first.tags.get("name", "")
     names: dict[str, str] = {}
-    lang_keys = sorted({k for i in members for k in tags_of[i] if k.startswith("name:") and _is_lang_key(k)})
-    for key in lang_keys:
+    lang_keys = [k for k in present if k.startswith("name:") and _is_lang_key(k)]
+    for key in sorted(lang_keys) if lang_keys else ():
         value = pick(key)
         if value:
             names[key[5:]] = value
@@ -193,7 +190,9 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
     etymology_ids: list[str] = []
     for key in (ETYMOLOGY_WIKIDATA, SUBJECT_WIKIDATA):
         value = pick(key, _tag_value_key)
-        for raw in (value or "").split(";"):
+        if value is None:
+            continue
+        for raw in value.split(";"):
             qid = raw.strip().upper()
             if not qid:
                 continue
@@ -210,15 +209,20 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
             wikidata = None
     etymology_text = pick(ETYMOLOGY_TEXT, _tag_value_key)
 
-    rel_ids = sorted({rel.id for i in members for rel in street_rels.get(ways[i].id, ())})
-    kind = "square" if any(
-        is_square(tags_of[i], ways[i].coords[0] == ways[i].coords[-1] and len(ways[i].coords) > 3) for i in members
-    ) else "street"
+    osm_ids = [f"way/{ways[i].id}" for i in members]
+    if street_rels:
+        osm_ids += [f"relation/{r}" for r in sorted({rel.id for i in members for rel in street_rels.get(ways[i].id, ())})]
+    kind = "street"
+    for i in members:
+        coords = ways[i].coords
+        if is_square(tags_of[i], coords[0] == coords[-1] and len(coords) > 3):
+            kind = "square"
+            break
     return Street(
         key=f"w{first.id}",
         name=name.strip(),
-        osm_ids=[f"way/{ways[i].id}" for i in members] + [f"relation/{r}" for r in rel_ids],
-        lines=[list(ways[i].coords) for i in members],
+        osm_ids=osm_ids,
+        lines=[ways[i].coords for i in members],  # the ways' own lists: nothing changes them after assembly
         length_m=round(sum(lengths[i] for i in members), 1),
         kind=kind,
         names=names,
