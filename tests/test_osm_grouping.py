@@ -13,7 +13,7 @@ import random
 import pytest
 
 from app.osm.elements import OsmRelation, OsmWay
-from app.osm.geometry import M_PER_DEGREE
+from app.osm.geometry import M_PER_DEGREE, way_measures
 from app.osm.grouping import connect_ways
 
 NEAR_M = 150.0
@@ -66,6 +66,11 @@ def random_town(seed: int, count: int, lat0: float):
         if ways and rng.random() < 0.15:  # starts where an earlier way ends, as OSM segments do
             before = rng.choice(ways)
             coords[0], nodes[0] = before.coords[-1], before.node_ids[-1]
+        if ways and rng.random() < 0.1:
+            # One of its nodes is one of an earlier way's, ends or not, wherever that way lies: the
+            # shared node alone joins them (here the coordinates do not say so).
+            before = rng.choice(ways)
+            nodes[rng.randrange(len(nodes))] = before.node_ids[rng.randrange(len(before.node_ids))]
         ways.append(OsmWay(wid, {"name": "A"}, coords, nodes))
     rels = {}
     for rel_id in range(3):
@@ -75,15 +80,17 @@ def random_town(seed: int, count: int, lat0: float):
     return ways, rels
 
 
+@pytest.mark.parametrize("known_boxes", [False, True])
 @pytest.mark.parametrize("seed, lat0", [(1, 40.4), (2, 40.4), (3, -34.9), (4, 60.2), (5, 0.1)])
-def test_connect_ways_follows_the_rule(seed, lat0):
+def test_connect_ways_follows_the_rule(seed, lat0, known_boxes):
     ways, rels = random_town(seed, 120, lat0)
     members = list(range(len(ways)))
     random.Random(seed).shuffle(members)
     expected = near_pairwise(members, ways, rels, NEAR_M)
-    # Not trivial: some ways joined by nearness alone, and several streets left apart.
+    # Not trivial: some ways joined, and several streets left apart.
     assert 3 < len(expected) < len(ways) - 10
-    assert sorted(sorted(s) for s in connect_ways(members, ways, rels, NEAR_M)) == expected
+    boxes = way_measures(ways)[1] if known_boxes else None
+    assert sorted(sorted(s) for s in connect_ways(members, ways, rels, NEAR_M, boxes)) == expected
 
 
 def test_connect_ways_keeps_members_order_within_a_street():

@@ -15,7 +15,7 @@ import overpy
 from app.osm.tags import STREET_MEMBER_ROLES
 
 
-@dataclass
+@dataclass(slots=True)  # a city has tens of thousands, a region millions: slots are quicker and smaller
 class OsmWay:
     id: int
     tags: dict[str, str]
@@ -23,7 +23,7 @@ class OsmWay:
     node_ids: list[int] | None = None  # same length as coords when known
 
 
-@dataclass
+@dataclass(slots=True)
 class OsmRelation:
     id: int
     tags: dict[str, str]

@@ -17,12 +17,16 @@ EARTH_RADIUS_M = 6_371_008.8
 M_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180.0
 
 
-def way_lengths(ways: list[OsmWay]) -> list[float]:
-    """Geodesic length (m) of each way, vectorised over all coordinates at once."""
+Box = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+
+
+def way_measures(ways: list[OsmWay]) -> tuple[list[float], list[Box | None]]:
+    """Each way's geodesic length (m) and bounding box (None without coordinates), from one pass over
+    all coordinates at once."""
     counts = np.fromiter(map(len, [w.coords for w in ways]), dtype=np.int64, count=len(ways))
     total = int(counts.sum())
     if total == 0:
-        return [0.0] * len(ways)
+        return [0.0] * len(ways), [None] * len(ways)
     flat = np.fromiter(
         chain.from_iterable(chain.from_iterable(w.coords for w in ways)), dtype=np.float64, count=2 * total
     ).reshape(-1, 2)
@@ -38,7 +42,14 @@ def way_lengths(ways: list[OsmWay]) -> list[float]:
     seg[ends[counts > 0]] = 0.0
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     sums = np.add.reduceat(seg, np.minimum(starts, total - 1))
-    return [s if c > 1 else 0.0 for s, c in zip(sums.tolist(), counts.tolist())]
+    counted = counts.tolist()
+    lengths = [s if c > 1 else 0.0 for s, c in zip(sums.tolist(), counted)]
+    # Boxes of the ways that have points: each of their runs of points ends where the next one starts.
+    first = starts[counts > 0]
+    found = iter(zip(*(reduce.reduceat(flat[:, column], first).tolist()
+                       for reduce, column in ((np.minimum, 0), (np.minimum, 1), (np.maximum, 0), (np.maximum, 1)))))
+    boxes = [next(found) if c else None for c in counted]
+    return lengths, boxes
 
 
 def line_length_m(coords: Line) -> float:

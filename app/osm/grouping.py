@@ -18,17 +18,19 @@ from __future__ import annotations
 import math
 
 from app.osm.elements import OsmWay
-from app.osm.geometry import M_PER_DEGREE
+from app.osm.geometry import M_PER_DEGREE, Box
 
 #: A cell and its neighbours after it in the grid (the other four see it as after them): each pair of
 #: touching cells is looked at once.
 _FORWARD = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))
 
 
-def connect_ways(members: list[int], ways: list[OsmWay], street_rels, near_m: float) -> list[list[int]]:
+def connect_ways(members: list[int], ways: list[OsmWay], street_rels, near_m: float,
+                 boxes: list[Box | None] | None = None) -> list[list[int]]:
     """``members`` (indexes into ``ways``, of one name) split into streets: lists of indexes in members' order.
 
-    ``street_rels``: way id -> the street relations the way belongs to.
+    ``street_rels``: way id -> the street relations the way belongs to; ``boxes``: each way's bounding
+    box, when known already (``app.osm.geometry.way_measures``).
     """
     count = len(members)
     if count < 2:
@@ -49,9 +51,10 @@ def connect_ways(members: list[int], ways: list[OsmWay], street_rels, near_m: fl
         elif rb < ra:
             parent[ra] = rb
 
-    # 1. Shared nodes and shared street relations: cheap and exact.
-    node_owner: dict[int, int] = {}
+    # 1. Shared street relations and shared nodes: cheap and exact. Segments of a street mostly meet
+    #    end to end, so ends are looked at first; the other nodes only when that left several pieces.
     rel_owner: dict[int, int] = {}
+    node_owner: dict[int, int] = {}
     for pos, i in enumerate(members):
         way = ways[i]
         rels = street_rels.get(way.id)
@@ -60,20 +63,31 @@ def connect_ways(members: list[int], ways: list[OsmWay], street_rels, near_m: fl
                 other = rel_owner.setdefault(rel.id, pos)
                 if other != pos:
                     union(pos, other)
-        for node in way.node_ids or ():
+        nodes = way.node_ids
+        if nodes:
+            for node in (nodes[0], nodes[-1]):
+                other = node_owner.setdefault(node, pos)
+                if other != pos:
+                    union(pos, other)
+    roots = [find(pos) for pos in range(count)]
+    if roots.count(0) == count:
+        return [list(members)]
+    for pos, i in enumerate(members):
+        for node in (ways[i].node_ids or ())[1:-1]:
             other = node_owner.setdefault(node, pos)
             if other != pos:
                 union(pos, other)
     roots = [find(pos) for pos in range(count)]
-    if len(set(roots)) > 1:
-        _join_near(members, ways, roots, union, find, near_m)
+    if roots.count(0) == count:
+        return [list(members)]
+    _join_near(members, ways, roots, union, find, near_m, boxes)
     streets: dict[int, list[int]] = {}
     for pos, i in enumerate(members):
         streets.setdefault(find(pos), []).append(i)
     return list(streets.values())
 
 
-def _join_near(members, ways, roots: list[int], union, find, near_m: float) -> None:
+def _join_near(members, ways, roots: list[int], union, find, near_m: float, way_boxes) -> None:
     """2. Proximity between the pieces step 1 left (``roots``: each position's piece)."""
     coords_of = [ways[i].coords for i in members]
     boxes: dict[int, list[float]] = {}
@@ -81,8 +95,11 @@ def _join_near(members, ways, roots: list[int], union, find, near_m: float) -> N
     for pos, coords in enumerate(coords_of):
         if not coords:
             continue
-        lons, lats = zip(*coords)
-        x0, y0, x1, y1 = min(lons), min(lats), max(lons), max(lats)
+        if way_boxes is None:
+            lons, lats = zip(*coords)
+            x0, y0, x1, y1 = min(lons), min(lats), max(lons), max(lats)
+        else:
+            x0, y0, x1, y1 = way_boxes[members[pos]]
         max_lat = max(max_lat, y1, -y0)
         box = boxes.get(roots[pos])
         if box is None:

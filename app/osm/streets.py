@@ -39,7 +39,7 @@ from typing import Any, Iterable
 
 from app.domain import Area, Street, is_qid, normalise_name
 from app.osm.elements import OsmRelation, OsmWay, elements_from_overpass
-from app.osm.geometry import way_lengths
+from app.osm.geometry import way_measures
 from app.osm.grouping import connect_ways
 from app.osm.tags import (
     ETYMOLOGY_TEXT,
@@ -119,7 +119,7 @@ def assemble_streets(
 
     kept: list[OsmWay] = []
     kept_tags: list[dict[str, str]] = []
-    kept_notes: list[list[str]] = []
+    kept_notes: list[list[str] | tuple[()]] = []
     seen: set[int] = set()
     for way in ways:
         # A way can come twice (as a named way and as a relation member): count it once.
@@ -127,22 +127,39 @@ def assemble_streets(
             continue
         seen.add(way.id)
         rels = street_rels.get(way.id)
-        notes: list[str] = []
-        tags = _effective_tags(way, rels, notes) if rels else way.tags
+        if rels:
+            notes: list[str] | tuple[()] = []
+            tags = _effective_tags(way, rels, notes)
+        else:
+            notes, tags = (), way.tags
         if not tags.get("name", "").strip() or not is_street_way(tags):
             continue
         kept.append(way)
         kept_tags.append(tags)
         kept_notes.append(notes)
 
-    lengths = way_lengths(kept)
-    groups: dict[str, list[int]] = defaultdict(list)
+    lengths, boxes = way_measures(kept)
+    # Ways of one name, in their order (which nearness is measured in): spellings first, then their
+    # normalised forms, which are fewer to work out than ways.
+    spellings: dict[str, list[int]] = {}
     for i, tags in enumerate(kept_tags):
-        groups[normalise_name(tags["name"])].append(i)
+        found = spellings.get(tags["name"])
+        if found is None:
+            spellings[tags["name"]] = [i]
+        else:
+            found.append(i)
+    groups: dict[str, list[int]] = {}
+    for spelling, members in spellings.items():
+        found = groups.get(key := normalise_name(spelling))
+        if found is None:
+            groups[key] = members
+        else:
+            found.extend(members)
+            found.sort()
 
     streets = []
     for members in groups.values():
-        for street in connect_ways(members, kept, street_rels, near_m) if len(members) > 1 else (members,):
+        for street in connect_ways(members, kept, street_rels, near_m, boxes) if len(members) > 1 else (members,):
             if len(street) > 1:
                 street = sorted(street, key=lambda i: kept[i].id)
             streets.append(_street(street, kept, kept_tags, kept_notes, lengths, street_rels))
@@ -152,14 +169,18 @@ def assemble_streets(
 
 def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
     first = ways[members[0]]
-    conflicts: list[str] = [note for i in members for note in notes_of[i]]
+    single = len(members) == 1  # most streets are one way: that case skips the loops below
+    conflicts: list[str] = list(notes_of[members[0]]) if single else [n for i in members for n in notes_of[i]]
     # The keys any member has: most streets have few, and most keys asked for are on none.
-    present = tags_of[members[0]].keys() if len(members) == 1 else set().union(*(tags_of[i] for i in members))
+    present = tags_of[members[0]] if single else set().union(*(tags_of[i] for i in members))
 
     def pick(key: str, normalise=None) -> str | None:
         """The value of ``key`` on the greatest length; a disagreement becomes a note."""
         if key not in present:
             return None
+        if single:
+            value = present[key]
+            return value if value.strip() else None
         by_value: dict[Any, list[int]] = {}
         for i in members:
             value = tags_of[i].get(key)
@@ -209,7 +230,7 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
             wikidata = None
     etymology_text = pick(ETYMOLOGY_TEXT, _tag_value_key)
 
-    osm_ids = [f"way/{ways[i].id}" for i in members]
+    osm_ids = [f"way/{first.id}"] if single else [f"way/{ways[i].id}" for i in members]
     if street_rels:
         osm_ids += [f"relation/{r}" for r in sorted({rel.id for i in members for rel in street_rels.get(ways[i].id, ())})]
     kind = "street"
@@ -222,8 +243,9 @@ def _street(members, ways, tags_of, notes_of, lengths, street_rels) -> Street:
         key=f"w{first.id}",
         name=name.strip(),
         osm_ids=osm_ids,
-        lines=[ways[i].coords for i in members],  # the ways' own lists: nothing changes them after assembly
-        length_m=round(sum(lengths[i] for i in members), 1),
+        # The ways' own coordinate lists: nothing changes them after assembly.
+        lines=[first.coords] if single else [ways[i].coords for i in members],
+        length_m=round(lengths[members[0]] if single else sum(lengths[i] for i in members), 1),
         kind=kind,
         names=names,
         etymology_ids=etymology_ids,
