@@ -51,8 +51,7 @@ def connect_ways(members: list[int], ways: list[OsmWay], street_rels, near_m: fl
         elif rb < ra:
             parent[ra] = rb
 
-    # 1. Shared street relations and shared nodes: cheap and exact. Segments of a street mostly meet
-    #    end to end, so ends are looked at first; the other nodes only when that left several pieces.
+    # 1. Shared street relations and shared nodes: cheap and exact.
     rel_owner: dict[int, int] = {}
     node_owner: dict[int, int] = {}
     for pos, i in enumerate(members):
@@ -63,22 +62,12 @@ def connect_ways(members: list[int], ways: list[OsmWay], street_rels, near_m: fl
                 other = rel_owner.setdefault(rel.id, pos)
                 if other != pos:
                     union(pos, other)
-        nodes = way.node_ids
-        if nodes:
-            for node in (nodes[0], nodes[-1]):
-                other = node_owner.setdefault(node, pos)
-                if other != pos:
-                    union(pos, other)
-    roots = [find(pos) for pos in range(count)]
-    if roots.count(0) == count:
-        return [list(members)]
-    for pos, i in enumerate(members):
-        for node in (ways[i].node_ids or ())[1:-1]:
+        for node in way.node_ids or ():
             other = node_owner.setdefault(node, pos)
             if other != pos:
                 union(pos, other)
     roots = [find(pos) for pos in range(count)]
-    if roots.count(0) == count:
+    if roots.count(0) == count:  # one piece already
         return [list(members)]
     _join_near(members, ways, roots, union, find, near_m, boxes)
     streets: dict[int, list[int]] = {}
