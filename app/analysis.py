@@ -117,10 +117,13 @@ def street_bases(area: Area, streets: list[Street], readings: dict, evidence: di
     list, so that they are decided once (``app.classify.basis_signature``); ``shared``: that memo
     kept across calls (a region's towns)."""
     shared = {} if shared is None else shared
+    said_of: dict[int, tuple] = {}  # by the reading's identity: hashing a reading costs more than the lookup
     bases = []
     for street in streets:
         reading = readings[street.key]
-        said = said_by_name(reading, area.country_code)
+        said = said_of.get(id(reading))
+        if said is None:
+            said = said_of[id(reading)] = said_by_name(reading, area.country_code)
         remote = evidence.get(street.key, [])
         same = (id(reading), id(said), *map(_evidence_values, remote))
         known = shared.get(same)

@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 import osmium
+import osmium.filter
 import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.ops import polygonize_full, unary_union
@@ -109,10 +110,10 @@ def scan_extract(
         wanted_geometry.update(b.inner)
     street_members = {wid for r in scan.street_relations for wid in r.member_way_ids}
 
-    # Pass 2: ways, with the locations of their nodes.
-    for way in osmium.FileProcessor(path, osmium.osm.NODE | osmium.osm.WAY).with_locations():
-        if not way.is_way():
-            continue
+    # Pass 2: ways, with the locations of their nodes. The nodes are only stored for their locations:
+    # filtered out before they reach Python (most of a file's objects are nodes).
+    reader = osmium.FileProcessor(path, osmium.osm.NODE | osmium.osm.WAY).with_locations()
+    for way in reader.with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)):
         wid = way.id
         if wid in wanted_geometry:
             scan.way_coords[wid] = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
