@@ -312,7 +312,7 @@ def _start_region(store: Store, clients: Clients, progress: Progress, pbf: Path 
     region_id, members = start_region_run(
         store, found.region, fallback_name, admin_level=admin_level, source=source,
         municipalities=[(m.area, outline_geojson(m.shape)) for m in found.municipalities],
-        notes={"outside": found.outside, "skipped": found.skipped}, lease_seconds=lease_seconds)
+        notes={"outside": found.outside, "skipped": found.skipped}, lease_seconds=lease_seconds, extract=pbf)
     return region_id, members, found, source
 
 

@@ -333,8 +333,8 @@ def export_command(city: str, fmt: str, output: Path | None):
 @click.option("--offline", is_flag=True, help="Make the background from cached Overpass answers only.")
 @click.option("--context-from", "context_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the background (outline, and --context's other ways) from this .osm.pbf extract instead of "
-                   "Overpass. A city analysed with --pbf uses its extract by default, when still there; a region's "
-                   "--context needs it.")
+                   "Overpass. A city analysed with --pbf, or a region analysed from an extract, uses its extract by "
+                   "default, when still there.")
 @with_appcontext
 def publish_command(slug, output, language, context, no_tiles, public_url, offline, context_from):
     """Write a city or a region (its slug, as `cities` or the home page lists it) as a static site that
@@ -404,10 +404,16 @@ def _publish_region(region: dict, output, language, context, no_tiles, public_ur
     from app.store.records import find_analysed_area
     from app.web.publish import PackOptions, PublishError, pack_language, publish_region, region_backgrounds
 
+    from app.store.regions import region_extract
+
     app = current_app._get_current_object()
     slugs = [row["slug"] for row in region["municipalities"] if row["slug"]]
     if context and extract is None:
-        raise click.UsageError("a region's --context is read from its extract: give --context-from EXTRACT.osm.pbf")
+        extract = region_extract(_store(), region["slug"])
+        if extract is None:
+            raise click.UsageError("a region's --context is read from its extract, which is no longer where the "
+                                   "region run read it: give --context-from EXTRACT.osm.pbf")
+        click.echo(f"Background read from {extract}", err=True)
     if language is None and slugs:
         language = pack_language(find_analysed_area(_store(), slugs[0]).languages)
     language = language or "en"

@@ -194,8 +194,9 @@ def test_a_regions_context_is_read_from_its_extract_in_one_pass(region_app, tmp_
         {"parks": 0, "water": 1, "waterways": 0, "roads": 1, "railways": 1, "outline": 1}
     assert layer_sizes(backgrounds["rosaleda-5102"]) == \
         {"parks": 1, "water": 0, "waterways": 1, "roads": 0, "railways": 1, "outline": 1}
-    # Through the command: --context for a region needs the extract, and then draws it.
+    # Through the command: --context for a region needs an extract (its own is gone), and then draws it.
     set_env(monkeypatch, tmp_path)
+    region_app.extract.unlink()
     refused = CliRunner().invoke(main, ["publish", REGION, "-o", str(tmp_path / "r"), "--context"])
     assert refused.exit_code != 0 and "--context-from" in refused.output and not (tmp_path / "r").exists()
     result = CliRunner().invoke(main, ["publish", REGION, "-o", str(tmp_path / "r"), "--context",
@@ -203,6 +204,26 @@ def test_a_regions_context_is_read_from_its_extract_in_one_pass(region_app, tmp_
     assert result.exit_code == 0, result.output
     drawn = data_of(tmp_path / "r" / "cities" / "rosaleda-5102" / "data" / "background.js")
     assert layer_sizes(drawn)["parks"] == 1 and layer_sizes(drawn)["waterways"] == 1
+
+
+def test_a_regions_context_comes_from_the_extract_its_run_read_while_it_is_there(region_app, tmp_path, monkeypatch):
+    extract = tmp_path / "kept" / "with-context.osm.pbf"
+    extract.parent.mkdir()
+    write_extract_with_context(extract)
+    store = region_app.extensions["store"]
+    analyze_region(store, make_clients(region_app.config["SETTINGS"], store), lambda *_: None, pbf=extract,
+                   within=PROVINCE)
+    set_env(monkeypatch, tmp_path)
+    result = CliRunner().invoke(main, ["publish", REGION, "-o", str(tmp_path / "r"), "--context"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"Background read from {extract.resolve()}" in result.output
+    drawn = data_of(tmp_path / "r" / "cities" / "rosaleda-5102" / "data" / "background.js")
+    assert layer_sizes(drawn)["parks"] == 1 and layer_sizes(drawn)["waterways"] == 1
+    # Moved away: the command says where to give it.
+    extract.rename(tmp_path / "moved.osm.pbf")
+    refused = CliRunner().invoke(main, ["publish", REGION, "-o", str(tmp_path / "again"), "--context"])
+    assert refused.exit_code != 0 and "--context-from" in refused.output
 
 
 def test_a_city_analysed_from_an_extract_gets_its_background_from_it_with_no_network(

@@ -331,6 +331,9 @@ class RegionRow(Base):
     country_code: Mapped[str | None] = mapped_column(String(2))
     wikidata: Mapped[str | None] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20), default="pbf")  # pbf | overpass
+    #: The .osm.pbf the last run read (an absolute path on this machine; None from Overpass): publishing
+    #: reads the region's background from it while it is still there. Never shown.
+    extract: Mapped[str | None] = mapped_column(Text)
     #: running | interrupted | failed | done: a run that is not done resumes where it stopped.
     status: Mapped[str] = mapped_column(String(12), default="running")
     stage: Mapped[str] = mapped_column(String(80), default="")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, or_, select, update
 
@@ -28,13 +29,14 @@ def region_slug(name: str, osm_id: int | None, admin_level: int) -> str:
 
 def start_region_run(store: Store, region: Area | None, name: str, *, admin_level: int, source: str,
                      municipalities: list[tuple[Area, dict | None]], notes: dict | None = None,
-                     lease_seconds: float = 60.0) -> tuple[int, dict[int, RegionMemberRow]]:
+                     lease_seconds: float = 60.0, extract: Path | None = None) -> tuple[int, dict[int, RegionMemberRow]]:
     """The region's row and its members, ready for a run: (region id, members by municipality relation id).
 
     A region whose last run did not finish keeps its members' progress (the run resumes);
     otherwise every member starts again as pending. A member a live worker is storing (its
     lease renewed within ``lease_seconds``) stays with that worker, whatever the run:
-    only an expired lease is taken over. ``municipalities``: (area, outline) pairs.
+    only an expired lease is taken over. ``municipalities``: (area, outline) pairs; ``extract``: the
+    .osm.pbf read (kept for ``region_extract``).
     """
     osm_id = region.osm_id if region is not None else None
     slug = region_slug(region.name if region is not None else name, osm_id, admin_level)
@@ -52,6 +54,7 @@ def start_region_run(store: Store, region: Area | None, name: str, *, admin_leve
         row.country_code = (region.country_code if region is not None else None) or next(
             (a.country_code for a, _ in municipalities if a.country_code), None)
         row.admin_level, row.source = admin_level, source
+        row.extract = str(Path(extract).resolve()) if extract is not None else None
         row.status, row.error, row.started_at, row.finished_at = "running", None, utcnow(), None
         row.notes = notes or {}
         session.flush()
@@ -82,6 +85,13 @@ def start_region_run(store: Store, region: Area | None, name: str, *, admin_leve
         region_id = row.id
         session.expunge_all()
         return region_id, members
+
+
+def region_extract(store: Store, slug: str) -> Path | None:
+    """The .osm.pbf the region's last run read, if it is still there (publishing reads its background)."""
+    with store.session() as session:
+        path = session.scalar(select(RegionRow.extract).where(RegionRow.slug == slug))
+    return Path(path) if path and Path(path).is_file() else None
 
 
 def _still_current(session, member: RegionMemberRow) -> bool:
