@@ -402,9 +402,8 @@ def _publish_city(found, output, language, context, no_tiles, public_url, offlin
 
 def _publish_region(region: dict, output, language, context, no_tiles, public_url, extract):
     from app.store.records import find_analysed_area
-    from app.web.publish import PackOptions, PublishError, pack_language, publish_region, region_backgrounds
-
     from app.store.regions import region_extract
+    from app.web.publish import PackOptions, PublishError, pack_language, publish_region, region_backgrounds
 
     app = current_app._get_current_object()
     slugs = [row["slug"] for row in region["municipalities"] if row["slug"]]
