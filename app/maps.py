@@ -87,7 +87,8 @@ def legend_label(category: str, label: str, count: int) -> str:
 def map_frame(*, bounds: list | None, assets: dict, tiles: str | None = OSM_TILES) -> folium.Map:
     """An empty Folium map that loads only the app's own assets (Leaflet, our script and style).
 
-    ``assets`` maps leaflet_js, leaflet_css, map_js, map_css to URLs the app serves.
+    ``assets`` maps leaflet_js, leaflet_css, data_js, map_js, map_css to URLs the app serves (data_js:
+    static/js/data.js, through which map_js, the map's own script, loads its data).
     ``tiles``: an XYZ URL for a background, or None for a plain background (no external request).
     """
     import folium
@@ -96,7 +97,8 @@ def map_frame(*, bounds: list | None, assets: dict, tiles: str | None = OSM_TILE
                    control_scale=True)
     # Folium's defaults load jQuery, Bootstrap, Font Awesome... from CDNs. Replace them on this
     # instance only (the class-level lists stay untouched for anyone else using Folium).
-    m.default_js = [("leaflet", assets["leaflet_js"]), ("whose_streets_map", assets["map_js"])]
+    m.default_js = [("leaflet", assets["leaflet_js"]), ("whose_streets_data", assets["data_js"]),
+                    ("whose_streets_map", assets["map_js"])]
     m.default_css = [("leaflet_css", assets["leaflet_css"]), ("whose_streets_map_css", assets["map_css"])]
     if bounds:
         m.fit_bounds(bounds)

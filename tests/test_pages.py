@@ -49,7 +49,7 @@ def test_city_page_uses_only_the_apps_own_assets(client, sample_city):
     for hint in CDN_HINTS:
         assert hint not in html, hint
     urls = asset_urls(html)
-    assert "/vendor/leaflet/leaflet.js" in urls and "/static/js/citymap.js" in urls
+    assert {"/vendor/leaflet/leaflet.js", "/static/js/data.js", "/static/js/citymap.js"} <= set(urls)
     assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     # The street data is fetched, not pasted into the page.
     assert "Juana de Ibarbourou" not in html

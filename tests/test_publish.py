@@ -31,9 +31,9 @@ OUTLINE = [[[-56.2, -34.92], [-56.11, -34.92], [-56.11, -34.88], [-56.2, -34.88]
 
 
 def data_of(script: Path) -> dict:
-    """The JSON a pack's data script hands to WhoseStreets.receiveGzip (gzip, base64)."""
+    """The JSON a pack's data script hands to static/js/data.js (gzip, base64)."""
     text = script.read_text(encoding="ascii")
-    match = re.fullmatch(r'WhoseStreets\.receiveGzip\("([\w-]+)", "([A-Za-z0-9+/=]*)"\);\n', text)
+    match = re.fullmatch(r'WhoseStreetsData\.receiveGzip\("([\w-]+)", "([A-Za-z0-9+/=]*)"\);\n', text)
     assert match, text[:100]
     return json.loads(gzip.decompress(base64.b64decode(match.group(2))))
 
@@ -61,7 +61,7 @@ def test_the_pack_holds_every_page_download_and_asset(pack):
     for name in ("index.html", "present.html", "women-without-article.html", "women-without-article.csv",
                  f"{SLUG}-streets.zip", "data/map.js", "data/keys.js", "data/background.js",
                  "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images/layers.png",
-                 "static/js/citymap.js", "static/js/present.js", "static/css/map.css", MARKER):
+                 "static/js/data.js", "static/js/citymap.js", "static/js/present.js", "static/css/map.css", MARKER):
         assert (pack / name).is_file(), name
     streets = data_of(pack / "data" / "map.js")
     keys = data_of(pack / "data" / "keys.js")

@@ -4,10 +4,6 @@ municipality's city pages in cities/<slug>/, the assets once. Then opened from f
 Chromium with every network request refused."""
 from __future__ import annotations
 
-import base64
-import gzip
-import json
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,17 +17,10 @@ from app.web.publish import MARKER, PackOptions, PublishError, publish_region, r
 from tests.browser import poll_instead_of_eval
 from tests.conftest import make_env, set_env
 from tests.region_extract import PROVINCE, region_turtle, write_region_pbf
-from tests.test_publish import local_links
+from tests.test_publish import data_of, local_links
 
 REGION = f"provincia-de-ejemplo-{PROVINCE}"
 CITIES = ("villaclara-5101", "rosaleda-5102")  # Yermo has no named streets, so no city pages
-
-
-def data_of(script: Path, receiver: str = "WhoseStreets") -> dict:
-    text = script.read_text(encoding="ascii")
-    match = re.fullmatch(rf'{receiver}\.receiveGzip\("([\w-]+)", "([A-Za-z0-9+/=]*)"\);\n', text)
-    assert match, text[:100]
-    return json.loads(gzip.decompress(base64.b64decode(match.group(2))))
 
 
 @pytest.fixture
@@ -66,7 +55,8 @@ def region_pack(region_app, tmp_path) -> Path:
 
 def test_the_region_pack_holds_the_region_page_and_every_municipalitys_city_pages(region_pack):
     for name in ("index.html", f"{REGION}-municipalities.csv", "data/region.js", MARKER,
-                 "vendor/leaflet/leaflet.js", "static/js/regionmap.js", "static/js/citymap.js", "static/js/sortable.js"):
+                 "vendor/leaflet/leaflet.js", "static/js/data.js", "static/js/regionmap.js", "static/js/citymap.js",
+                 "static/js/sortable.js"):
         assert (region_pack / name).is_file(), name
     for city in CITIES:
         for name in ("index.html", "present.html", "women-without-article.html", "women-without-article.csv",
@@ -76,7 +66,7 @@ def test_the_region_pack_holds_the_region_page_and_every_municipalitys_city_page
         assert not (region_pack / "cities" / city / "static").exists()
         assert not (region_pack / "cities" / city / "vendor").exists()
     assert sorted(p.name for p in (region_pack / "cities").iterdir()) == sorted(CITIES)
-    outlines = data_of(region_pack / "data" / "region.js", "WhoseStreetsRegion")
+    outlines = data_of(region_pack / "data" / "region.js")
     assert len(outlines["features"]) == 3 and "OpenStreetMap" in outlines["attribution"]
     # Each city's background is its outline as the region run stored it (no query per municipality).
     layers = data_of(region_pack / "cities" / CITIES[0] / "data" / "background.js")["layers"]

@@ -149,6 +149,7 @@ def build_map(area: AreaRow, run: RunRow, *, presenter: bool = False) -> dict:
         assets={
             "leaflet_js": url_for("assets.vendor", package="leaflet", filename="leaflet.js"),
             "leaflet_css": url_for("assets.vendor", package="leaflet", filename="leaflet.css"),
+            "data_js": url_for("static", filename="js/data.js"),
             "map_js": url_for("static", filename="js/citymap.js"),
             "map_css": url_for("static", filename="css/map.css"),
         },

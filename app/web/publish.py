@@ -8,8 +8,8 @@ ask ``static_site()`` only to leave out what cannot work without a server (sign-
 filter forms) and to say when the pack was published.
 
 Map data cannot be fetched from file:// (Chromium blocks fetch() of local files), so every data file is a
-script that hands its JSON to ``WhoseStreets.receive(name, data)``; citymap.js loads it with a <script>
-element. Leaflet and our scripts and styles are copied from where the service serves them (the
+script that hands its JSON to ``WhoseStreetsData.receiveGzip(name, packed)``; static/js/data.js, which
+both maps load their data through, adds it as a <script> element. Leaflet and our scripts and styles are copied from where the service serves them (the
 xstatic-leaflet package, the app's static folder), exactly the files the pages link to.
 
 Layout of a city pack::
@@ -219,17 +219,16 @@ def region_table_name(slug: str) -> str:
     return f"{slug}-municipalities.csv"
 
 
-def data_script(name: str, payload: bytes | str, receiver: str = "WhoseStreets") -> bytes:
-    """A data file that also loads from file://: a script handing its JSON to our map script.
+def data_script(name: str, payload: bytes | str) -> bytes:
+    """A data file that also loads from file://: a script handing its JSON to static/js/data.js.
 
-    The JSON travels gzip-compressed in base64 (citymap.js and regionmap.js inflate it with the
-    browser's DecompressionStream): a static host may not compress, and a USB stick's folder should
-    stay small; popup facts shrink about tenfold this way. ``receiver`` is the script's global object
-    (``WhoseStreets``: the city map; ``WhoseStreetsRegion``: the region's choropleth).
+    The JSON travels gzip-compressed in base64 (data.js inflates it with the browser's
+    DecompressionStream): a static host may not compress, and a USB stick's folder should stay small;
+    popup facts shrink about tenfold this way.
     """
     body = payload.encode("utf-8") if isinstance(payload, str) else payload
     packed = base64.b64encode(gzip.compress(body, compresslevel=9, mtime=0)).decode("ascii")
-    return f"{receiver}.receiveGzip({json.dumps(name)}, \"{packed}\");\n".encode("ascii")
+    return f"WhoseStreetsData.receiveGzip({json.dumps(name)}, \"{packed}\");\n".encode("ascii")
 
 
 def downloads_zip(files: dict[str, bytes]) -> bytes:
@@ -298,8 +297,7 @@ def build_region_pack(app: Flask, slug: str, folder: Path, options: PackOptions,
     _write(folder / "index.html", _render(app, pack, f"/regions/{slug}", "index.html"))
     _write(folder / region_table_name(slug), region_csv(data).encode("utf-8"))
     outlines = {**data["map"], "attribution": "© OpenStreetMap contributors, ODbL 1.0"}
-    _write(folder / REGION_DATA, data_script("region", json.dumps(outlines, ensure_ascii=False, separators=(",", ":")),
-                                             receiver="WhoseStreetsRegion"))
+    _write(folder / REGION_DATA, data_script("region", json.dumps(outlines, ensure_ascii=False, separators=(",", ":"))))
     for done, city in enumerate(cities, 1):
         _write_city(app, pack, city, folder / pack.cities[city])
         if progress is not None:

@@ -65,6 +65,7 @@ def region(slug: str):
         assets={
             "leaflet_js": url_for("assets.vendor", package="leaflet", filename="leaflet.js"),
             "leaflet_css": url_for("assets.vendor", package="leaflet", filename="leaflet.css"),
+            "data_js": url_for("static", filename="js/data.js"),
             "map_js": url_for("static", filename="js/regionmap.js"),
             "map_css": url_for("static", filename="css/map.css"),
         },

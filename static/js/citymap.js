@@ -165,7 +165,7 @@ window.WhoseStreets = (function () {
         // A pack: the facts of streets in map-data order, c.factsChunk streets to a file.
         var chunk = Math.floor(street.index / c.factsChunk);
         if (!state.chunks[chunk]) {
-          state.chunks[chunk] = loadScriptData("facts-" + chunk, c.factsUrl + chunk + ".js")
+          state.chunks[chunk] = loadData("facts-" + chunk, c.factsUrl + chunk + ".js")
             .catch(function (e) { delete state.chunks[chunk]; throw e; });
         }
         facts = state.chunks[chunk].then(function (all) {
@@ -174,8 +174,7 @@ window.WhoseStreets = (function () {
         });
       } else {
         var url = c.factsUrl + encodeURIComponent(street.id) + ".json?rev=" + encodeURIComponent(c.revision);
-        facts = fetch(url, { headers: { "Accept": "application/json" } })
-          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+        facts = loadData("facts", url);
       }
       state.facts[street.id] = facts
         .catch(function (e) { delete state.facts[street.id]; throw e; });  // a later opening tries again
@@ -357,37 +356,9 @@ window.WhoseStreets = (function () {
     input.disabled = false;
   }
 
-  // Data files. Served: fetched as JSON. In a published pack opened from file://, Chromium refuses
-  // fetch() of local files, so each data file is a script calling WhoseStreets.receive(name, data).
-  var waiting = {};
-  function receive(name, data) {
-    var done = waiting[name];
-    delete waiting[name];
-    if (done) done.resolve(data);
-  }
-  // The pack's data files carry their JSON gzip-compressed in base64 (app/web/publish.py data_script).
-  function receiveGzip(name, packed) {
-    var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    new Response(stream).text().then(function (text) { receive(name, JSON.parse(text)); }, function (e) {
-      var done = waiting[name];
-      delete waiting[name];
-      if (done) done.reject(e);
-    });
-  }
-  function loadScriptData(name, url) {
-    return new Promise(function (resolve, reject) {
-      waiting[name] = { resolve: resolve, reject: reject };
-      var script = document.createElement("script");
-      script.src = url;
-      script.onerror = function () { delete waiting[name]; reject(new Error(url)); };
-      document.head.appendChild(script);
-    });
-  }
+  // Data files: fetched, or in a pack opened from file:// loaded as scripts (static/js/data.js).
   function loadData(name, url) {
-    if (state.config.dataAsScript) return loadScriptData(name, url);
-    return fetch(url, { headers: { "Accept": "application/json" } })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    return WhoseStreetsData.load(name, url, state.config.dataAsScript);
   }
 
   // The offline background: the city's outline and, when published with --context, its other ways,
@@ -457,8 +428,7 @@ window.WhoseStreets = (function () {
   }
 
   return {
-    initMap: initMap, toggle: toggle, focusStreet: focusStreet, streetKeys: streetKeys, search: search, receive: receive,
-    receiveGzip: receiveGzip,
+    initMap: initMap, toggle: toggle, focusStreet: focusStreet, streetKeys: streetKeys, search: search,
     onToggle: function (fn) { state.listeners.push(fn); },
     isVisible: function (cat) { return !!state.groups[cat] && state.map.hasLayer(state.groups[cat]); },
     state: state,

@@ -37,31 +37,9 @@ window.WhoseStreetsRegion = (function () {
     };
   }
 
-  // In a published pack opened from file://, Chromium refuses fetch() of local files: the outlines
-  // are a script (app/web/publish.py data_script) handing gzip-compressed JSON to receiveGzip.
-  var waiting = null;
-  function receiveGzip(name, packed) {
-    var done = waiting;
-    waiting = null;
-    if (!done) return;
-    var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    new Response(stream).text().then(function (text) { done.resolve(JSON.parse(text)); }, done.reject);
-  }
+  // The outlines: fetched, or in a pack opened from file:// loaded as a script (static/js/data.js).
   function loadData(config) {
-    if (!config.dataAsScript) {
-      return fetch(config.dataUrl, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      });
-    }
-    return new Promise(function (resolve, reject) {
-      waiting = { resolve: resolve, reject: reject };
-      var script = document.createElement("script");
-      script.src = config.dataUrl;
-      script.onerror = function () { waiting = null; reject(new Error(config.dataUrl)); };
-      document.head.appendChild(script);
-    });
+    return WhoseStreetsData.load("region", config.dataUrl, config.dataAsScript);
   }
 
   function cityUrl(slug, config) {
@@ -94,5 +72,5 @@ window.WhoseStreetsRegion = (function () {
       });
   }
 
-  return { initMap: initMap, receiveGzip: receiveGzip };
+  return { initMap: initMap };
 })();
