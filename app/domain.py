@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -327,8 +327,8 @@ def evidence_from_json(values: list[dict] | None) -> list[Evidence]:
 
 @dataclass(frozen=True)
 class CountedStreet:
-    """What the figures (``app.stats``) need of one stored street; ``app.store.records.counted_streets``
-    builds them from a run's rows."""
+    """What the figures (``app.stats``) need of one stored street, made by ``from_columns``: from a run's
+    rows (``app.store.records.counted_streets``) or from the values of a run being saved (``counted_values``)."""
 
     category: str
     length_m: float = 0.0
@@ -339,3 +339,11 @@ class CountedStreet:
     qids: tuple[str, ...] = ()
     #: (qid, gender) of the linked namesakes that are persons (``PERSON_KINDS``); gender None when unknown.
     persons: tuple[tuple[str, str | None], ...] = ()
+
+    @classmethod
+    def from_columns(cls, columns: Mapping, qids: Sequence[str], gender_of: Mapping[str, str | None]) -> CountedStreet:
+        """One street from its streets columns (category, mix, length_m, religious, name_part), its
+        namesakes in order, and ``gender_of``: the gender of every namesake that is a person (only those)."""
+        return cls(category=columns["category"], mix=columns["mix"], length_m=columns["length_m"] or 0.0,
+                   religious=bool(columns["religious"]), name_part=columns["name_part"], qids=tuple(qids),
+                   persons=tuple((q, gender_of[q]) for q in qids if q in gender_of))

@@ -8,7 +8,7 @@ from app.domain import HIGH, WOMAN, Decision, Street
 from app.store import Store, StoreCache
 from app.store.models import AreaRow, ReviewRow, RunRow, StreetRow, UserRow
 from app.stats import headline
-from app.store.records import find_or_create_area, latest_reviews, save_run
+from app.store.records import counted_streets, find_or_create_area, latest_reviews, save_run
 from tests.sample_city import AREA
 
 
@@ -148,6 +148,18 @@ def test_headline_stats_are_stored_with_the_area(store, sample_city):
     assert stats["by_person"]["woman"] == 5
     assert stats["by_person"]["unknown"] == 1  # Ana Sin Datos: a person, though Wikidata has no gender
     assert stats["several_by_mix"] == {"women": 0, "men": 1, "mixed": 1}
+
+
+def test_a_run_is_counted_from_its_values_as_from_its_rows_read_back(store, sample_city):
+    # save_run counts a run from the values it writes (counted_values); a recount after a review reads the
+    # rows back (counted_streets): both must give every street the same figures.
+    with store.session() as session:
+        area = session.scalar(select(AreaRow).where(AreaRow.slug == sample_city))
+        read_back = counted_streets(session, [area.current_run_id])
+        stored = area.stats
+    assert len(read_back) == 17
+    assert sorted(street.persons for street in read_back if street.persons)[0]  # the namesakes came back
+    assert headline(read_back) == stored
 
 
 def test_namesake_facts_from_cities_in_other_languages_are_merged(store):

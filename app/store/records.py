@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import JSON, delete, func, select, update
@@ -449,27 +449,21 @@ def counted_values(values: list[dict], links_of: list[list[dict]], namesakes: di
     """What ``counted_streets`` reads back of a run being saved, from the very values ``save_run`` writes
     (streets rows in their order, their namesake links, the namesakes' facts as stored): a run's own
     figures without a query."""
-    counted = []
-    for street, links in zip(values, links_of):
-        qids = tuple(link["qid"] for link in links)
-        counted.append(CountedStreet(
-            category=street["category"], mix=street["mix"], length_m=street["length_m"] or 0.0,
-            religious=bool(street["religious"]), name_part=street["name_part"], qids=qids,
-            persons=tuple((q, namesakes[q].gender) for q in qids if namesakes[q].kind in PERSON_KINDS)))
-    return counted
+    gender_of = {qid: namesake.gender for qid, namesake in namesakes.items() if namesake.kind in PERSON_KINDS}
+    return [CountedStreet.from_columns(street, [link["qid"] for link in links], gender_of)
+            for street, links in zip(values, links_of)]
 
 
 def counted_streets(session, run_ids: list[int]) -> list[CountedStreet]:
     """What the figures need of the runs' streets (no geometry, no evidence), each street once."""
-    streets: dict[int, dict] = {}
+    streets: dict[int, Mapping] = {}
     qids_of: dict[int, list[str]] = {}
     for chunk in chunked(sorted(set(run_ids))):
         for row in session.execute(
             select(StreetRow.id, StreetRow.category, StreetRow.mix, StreetRow.length_m, StreetRow.religious,
                    StreetRow.name_part).where(StreetRow.run_id.in_(chunk))
         ):
-            streets[row.id] = {"category": row.category, "mix": row.mix, "length_m": row.length_m or 0.0,
-                               "religious": bool(row.religious), "name_part": row.name_part}
+            streets[row.id] = row._mapping
         for street_id, qid in session.execute(
             select(StreetNamesakeRow.street_id, StreetNamesakeRow.qid)
             .join(StreetRow, StreetRow.id == StreetNamesakeRow.street_id)
@@ -484,11 +478,8 @@ def counted_streets(session, run_ids: list[int]) -> list[CountedStreet]:
         ):
             if kind in PERSON_KINDS:
                 gender_of[qid] = gender
-    return [
-        CountedStreet(**values, qids=tuple(qids_of.get(street_id, ())),
-                      persons=tuple((q, gender_of[q]) for q in qids_of.get(street_id, ()) if q in gender_of))
-        for street_id, values in streets.items()
-    ]
+    return [CountedStreet.from_columns(columns, qids_of.get(street_id, ()), gender_of)
+            for street_id, columns in streets.items()]
 
 
 def set_figures(session, area_id: int, stats: dict) -> None:
