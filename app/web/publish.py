@@ -8,9 +8,10 @@ ask ``static_site()`` only to leave out what cannot work without a server (sign-
 filter forms) and to say when the pack was published.
 
 Map data cannot be fetched from file:// (Chromium blocks fetch() of local files), so every data file is a
-script that hands its JSON to ``WhoseStreetsData.receiveGzip(name, packed)``; static/js/data.js, which
-both maps load their data through, adds it as a <script> element. Leaflet and our scripts and styles are copied from where the service serves them (the
-xstatic-leaflet package, the app's static folder), exactly the files the pages link to.
+script that hands its JSON to ``WhoseStreetsData.receiveGzip(name, packed)``; static/js/data.js, through
+which both maps load their data, adds it as a <script> element. Leaflet and our scripts and styles are
+copied from where the service serves them (the xstatic-leaflet package, the app's static folder), exactly
+the files the pages link to.
 
 Layout of a city pack::
 
