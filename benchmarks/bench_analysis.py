@@ -12,24 +12,25 @@ Cities (real geometry and names from ../shared; the project's tests never need t
 Each city's ways become an Overpass answer (``out body geom`` JSON: ways with tags, node ids shared where
 coordinates are equal, and their geometry), served by the Overpass stand-in of tests/standins on
 127.0.0.1; the SPARQL stand-in (pyoxigraph) answers Wikidata's side with an empty store. A first analysis
-fills the store's answer cache; the analysis timed is the second one, offline from that cache, like a
-re-analysis of a city whose remote answers are cached: only our own work is measured. It runs through
-``app.analysis.analyze`` on a fresh SQLite store, exactly as ``whose-streets analyze`` does, and the
-time of each stage comes from the progress the analysis reports. Then the same analysis runs once more as
-a user runs it: ``whose-streets analyze relation/ID --offline`` in a fresh process (start-up, imports and
-all), timed from outside. The start-up alone (importing the CLI and creating its app on an instance whose
-store is at the newest migration, as for ``analyze``) is timed apart too.
+fills the store's answer cache; the analyses timed come after it, offline from that cache, like a
+re-analysis of a city whose remote answers are cached: only our own work is measured. They run through
+``app.analysis.analyze`` on a fresh SQLite store, exactly as ``whose-streets analyze`` does, five times,
+and the time of each stage comes from the progress the analysis reports. Then the same analysis runs five
+times as a user runs it: ``whose-streets analyze relation/ID --offline`` in a fresh process (start-up,
+imports and all), timed from outside, with its bytecode cached as an installed wheel has it. Apart: the
+interpreter alone, the import of the libraries a CLI analysis uses, and the CLI's start-up (importing it
+and creating its app on an instance whose store is at the newest migration, as for ``analyze``).
 
-Floor: ``json.load`` of the Overpass answer, on the same Python. Target: the whole analysis of the 10k-way
-city at most 15 times that. Every figure is given as wall time and as CPU time (user + system, of this
-process or of the CLI's): on a machine other work keeps busy, wall times stretch unevenly, while the CPU
+Floor: ``json.load`` of the Overpass answer, on the same Python, timed inside a fresh interpreter; one
+sample just before each measured run, which is divided by its own sample (this machine's speed drifts by
+a third within minutes; paired samples drift together). Target: the whole analysis of the 10k-way city at
+most 15 times that, by the median ratio. Figures are CPU time (user + system, of this process or of the
+CLI's), wall time beside: on a machine other work keeps busy, wall times stretch unevenly, while the CPU
 time of this single-threaded work stays close to the wall time of an idle machine.
 """
 from __future__ import annotations
 
 import argparse
-import gc
-import io
 import json
 import os
 import statistics
@@ -47,6 +48,8 @@ SHARED = ROOT.parent / "shared" / "data"
 BRUSSELS = Path("/work/shared/data/equalstreetnames/brussels/ways.geojson")
 MADRID = Path("/work/shared/data/geochicas/madrid/final_tile.geojson")
 TARGET = 15.0
+#: Measured runs of each kind (in process, CLI), each with a floor sample of its own.
+RUNS = 5
 
 
 def _shared(path: Path) -> Path:
@@ -98,17 +101,20 @@ def overpass_answer_from_geojson(path: Path) -> str:
     return json.dumps({"version": 0.6, "generator": "bench_analysis", "elements": elements})
 
 
-def json_load_seconds(text: str, repeat: int = 7) -> tuple[float, float]:
-    """The median wall and CPU times of ``json.load`` of the answer (medians on both sides of every ratio:
-    a best-of floor against a single analysis would flatter the floor)."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        gc.collect()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        json.load(io.StringIO(text))
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - start_cpu)
-    return statistics.median(walls), statistics.median(cpus)
+def json_load_seconds(path: Path, folder: Path) -> tuple[float, float]:
+    """``json.load`` of the answer file, timed inside a fresh interpreter (wall, CPU): the floor.
+
+    Fresh, because the same call in a process that holds an app and earlier analyses is up to half again
+    slower (Python's collector walks that heap while json.load allocates), and one sample per measured
+    run, just before it: on a shared machine both drift together, so each run is divided by its own floor.
+    """
+    code = ("import json, sys, time; f = open(sys.argv[1], encoding='utf-8');"
+            "wall, cpu = time.perf_counter(), time.process_time(); json.load(f);"
+            "print(time.perf_counter() - wall, time.process_time() - cpu)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=folder,
+                         env=bytecode_env(folder), check=True)
+    wall, cpu = map(float, out.stdout.split())
+    return wall, cpu
 
 
 class StageClock:
@@ -152,24 +158,26 @@ def bytecode_env(folder: Path, **extra: str) -> dict:
     return env
 
 
-def fresh_process_seconds(argv: list[str], env: dict, cwd: Path, repeat: int = 3) -> tuple[float, float]:
-    """Median wall and CPU time (user + system) of ``argv`` as a fresh process, timed from outside,
-    after one untimed run that fills the bytecode cache."""
+def child_seconds(argv: list[str], env: dict, cwd: Path) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of ``argv`` as a fresh process, timed from outside."""
     import resource
 
-    walls, cpus = [], []
-    for attempt in range(repeat + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        out = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=env)
-        seconds = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if out.returncode != 0:
-            raise SystemExit(f"{' '.join(argv[:4])} failed: {out.stderr.strip()[-500:]}")
-        if attempt:
-            walls.append(seconds)
-            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=env)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} failed: {out.stderr.strip()[-500:]}")
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def fresh_process_seconds(argv: list[str], env: dict, cwd: Path, repeat: int = 3) -> tuple[float, float]:
+    """Median wall and CPU time of ``argv`` as a fresh process, after one untimed run that fills the
+    bytecode cache."""
+    child_seconds(argv, env, cwd)
+    runs = [child_seconds(argv, env, cwd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def library_floor_seconds(folder: Path) -> tuple[float, float]:
@@ -186,11 +194,11 @@ def startup_seconds(folder: Path) -> tuple[float, float]:
     return fresh_process_seconds([sys.executable, "-c", code], env, folder, 5)
 
 
-def cli_seconds(env: dict, folder: Path, osm_id: int) -> tuple[float, float]:
-    """``whose-streets analyze relation/ID --offline`` in a fresh process, timed from outside: wall and CPU."""
+def cli_command(env: dict, folder: Path, osm_id: int) -> tuple[list[str], dict]:
+    """``whose-streets analyze relation/ID --offline`` as a fresh process: (argv, environment)."""
     code = "import sys; from app.cli import main; sys.argv[0] = 'whose-streets'; main()"
-    return fresh_process_seconds([sys.executable, "-c", code, "analyze", f"relation/{osm_id}", "--offline"],
-                                 bytecode_env(folder, **env, INSTANCE_PATH=str(folder)), folder)
+    return ([sys.executable, "-c", code, "analyze", f"relation/{osm_id}", "--offline"],
+            bytecode_env(folder, **env, INSTANCE_PATH=str(folder)))
 
 
 def analyse(name: str, answer: str, country: str, languages: list[str]) -> dict:
@@ -217,30 +225,41 @@ def analyse(name: str, answer: str, country: str, languages: list[str]) -> dict:
         start = time.perf_counter()
         analyze(store, area.id, make_clients(settings, store), lambda *a: None)
         online = time.perf_counter() - start
-        # The analysis measured: offline, every remote answer from the store's cache; three runs, the
-        # median one reported with its stages.
+        # The analysis measured: offline, every remote answer from the store's cache, RUNS times, each
+        # run after a floor sample of its own; the median run is reported with its stages.
+        answer_file = folder / "answer.json"
+        answer_file.write_text(answer, encoding="utf-8")
         runs = []
-        for _ in range(3):
+        for _ in range(RUNS):
+            floor = json_load_seconds(answer_file, folder)
             clock = StageClock()
             start, start_cpu = time.perf_counter(), time.process_time()
             analyze(store, area.id, make_clients(settings, store, offline=True), clock)
             total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             clock.lap()
-            runs.append((total_cpu, total, clock))
-        total_cpu, total, clock = sorted(runs, key=lambda run: run[0])[1]
+            runs.append({"wall": total, "cpu": total_cpu, "floor": floor, "clock": clock})
         store.dispose()
-        cli = cli_seconds(env, folder / "instance", 990_100)
-        # The floor as a command too: a fresh interpreter that only loads the answer from its file.
-        (folder / "answer.json").write_text(answer, encoding="utf-8")
-        load_process = fresh_process_seconds(
-            [sys.executable, "-c", "import json, sys; json.load(open(sys.argv[1], encoding='utf-8'))",
-             str(folder / "answer.json")], bytecode_env(folder), folder, 5)
+        # The same analysis as a user runs it, RUNS times, each after a floor sample of its own.
+        argv, cli_env = cli_command(env, folder / "instance", 990_100)
+        child_seconds(argv, cli_env, folder)  # untimed: fills the bytecode cache
+        cli_runs = []
+        for _ in range(RUNS):
+            floor = json_load_seconds(answer_file, folder)
+            wall, cpu = child_seconds(argv, cli_env, folder)
+            cli_runs.append({"wall": wall, "cpu": cpu, "floor": floor})
     finally:
         overpass.close()
         sparql.close()
-    return {"online": online, "total": total, "total_cpu": total_cpu, "cli": cli, "load_process": load_process,
-            "all_cpu": sorted(run[0] for run in runs),
-            "stages": [(s, clock.times[s], clock.cpu[s]) for s in clock.order]}
+    return {"online": online, "runs": runs, "cli_runs": cli_runs}
+
+
+def summary(runs: list[dict], minus: float = 0.0) -> dict:
+    """Medians of a list of paired runs: CPU, wall, floor, and the CPU ratio (each run against its own floor;
+    ``minus``: CPU taken off each run first), with the lowest and highest ratio."""
+    ratios = sorted((run["cpu"] - minus) / run["floor"][1] for run in runs)
+    return {"cpu": statistics.median(run["cpu"] for run in runs), "wall": statistics.median(run["wall"] for run in runs),
+            "floor": statistics.median(run["floor"][1] for run in runs), "ratio": statistics.median(ratios),
+            "low": ratios[0], "high": ratios[-1]}
 
 
 def main() -> None:
@@ -272,30 +291,29 @@ def main() -> None:
             cities.append((f"Synthetic {ways // 1000}k", synthetic_city(ways, ways * 3 // 10, 1), "UY", ["es"]))
     for name, answer, country, languages in cities:
         ways = sum(1 for e in json.loads(answer)["elements"] if e["type"] == "way")
-        floor, floor_cpu = json_load_seconds(answer)
         result = analyse(name, answer, country, languages)
-        total, total_cpu = result["total"], result["total_cpu"]
-        print(f"\n{name}: {ways:,} ways, Overpass answer {len(answer) / 1e6:.1f} MB; json.load {floor * 1000:.0f} ms "
-              f"wall, {floor_cpu * 1000:.0f} ms CPU")
+        inproc, cli = summary(result["runs"]), summary(result["cli_runs"])
+        beyond = summary(result["cli_runs"], minus=libraries_cpu)
+        print(f"\n{name}: {ways:,} ways, Overpass answer {len(answer) / 1e6:.1f} MB; json.load in a fresh "
+              f"interpreter, median of the {2 * RUNS} samples: {statistics.median(r['floor'][1] for r in result['runs'] + result['cli_runs']) * 1000:.0f} ms CPU")
         print(f"  first analysis (asking the stand-ins): {result['online']:.2f} s")
-        print(f"  analysis from cached answers, in this process (median of 3): {total:.2f} s wall = "
-              f"{total / floor:.1f}x json.load; {total_cpu:.2f} s CPU = {total_cpu / floor_cpu:.1f}x "
-              f"(the 3 runs: {', '.join(f'{c:.2f}' for c in result['all_cpu'])} s CPU)")
-        for stage, seconds, cpu in result["stages"]:
-            print(f"    {seconds:7.2f} s {seconds / total:5.0%}   CPU {cpu:6.2f} s  {stage}")
-        cli, cli_cpu = result["cli"]
-        print(f"  `whose-streets analyze --offline`, a fresh process timed from outside (median of 3): {cli:.2f} s "
-              f"wall = {cli / floor:.1f}x json.load; {cli_cpu:.2f} s CPU = {cli_cpu / floor_cpu:.1f}x; beyond the "
-              f"libraries' import: {cli_cpu - libraries_cpu:.2f} s CPU = {(cli_cpu - libraries_cpu) / floor_cpu:.1f}x")
-        load_process, load_process_cpu = result["load_process"]
-        print(f"  a fresh process that only json.loads the answer file (median of 5): {load_process:.2f} s wall, "
-              f"{load_process_cpu:.2f} s CPU; the CLI run against it: {cli_cpu / load_process_cpu:.1f}x (CPU)")
+        print(f"  analysis from cached answers, in this process ({RUNS} runs): median {inproc['cpu']:.2f} s CPU "
+              f"({inproc['wall']:.2f} s wall) = {inproc['ratio']:.1f}x json.load ({inproc['low']:.1f}-{inproc['high']:.1f}x)")
+        median_run = sorted(result["runs"], key=lambda run: run["cpu"])[RUNS // 2]
+        clock = median_run["clock"]
+        for stage in clock.order:
+            print(f"    {clock.times[stage]:7.2f} s {clock.times[stage] / median_run['wall']:5.0%}   "
+                  f"CPU {clock.cpu[stage]:6.2f} s  {stage}")
+        print(f"  `whose-streets analyze --offline`, a fresh process timed from outside ({RUNS} runs): median "
+              f"{cli['cpu']:.2f} s CPU ({cli['wall']:.2f} s wall) = {cli['ratio']:.1f}x json.load "
+              f"({cli['low']:.1f}-{cli['high']:.1f}x); beyond importing its libraries ({libraries_cpu:.2f} s CPU): "
+              f"{beyond['ratio']:.1f}x ({beyond['low']:.1f}-{beyond['high']:.1f}x)")
         if 10_000 <= ways < 20_000:
-            for what, cpu in (("the analysis in process", total_cpu), ("a whole CLI run", cli_cpu),
-                              ("a CLI run beyond importing its libraries", cli_cpu - libraries_cpu)):
-                verdict = "met" if cpu <= TARGET * floor_cpu else "NOT met"
-                print(f"  target <= {TARGET:.0f}x json.load (CPU), {what}: {cpu / floor_cpu:.1f}x, {verdict}")
-
+            for what, figures in (("the analysis in process", inproc), ("a whole CLI run", cli),
+                                  ("a CLI run beyond importing its libraries", beyond)):
+                verdict = "met" if figures["ratio"] <= TARGET else "NOT met"
+                print(f"  target <= {TARGET:.0f}x json.load (CPU, median ratio), {what}: {figures['ratio']:.1f}x, "
+                      f"{verdict}")
 
 if __name__ == "__main__":
     main()
