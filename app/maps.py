@@ -85,7 +85,7 @@ def legend_label(category: str, label: str, count: int) -> str:
 
 
 def map_frame(*, bounds: list | None, assets: dict, tiles: str | None = OSM_TILES) -> folium.Map:
-    """An empty Folium map that loads only the app's own assets (Leaflet, our script and style).
+    """An empty Folium map that loads only the app's own assets (Leaflet, our scripts and style).
 
     ``assets`` maps leaflet_js, leaflet_css, data_js, map_js, map_css to URLs the app serves (data_js:
     static/js/data.js, through which map_js, the map's own script, loads its data).

@@ -299,6 +299,17 @@ def test_the_region_pack_works_from_file_with_no_network(offline_page):
     assert all(url.startswith("https://tile.openstreetmap.org/") for url in outside), outside
 
 
+def test_a_data_file_without_its_data_shows_the_map_error_instead_of_waiting(offline_page, region_pack):
+    # A script that runs but hands over nothing (a damaged copy) must fail the load, not leave it pending.
+    (region_pack / "data" / "region.js").write_text("// emptied by a careless copy\n", encoding="ascii")
+    page = offline_page
+    page.goto(page.pack_uri + "index.html")
+    error = page.locator("#region-map-error")
+    error.wait_for(state="visible", timeout=15000)
+    assert error.inner_text().strip()
+    assert page.evaluate("window.wsRegionDrawn === true") is False
+
+
 def test_without_tiles_no_request_leaves_the_region_folder(region_app, browser, tmp_path):
     target = publish(region_app, tmp_path / "no-tiles", tiles=False)
     context = browser.new_context()
