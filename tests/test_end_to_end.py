@@ -3,6 +3,8 @@
 Overpass answers come from tests/standins/overpass.py (replayed fixtures), Wikidata facts from
 tests/standins/sparql.py (pyoxigraph). Expected results are those of tests/FIXTURE_CITY.md.
 """
+import gzip
+
 from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -75,6 +77,29 @@ def test_a_second_analysis_runs_offline_from_the_cache(pipeline_env, overpass_se
     _, store = open_store(pipeline_env)
     streets, _ = streets_by_name(store)
     assert streets["Calle Juana de Ibarbourou"].category == "woman"
+
+
+def test_the_map_data_is_ready_when_the_analysis_ends(pipeline_env, overpass_server, sparql_server):
+    # The first visitor must not build it: the analysis stores it for its run, and the page serves that.
+    from app.mapdata import FORMAT_VERSION
+    from app.store.models import MapDataRow
+    from app.store.records import find_analysed_area
+
+    assert analyze("relation/1001").exit_code == 0
+    app, store = open_store(pipeline_env)
+    area = find_analysed_area(store, "villa-ejemplo-1001")
+    with store.session() as session:
+        row = session.get(MapDataRow, area.id)
+        assert row is not None, "no map data stored by the analysis"
+        assert (row.revision, row.format) == (area.revision, FORMAT_VERSION)
+        built_at, body = row.built_at, row.body
+    client = app.test_client()
+    assert client.get("/cities/villa-ejemplo-1001").status_code == 200
+    served = client.get("/cities/villa-ejemplo-1001/map.json", headers={"Accept-Encoding": "gzip"})
+    assert served.status_code == 200
+    assert gzip.decompress(served.get_data()) == gzip.decompress(body)
+    with store.session() as session:
+        assert session.get(MapDataRow, area.id).built_at == built_at  # not built again
 
 
 def test_an_ambiguous_name_lists_the_candidates_and_fails(pipeline_env):
