@@ -24,8 +24,9 @@ Both sides are compressed the same way: gzip -9 of the raw bytes of every file t
 Time to draw, in Debian's Chromium (headless, Playwright): from navigation start until the streets' SVG
 paths are in the page (ours: window.wsStreetsDrawnAt; Folium: a marker after its own script, on a copy
 with the local Leaflet in place of the CDN one). "First visit" is the first load after the analysis
-prepared the map data, in a fresh browser; "second" the median of --runs later loads, each in a fresh
-browser context (nothing cached). Targets: at least 4x less than Folium's default on a real 10k-way city,
+prepared the map data (one browser serves every city: for the first city, a browser just launched);
+"second" the median of --runs later loads, each in a fresh browser context (nothing cached), alternating
+with Folium's so that neither side always meets a colder browser. Targets: at least 4x less than Folium's default on a real 10k-way city,
 at least 3x on the worst case, and our streets drawn no slower than Folium's; the first visit at most
 twice the second.
 """
@@ -291,8 +292,11 @@ def bench_city(name: str, streets, decisions, entities, area, args, browser_fact
     try:
         browser = browser_factory()
         first = measure(browser, city_url)
-        ours = [measure(browser, city_url) for _ in range(args.runs)]
-        folium_runs = [measure(browser, f"{server.url}/bench/folium_local.html") for _ in range(args.runs)]
+        # Alternated, so that neither side always meets the browser colder than the other.
+        ours, folium_runs = [], []
+        for _ in range(args.runs):
+            ours.append(measure(browser, city_url))
+            folium_runs.append(measure(browser, f"{server.url}/bench/folium_local.html"))
     finally:
         server.stop()
 
