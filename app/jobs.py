@@ -388,7 +388,7 @@ class JobQueue:
         for job_id in requeue:
             log.warning("job %s: its worker stopped renewing its lease; queued again", job_id)
             self._enqueue(job_id)
-        for member_id in take_over_expired_members(self.store, self.settings.job_lease_seconds):
+        for member_id in take_over_expired_members(self.store, self.settings.job_lease_seconds, MAX_ATTEMPTS):
             log.warning("region member %s: its worker stopped renewing its lease; queued again", member_id)
             self.queue_region_member(member_id)
         return requeue

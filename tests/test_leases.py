@@ -19,10 +19,11 @@ import requests
 from sqlalchemy import func, select, update
 
 from app.config import load_settings
-from app.jobs import JobQueue, run_claimed
+from app.jobs import MAX_ATTEMPTS, JobQueue, run_claimed
 from app.store import Store
-from app.store.models import JobRow, RunRow, utcnow
+from app.store.models import JobRow, RegionMemberRow, RegionRow, RunRow, utcnow
 from app.store.records import find_or_create_area
+from app.store.regions import claim_member
 from tests.conftest import make_env
 from tests.sample_city import AREA
 from tests.standins.base import Fault
@@ -60,6 +61,40 @@ def test_only_a_job_whose_lease_expired_is_taken_over(tmp_path):
         row = session.get(JobRow, alive)
         assert (row.status, row.worker) == ("queued", None)
     assert queue.take_over_expired() == []  # taken over once
+
+
+def test_a_municipality_whose_workers_keep_dying_fails_after_max_attempts(tmp_path):
+    store, queue = make_queue(tmp_path, lambda job, progress: None, JOB_LEASE_SECONDS="30")
+    area = find_or_create_area(store, AREA)
+    with store.session() as session:
+        region = RegionRow(slug="provincia", name="Provincia", status="running")
+        session.add(region)
+        session.flush()
+        member = RegionMemberRow(region_id=region.id, area_id=area.id, status="pending", payload=b"inputs",
+                                 figures={})
+        session.add(member)
+        session.flush()
+        region_id, member_id = region.id, member.id
+
+    def a_worker_takes_it_and_dies(worker: str) -> list[int]:
+        assert claim_member(store, member_id, worker) is not None
+        with store.session() as session:
+            session.execute(update(RegionMemberRow).where(RegionMemberRow.id == member_id)
+                            .values(heartbeat_at=utcnow() - timedelta(seconds=31)))
+        return queue.take_over_expired()
+
+    for attempt in range(1, MAX_ATTEMPTS):
+        a_worker_takes_it_and_dies(f"host:{attempt}:a")
+        with store.session() as session:
+            row = session.get(RegionMemberRow, member_id)
+            assert (row.status, row.attempts, row.payload) == ("pending", attempt, b"inputs")  # queued again
+    a_worker_takes_it_and_dies(f"host:{MAX_ATTEMPTS}:a")
+    with store.session() as session:
+        row, region = session.get(RegionMemberRow, member_id), session.get(RegionRow, region_id)
+        assert (row.status, row.attempts, row.payload, row.worker) == ("failed", MAX_ATTEMPTS, None, None)
+        assert region.status == "failed"
+        assert region.error.startswith(f"{AREA.name}: its worker stopped {MAX_ATTEMPTS} times")
+    assert claim_member(store, member_id, "host:9:a") is None  # no worker takes it again
 
 
 def test_heartbeats_keep_a_long_job_from_being_taken_over(tmp_path):

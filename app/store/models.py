@@ -376,6 +376,9 @@ class RegionMemberRow(Base):
     #: said it still does. Only a member whose heartbeat is older than the lease is taken over.
     worker: Mapped[str | None] = mapped_column(String(100))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: How many workers took it since it was queued: a municipality whose workers keep dying (one that
+    #: exhausts memory, say) fails after app.jobs.MAX_ATTEMPTS instead of taking worker after worker down.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (UniqueConstraint("region_id", "area_id", name="uq_region_member"),)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.domain import Area, CountedStreet, slugify
 from app.store import Store
@@ -76,7 +76,7 @@ def start_region_run(store: Store, region: Area | None, name: str, *, admin_leve
             elif member.status == "running" and member.heartbeat_at is not None and member.heartbeat_at >= cutoff:
                 pass  # a live worker is storing it: queued again, it could be stored twice
             elif not resuming or not _still_current(session, member):
-                member.status, member.payload, member.worker = "pending", None, None
+                member.status, member.payload, member.worker, member.attempts = "pending", None, None, 0
             member.outline = outline
             members[area.osm_id] = member
         row.total = len(members)
@@ -134,7 +134,8 @@ def claim_member(store: Store, member_id: int, worker_id: str) -> tuple[int, int
             update(RegionMemberRow)
             .where(RegionMemberRow.id == member_id, RegionMemberRow.status == "pending",
                    RegionMemberRow.payload.is_not(None))
-            .values(status="running", worker=worker_id, heartbeat_at=utcnow())
+            .values(status="running", worker=worker_id, heartbeat_at=utcnow(),
+                    attempts=RegionMemberRow.attempts + 1)
         ).rowcount
         if claimed != 1:
             return None
@@ -159,14 +160,24 @@ def renew_member_leases(session, worker_id: str) -> None:
                     .values(heartbeat_at=utcnow()))
 
 
-def take_over_expired_members(store: Store, lease_seconds: float) -> list[int]:
-    """Members whose worker stopped renewing its lease, made pending again (their inputs are still
-    kept); their ids, to queue again. Of several workers sweeping at once, one wins each."""
+def take_over_expired_members(store: Store, lease_seconds: float, max_attempts: int) -> list[int]:
+    """Members whose worker stopped renewing its lease: made pending again (their inputs are still kept),
+    or failed once ``max_attempts`` workers took them (the region says which and why); the ids to queue
+    again. Of several workers sweeping at once, one wins each."""
     expired = or_(RegionMemberRow.heartbeat_at.is_(None), RegionMemberRow.heartbeat_at < lease_cutoff(lease_seconds))
+    stale = and_(RegionMemberRow.status == "running", RegionMemberRow.payload.is_not(None), expired)
     with store.session() as session:
+        tried_out = session.execute(
+            update(RegionMemberRow).where(stale, RegionMemberRow.attempts >= max_attempts)
+            .values(status="failed", payload=None, worker=None)
+            .returning(RegionMemberRow.region_id, RegionMemberRow.area_id, RegionMemberRow.attempts)).all()
+        for region_id, area_id, attempts in tried_out:
+            region = session.get(RegionRow, region_id)
+            name = session.scalar(select(AreaRow.name).where(AreaRow.id == area_id))
+            region.status = "failed"
+            region.error = f"{name}: its worker stopped {attempts} times before it was stored; not tried again"
         return list(session.scalars(
-            update(RegionMemberRow)
-            .where(RegionMemberRow.status == "running", RegionMemberRow.payload.is_not(None), expired)
+            update(RegionMemberRow).where(stale, RegionMemberRow.attempts < max_attempts)
             .values(status="pending", worker=None)
             .returning(RegionMemberRow.id)))
 
