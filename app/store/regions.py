@@ -172,10 +172,9 @@ def take_over_expired_members(store: Store, lease_seconds: float, max_attempts: 
             .values(status="failed", payload=None, worker=None)
             .returning(RegionMemberRow.region_id, RegionMemberRow.area_id, RegionMemberRow.attempts)).all()
         for region_id, area_id, attempts in tried_out:
-            region = session.get(RegionRow, region_id)
             name = session.scalar(select(AreaRow.name).where(AreaRow.id == area_id))
-            region.status = "failed"
-            region.error = f"{name}: its worker stopped {attempts} times before it was stored; not tried again"
+            _region_failed(session, region_id,
+                           f"{name}: its worker stopped {attempts} times before it was stored; not tried again")
         return list(session.scalars(
             update(RegionMemberRow).where(stale, RegionMemberRow.attempts < max_attempts)
             .values(status="pending", worker=None)
@@ -201,8 +200,13 @@ def fail_member(store: Store, member_id: int, reason: str, worker_id: str | None
         if worker_id is not None and (member.worker != worker_id or member.status != "running"):
             return
         member.status, member.payload, member.worker = "failed", None, None
-        region = session.get(RegionRow, member.region_id)
-        region.status, region.error = "failed", f"{member.area.name}: {reason}"[:2000]
+        _region_failed(session, member.region_id, f"{member.area.name}: {reason}")
+
+
+def _region_failed(session, region_id: int, error: str) -> None:
+    """A municipality that failed fails its region run, saying which and why (running it again retries)."""
+    region = session.get(RegionRow, region_id)
+    region.status, region.error = "failed", error[:2000]
 
 
 def queued_members(store: Store) -> list[int]:
