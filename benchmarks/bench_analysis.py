@@ -101,6 +101,17 @@ def overpass_answer_from_geojson(path: Path) -> str:
     return json.dumps({"version": 0.6, "generator": "bench_analysis", "elements": elements})
 
 
+def timed_inside(setup: str, timed: str, folder: Path, *args: str) -> tuple[float, float]:
+    """Wall and CPU time of the statement ``timed``, run after ``setup`` in a fresh interpreter (given
+    ``args``) and timed inside it: the interpreter's own start-up left out."""
+    code = (f"import sys, time\n{setup}\nwall, cpu = time.perf_counter(), time.process_time()\n{timed}\n"
+            "print(time.perf_counter() - wall, time.process_time() - cpu)")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=folder,
+                         env=bytecode_env(folder), check=True)
+    wall, cpu = map(float, out.stdout.split())
+    return wall, cpu
+
+
 def json_load_seconds(path: Path, folder: Path) -> tuple[float, float]:
     """``json.load`` of the answer file, timed inside a fresh interpreter (wall, CPU): the floor.
 
@@ -108,13 +119,7 @@ def json_load_seconds(path: Path, folder: Path) -> tuple[float, float]:
     slower (Python's collector walks that heap while json.load allocates), and one sample per measured
     run, just before it: on a shared machine both drift together, so each run is divided by its own floor.
     """
-    code = ("import json, sys, time; f = open(sys.argv[1], encoding='utf-8');"
-            "wall, cpu = time.perf_counter(), time.process_time(); json.load(f);"
-            "print(time.perf_counter() - wall, time.process_time() - cpu)")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=folder,
-                         env=bytecode_env(folder), check=True)
-    wall, cpu = map(float, out.stdout.split())
-    return wall, cpu
+    return timed_inside("import json; f = open(sys.argv[1], encoding='utf-8')", "json.load(f)", folder, str(path))
 
 
 class StageClock:
@@ -181,15 +186,8 @@ def fresh_process_seconds(argv: list[str], env: dict, cwd: Path, repeat: int = 3
 
 
 def import_seconds(modules: str, folder: Path, after: str = "") -> tuple[float, float]:
-    """Importing ``modules`` in a fresh interpreter, once ``after`` is imported, timed inside it (wall, CPU):
-    the interpreter's own start-up left out."""
-    code = (f"import time\n{'import ' + after if after else ''}\n"
-            "wall, cpu = time.perf_counter(), time.process_time()\n"
-            f"import {modules}\nprint(time.perf_counter() - wall, time.process_time() - cpu)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=folder,
-                         env=bytecode_env(folder), check=True)
-    wall, cpu = map(float, out.stdout.split())
-    return wall, cpu
+    """Importing ``modules`` in a fresh interpreter, once ``after`` is imported, timed inside it (wall, CPU)."""
+    return timed_inside(f"import {after}" if after else "", f"import {modules}", folder)
 
 
 def library_imports(folder: Path) -> list[tuple[str, float]]:

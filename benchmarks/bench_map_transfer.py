@@ -26,9 +26,9 @@ paths are in the page (ours: window.wsStreetsDrawnAt; Folium: a marker after its
 with the local Leaflet in place of the CDN one). "First visit" is the first load after the analysis
 prepared the map data (one browser serves every city: for the first city, a browser just launched);
 "second" the median of --runs later loads, each in a fresh browser context (nothing cached), alternating
-with Folium's so that neither side always meets a colder browser. Targets: at least 4x less than Folium's default on a real 10k-way city,
-at least 3x on the worst case, and our streets drawn no slower than Folium's; the first visit at most
-twice the second.
+with Folium's so that neither side always meets a colder browser. Targets: at least 4x less than Folium's
+default on a real 10k-way city, at least 3x on the worst case, and our streets drawn no slower than
+Folium's; the first visit at most twice the second.
 """
 from __future__ import annotations
 
